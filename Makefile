@@ -1,0 +1,52 @@
+# photocheck developer entry points. `make run` and `make test` are all a new clone needs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.setup-done
+ARGS ?=
+
+.PHONY: setup run test test-fast bench translations screenshots dist installer-check clean help
+
+help:
+	@echo "make run [ARGS=...]   set up (if needed) and start the GUI"
+	@echo "make test             set up (if needed) and run the whole test suite"
+	@echo "make setup            idempotent set-up: Debian packages, .venv, models, translations"
+	@echo "make bench            benchmarks, figures written to bench/results.json"
+	@echo "make screenshots      regenerate docs/*.png from code-drawn samples"
+	@echo "make dist             PyInstaller one-folder bundle in dist/photocheck + self-test"
+	@echo "make installer-check  build the NSIS installer and test it under wine64"
+
+setup: $(STAMP)
+	@$(PY) -m photocheck.models fetch --quiet
+	@$(MAKE) --no-print-directory translations
+
+$(STAMP): pyproject.toml requirements.lock tools/setup.sh
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" sh tools/setup.sh
+	@touch $(STAMP)
+
+translations: $(STAMP)
+	@$(PY) tools/i18n.py compile
+
+run: setup
+	$(VENV)/bin/photocheck-gui $(ARGS)
+
+test: setup
+	$(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+test-fast: setup
+	$(PY) -m pytest -q -x -m "not slow" $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) tools/bench.py --out bench/results.json
+
+screenshots: setup
+	$(PY) tools/screenshots.py
+
+dist: setup
+	$(PY) tools/dist.py build
+
+installer-check: dist
+	$(PY) tools/dist.py installer-check
+
+clean:
+	rm -rf build dist .pytest_cache

@@ -1,0 +1,7 @@
+"""photocheck: offline checker and fixer for exam registration photos and documents.
+
+The package root stays import-light: `photocheck.core` is the pure validation API
+(no Qt), `photocheck.cli` and `photocheck.gui` are thin layers over it.
+"""
+
+__version__ = "0.1.0"

@@ -1,0 +1,166 @@
+"""Typed results and the registry of checks: one small object per rule id."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar
+
+from ..errors import PhotocheckError
+from ..text import EMPTY, Text
+
+
+class Status(str, Enum):
+    PASS = "pass"
+    WARN = "warn"
+    FAIL = "fail"
+
+    @property
+    def symbol(self) -> str:
+        return {"pass": "✓", "warn": "!", "fail": "✗"}[self.value]
+
+
+Region = tuple[int, int, int, int]
+
+
+@dataclass
+class CheckResult:
+    id: str
+    status: Status
+    measured: Any
+    limit: Any
+    message: Text
+    hint: Text = EMPTY
+    region: Region | None = None
+    title: Text = EMPTY
+    # Extra drawing data for the GUI overlay (lines, boxes); not part of the JSON contract.
+    overlay: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def passed(self) -> bool:
+        return self.status is not Status.FAIL
+
+    def to_json(self, lang: str = "zh_CN") -> dict:
+        return {
+            "id": self.id,
+            "status": self.status.value,
+            "measured": _jsonable(self.measured),
+            "limit": _jsonable(self.limit),
+            "message": self.message.get(lang),
+            "hint": self.hint.get(lang) if self.status is not Status.PASS else "",
+            "region": [int(v) for v in self.region] if self.region else None,
+        }
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, float):
+        return round(v, 4)
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _jsonable(x) for k, x in v.items()}
+    if hasattr(v, "item"):  # numpy scalar
+        return _jsonable(v.item())
+    return v
+
+
+@dataclass
+class DocumentInfo:
+    kind: str
+    confidence: float
+    verification_code: str | None = None
+    # Human-readable kind and anything else the checker learnt (dates, masked id numbers).
+    label: Text = EMPTY
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "confidence": round(float(self.confidence), 3),
+                "verification_code": self.verification_code}
+
+
+@dataclass
+class FileReport:
+    path: str
+    kind: str
+    rules: str
+    checks: list[CheckResult] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    document: DocumentInfo | None = None
+    error: PhotocheckError | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and all(c.passed for c in self.checks)
+
+    @property
+    def failing(self) -> list[str]:
+        return [c.id for c in self.checks if c.status is Status.FAIL]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [c.id for c in self.checks if c.status is Status.WARN]
+
+    def get(self, check_id: str) -> CheckResult | None:
+        return next((c for c in self.checks if c.id == check_id), None)
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return self.error.exit_code
+        return 0 if self.passed else 1
+
+    def to_json(self, lang: str = "zh_CN") -> dict:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "passed": self.passed,
+            "rules": self.rules,
+            "elapsed_ms": round(self.elapsed_ms, 2),
+            "checks": [c.to_json(lang) for c in self.checks],
+            "document": self.document.to_json() if (self.kind == "material" and self.document) else None,
+            "error": self.error.to_json(lang) if self.error else None,
+        }
+
+
+class Check:
+    """One rule. Subclasses set ``id``, ``kind`` and ``title`` and implement ``run``.
+
+    ``run`` receives a context object owned by the kind's module (photo or material),
+    which computes shared measurements once (decoded pixels, faces, masks)."""
+
+    id: ClassVar[str]
+    kind: ClassVar[str]
+    title: ClassVar[Text]
+
+    def run(self, ctx: Any) -> CheckResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def result(self, status: Status, measured: Any, limit: Any, message: Text, hint: Text = EMPTY,
+               region: Region | None = None, **overlay: Any) -> CheckResult:
+        return CheckResult(self.id, status, measured, limit, message, hint, region, self.title, overlay)
+
+
+REGISTRY: dict[str, dict[str, Check]] = {"photo": {}, "material": {}}
+
+_KIND_MODULES = {"photo": "photocheck.checks.photo", "material": "photocheck.checks.material"}
+
+
+def register(cls: type[Check]) -> type[Check]:
+    REGISTRY[cls.kind][cls.id] = cls()
+    return cls
+
+
+def checks_for(kind: str, only: list[str] | None = None) -> list[Check]:
+    """The registered checks of a kind, in registration order (optionally a subset)."""
+    if kind not in REGISTRY:
+        raise KeyError(kind)
+    if not REGISTRY[kind]:
+        importlib.import_module(_KIND_MODULES[kind])
+    checks = list(REGISTRY[kind].values())
+    if only:
+        unknown = set(only) - {c.id for c in checks}
+        if unknown:
+            raise KeyError(", ".join(sorted(unknown)))
+        checks = [c for c in checks if c.id in only]
+    return checks

@@ -1,0 +1,376 @@
+"""The one input adapter: a path, bytes or a stream in; typed, decoded data out.
+
+- The real format is sniffed from the content, never from the file name.
+- Headers are read without decoding pixels, so a decompression bomb is refused
+  before it costs memory.
+- Pixels decode at the smallest scale a caller asks for (JPEG DCT scaling).
+- EXIF orientation is reported, and applied on decode unless asked not to.
+- Every failure becomes an ``InputError`` with a stable code:
+  ``not_found``, ``not_a_file``, ``empty``, ``truncated``, ``unsupported``,
+  ``unreadable``, ``too_large``.
+"""
+
+from __future__ import annotations
+
+import io as _io
+import os
+import struct
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Union
+
+import cv2
+import numpy as np
+from PIL import Image, ImageFile
+
+from .errors import InputError
+from .text import Text
+
+# We enforce our own pixel limit (MAX_PIXELS) before any decode.
+Image.MAX_IMAGE_PIXELS = None
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+MAX_PIXELS = 250_000_000
+MAX_FILE_BYTES = 512 * 1024 * 1024
+
+Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
+
+_heif_registered: bool | None = None
+
+
+def _register_heif() -> bool:
+    global _heif_registered
+    if _heif_registered is None:
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+            _heif_registered = True
+        except Exception:  # pragma: no cover - optional at run time
+            _heif_registered = False
+    return _heif_registered
+
+
+# --- format sniffing -------------------------------------------------------------
+
+FORMAT_NAMES = {
+    "jpeg": "JPEG", "png": "PNG", "webp": "WebP", "heif": "HEIC/HEIF", "avif": "AVIF",
+    "gif": "GIF", "bmp": "BMP", "tiff": "TIFF", "pdf": "PDF", "jp2": "JPEG 2000",
+}
+
+
+def sniff(head: bytes) -> str | None:
+    """Return a short format id from the first bytes of a file, or None."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        if brand in (b"avif", b"avis"):
+            return "avif"
+        if brand in (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"heim", b"heis"):
+            return "heif"
+        return None
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif"
+    if head[:2] == b"BM":
+        return "bmp"
+    if head[:4] in (b"II*\x00", b"MM\x00*"):
+        return "tiff"
+    if head[:5] == b"%PDF-":
+        return "pdf"
+    if head[:12] == b"\x00\x00\x00\x0cjP  \r\n\x87\n":
+        return "jp2"
+    return None
+
+
+def format_name(fmt: str | None) -> str:
+    return FORMAT_NAMES.get(fmt or "", fmt or "?")
+
+
+@dataclass
+class ImageInfo:
+    """What the header says, before any pixel is decoded."""
+
+    path: str | None
+    data: bytes = field(repr=False)
+    format: str
+    width: int                 # as stored, before EXIF orientation
+    height: int
+    mode: str                  # PIL mode: RGB, L, CMYK, RGBA, P, I;16 ...
+    exif_orientation: int      # 1 when absent
+    progressive: bool = False
+    bits: int = 8
+    icc_profile: bytes | None = field(default=None, repr=False)
+    dpi: tuple[float, float] | None = None
+    has_exif: bool = False
+    has_gps: bool = False
+
+    @property
+    def size_bytes(self) -> int:
+        return len(self.data)
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    @property
+    def oriented_size(self) -> tuple[int, int]:
+        """(width, height) as displayed, i.e. after the EXIF orientation."""
+        if self.exif_orientation in (5, 6, 7, 8):
+            return self.height, self.width
+        return self.width, self.height
+
+    @property
+    def channels(self) -> int:
+        return len(self.mode) if self.mode in ("RGB", "RGBA", "CMYK", "LA") else (
+            4 if self.mode == "YCbCr" else 1 if self.mode in ("L", "1", "I;16", "I", "F", "P") else 3)
+
+
+def _err(code: str, zh: str, en: str, hint: Text | None = None) -> InputError:
+    return InputError(Text(zh, en), code=code, hint=hint)
+
+
+def read_bytes(src: Source) -> tuple[bytes, str | None]:
+    """Read the whole source; map OS failures to typed errors."""
+    if isinstance(src, (bytes, bytearray, memoryview)):
+        return bytes(src), None
+    if hasattr(src, "read"):
+        data = src.read()  # type: ignore[union-attr]
+        return bytes(data), getattr(src, "name", None)
+    path = Path(os.fspath(src))
+    name = str(path)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise _err("not_found", f"找不到文件：{name}", f"file not found: {name}") from None
+    except OSError as e:
+        raise _err("unreadable", f"无法读取文件：{name}", f"cannot read file: {name} ({e.strerror})") from None
+    if path.is_dir():
+        raise _err("not_a_file", f"这是一个文件夹，不是图片文件：{name}",
+                   f"this is a folder, not an image file: {name}")
+    if st.st_size > MAX_FILE_BYTES:
+        raise _err("too_large", f"文件过大（{st.st_size // 1048576} MB），已拒绝：{name}",
+                   f"file too large ({st.st_size // 1048576} MB), refused: {name}")
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except PermissionError:
+        raise _err("unreadable", f"没有读取权限：{name}", f"permission denied: {name}") from None
+    except OSError as e:
+        raise _err("unreadable", f"无法读取文件：{name}", f"cannot read file: {name} ({e.strerror})") from None
+    return data, name
+
+
+def _jpeg_is_complete(data: bytes) -> bool:
+    # The EOI marker must appear near the end (allow trailing padding/garbage).
+    tail = data[-4096:] if len(data) > 4096 else data
+    return b"\xff\xd9" in tail
+
+
+def _png_is_complete(data: bytes) -> bool:
+    return b"IEND" in data[-64:]
+
+
+def _jpeg_sof(data: bytes) -> tuple[bool, int] | None:
+    """(progressive, bits) from the first SOF marker, without decoding."""
+    i, n = 2, len(data)
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            i += 1
+            continue
+        marker = data[i + 1]
+        if marker == 0xFF:
+            i += 1
+            continue
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            i += 2
+            continue
+        (length,) = struct.unpack(">H", data[i + 2:i + 4])
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            bits = data[i + 4] if i + 4 < n else 8
+            return marker in (0xC2, 0xC6, 0xCA, 0xCE), bits
+        if marker == 0xDA:
+            return None
+        i += 2 + length
+    return None
+
+
+def probe(src: Source) -> ImageInfo:
+    """Read a source and its header. Raises InputError; never decodes pixels."""
+    data, name = read_bytes(src)
+    label = name or "<data>"
+    if not data:
+        raise _err("empty", f"文件是空的（0 字节）：{label}", f"the file is empty (0 bytes): {label}",
+                   Text("请重新导出或重新拍摄照片。", "Export or take the photo again."))
+    fmt = sniff(data[:32])
+    if fmt is None:
+        raise _err("unsupported", f"不是可识别的图片文件：{label}", f"not a recognised image file: {label}",
+                   Text("请选择 JPG 或 PNG 图片。", "Choose a JPG or PNG image."))
+    if fmt == "pdf":
+        return ImageInfo(name, data, "pdf", 0, 0, "PDF", 1)
+    if fmt in ("heif", "avif"):
+        _register_heif()
+    if fmt == "jpeg" and not _jpeg_is_complete(data):
+        raise _err("truncated", f"JPEG 文件不完整（可能下载或拷贝中断）：{label}",
+                   f"the JPEG file is truncated (interrupted download or copy?): {label}",
+                   Text("请重新拷贝或重新导出该文件。", "Copy or export the file again."))
+    if fmt == "png" and not _png_is_complete(data):
+        raise _err("truncated", f"PNG 文件不完整：{label}", f"the PNG file is truncated: {label}")
+    try:
+        with Image.open(_io.BytesIO(data)) as im:
+            width, height = im.size
+            mode = im.mode
+            info = dict(im.info)
+            try:
+                exif = im.getexif()
+            except Exception:
+                exif = {}
+    except Exception as e:
+        if fmt in ("heif", "avif"):
+            raise _err("unreadable", f"HEIC/HEIF 文件已损坏或无法解码：{label}",
+                       f"the HEIC/HEIF file is damaged or cannot be decoded: {label}",
+                       Text("请在手机上将照片导出为 JPG（“兼容性最佳”）后再试。",
+                            "Export the photo from the phone as JPG ('Most Compatible') and retry.")) from None
+        if isinstance(e, Image.DecompressionBombError):  # pragma: no cover - limit disabled above
+            raise _err("too_large", "图片像素过多，已拒绝", "image has too many pixels, refused") from None
+        raise _err("unreadable", f"图片文件已损坏，无法读取：{label}",
+                   f"the image file is damaged and cannot be read: {label}") from None
+    if width <= 0 or height <= 0:
+        raise _err("unreadable", f"图片尺寸无效：{label}", f"invalid image dimensions: {label}")
+    if width * height > MAX_PIXELS:
+        mp = width * height / 1e6
+        raise _err("too_large", f"图片像素过多（{mp:.0f} 百万像素，上限 {MAX_PIXELS // 1_000_000}），已拒绝：{label}",
+                   f"image has too many pixels ({mp:.0f} MP, limit {MAX_PIXELS // 1_000_000} MP), refused: {label}",
+                   Text("请用手机或相机的常规分辨率重新拍摄或导出。", "Re-export at an ordinary camera resolution."))
+    orientation = 1
+    has_gps = False
+    if exif:
+        try:
+            orientation = int(exif.get(0x0112, 1) or 1)
+        except (TypeError, ValueError):
+            orientation = 1
+        if orientation not in range(1, 9):
+            orientation = 1
+        has_gps = 0x8825 in exif
+    progressive, bits = False, 8
+    if fmt == "jpeg":
+        sof = _jpeg_sof(data)
+        if sof:
+            progressive, bits = sof
+    elif mode in ("I;16", "I;16B", "I;16L", "I"):
+        bits = 16
+    dpi = info.get("dpi")
+    return ImageInfo(
+        path=name, data=data, format=fmt, width=width, height=height, mode=mode,
+        exif_orientation=orientation, progressive=progressive, bits=bits,
+        icc_profile=info.get("icc_profile"), dpi=tuple(float(v) for v in dpi) if dpi else None,
+        has_exif=bool(exif), has_gps=has_gps,
+    )
+
+
+# --- decoding ----------------------------------------------------------------------
+
+def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
+    """Apply an EXIF orientation (1..8) to an HxW(xC) array."""
+    if orientation == 2:
+        return img[:, ::-1].copy()
+    if orientation == 3:
+        return img[::-1, ::-1].copy()
+    if orientation == 4:
+        return img[::-1].copy()
+    if orientation == 5:
+        return np.ascontiguousarray(np.swapaxes(img, 0, 1))
+    if orientation == 6:
+        return np.ascontiguousarray(np.rot90(img, -1))
+    if orientation == 7:
+        return np.ascontiguousarray(np.rot90(img, 1)[::-1, ::-1])
+    if orientation == 8:
+        return np.ascontiguousarray(np.rot90(img, 1))
+    return img
+
+
+_CV_REDUCED = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4,
+               8: cv2.IMREAD_REDUCED_COLOR_8}
+
+
+def _pil_to_bgr(im: Image.Image) -> np.ndarray:
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(im, dtype=np.float32)
+        peak = 65535.0 if arr.max() > 255 else 255.0
+        grey = np.clip(arr * (255.0 / peak), 0, 255).astype(np.uint8)
+        return cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
+    if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+        # Transparent areas become white, the colour an ID photo background should be.
+        rgba = im.convert("RGBA")
+        base = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        base.alpha_composite(rgba)
+        im = base
+    rgb = np.asarray(im.convert("RGB"))
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+@dataclass
+class Decoded:
+    """Pixels in BGR uint8, upright (EXIF applied unless told otherwise)."""
+
+    bgr: np.ndarray
+    scale: float          # decoded size / oriented full size (<= 1)
+    info: ImageInfo
+
+
+def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None = None,
+           apply_exif: bool = True) -> Decoded:
+    """Decode pixels, as small as allowed.
+
+    ``max_side``: the caller needs no more than this many pixels on the long side;
+    JPEGs then decode with DCT scaling (1/2, 1/4, 1/8) and others are resized.
+    ``min_side``: never reduce the short side below this (keeps small images whole).
+    """
+    if info.format == "pdf":
+        raise _err("unsupported", "PDF 文件需要先转换成图片", "a PDF must be converted to images first")
+    w, h = info.width, info.height
+    long_side = max(w, h)
+    factor = 1
+    if max_side:
+        while factor < 8 and long_side / (factor * 2) >= max_side and (
+                not min_side or min(w, h) / (factor * 2) >= min_side):
+            factor *= 2
+    bgr: np.ndarray | None = None
+    if info.format == "jpeg" and info.mode in ("RGB", "L", "YCbCr"):
+        buf = np.frombuffer(info.data, dtype=np.uint8)
+        bgr = cv2.imdecode(buf, _CV_REDUCED[factor] | cv2.IMREAD_IGNORE_ORIENTATION)
+    if bgr is None:
+        try:
+            with Image.open(_io.BytesIO(info.data)) as im:
+                if info.format == "jpeg" and factor > 1:
+                    im.draft("RGB", (w // factor, h // factor))
+                im.load()
+                bgr = _pil_to_bgr(im)
+        except Image.DecompressionBombError:  # pragma: no cover
+            raise _err("too_large", "图片像素过多", "too many pixels") from None
+        except OSError as e:
+            msg = str(e).lower()
+            code = "truncated" if "truncat" in msg else "unreadable"
+            raise _err(code, f"图片无法解码（文件可能损坏）：{info.path or ''}",
+                       f"the image cannot be decoded (damaged file?): {info.path or ''}") from None
+        except Exception:
+            raise _err("unreadable", f"图片无法解码：{info.path or ''}",
+                       f"the image cannot be decoded: {info.path or ''}") from None
+    if max_side and max(bgr.shape[:2]) > max_side * 1.5:
+        s = max_side / max(bgr.shape[:2])
+        if not min_side or min(bgr.shape[:2]) * s >= min_side:
+            bgr = cv2.resize(bgr, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    if apply_exif and info.exif_orientation != 1:
+        bgr = apply_orientation(bgr, info.exif_orientation)
+    ow, oh = info.oriented_size if apply_exif else (w, h)
+    scale = bgr.shape[1] / ow if ow else 1.0
+    return Decoded(bgr=bgr, scale=scale, info=info)
+
+
+def load(src: Source, *, max_side: int | None = None, apply_exif: bool = True) -> Decoded:
+    """probe + decode in one call."""
+    return decode(probe(src), max_side=max_side, apply_exif=apply_exif)

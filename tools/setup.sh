@@ -1,0 +1,53 @@
+#!/bin/sh
+# Idempotent set-up for a Debian 12 machine with Python >= 3.11.
+# Installs the Debian packages Qt and Chinese text need (when root), creates the
+# virtualenv and installs the pinned dependencies from requirements.lock.
+set -eu
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+
+# Runtime libraries Qt loads, a CJK font, and python3-venv (Debian splits venv out).
+DEB_PKGS="fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0"
+
+if ! command -v "$PYTHON" >/dev/null 2>&1; then
+    echo "photocheck: $PYTHON not found. Install Python 3.11+ (Debian: apt-get install python3 python3-venv)." >&2
+    exit 1
+fi
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+    echo "photocheck: Python 3.11 or newer is required; $PYTHON is $("$PYTHON" -V 2>&1)." >&2
+    exit 1
+fi
+
+missing=""
+if command -v dpkg-query >/dev/null 2>&1; then
+    for p in $DEB_PKGS; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+    done
+    # ensurepip is missing from Debian's python3 unless python3-venv (or python3.X-venv) is installed.
+    if ! "$PYTHON" -c 'import ensurepip' >/dev/null 2>&1; then
+        missing="$missing python3-venv"
+    fi
+fi
+if [ -n "$missing" ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        echo "photocheck: installing Debian packages:$missing"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        # shellcheck disable=SC2086
+        apt-get install -y -qq --no-install-recommends $missing >/dev/null
+    else
+        echo "photocheck: please install these Debian packages first (as root):" >&2
+        echo "    apt-get install$missing" >&2
+        case "$missing" in *python3-venv*) exit 1 ;; esac
+        echo "photocheck: continuing; the GUI may not start or may show boxes instead of Chinese." >&2
+    fi
+fi
+
+if [ ! -x "$VENV/bin/python" ]; then
+    echo "photocheck: creating $VENV"
+    "$PYTHON" -m venv "$VENV"
+fi
+"$VENV/bin/python" -m pip install -q --upgrade "pip>=24" >/dev/null
+echo "photocheck: installing pinned dependencies (requirements.lock)"
+"$VENV/bin/python" -m pip install -q -c requirements.lock -e ".[test,build]"
+echo "photocheck: environment ready ($VENV)"
