@@ -1,0 +1,83 @@
+"""Byte-capped baseline JPEG encoding.
+
+The cap is a hard limit: the result is strictly under ``max_bytes`` (seal or other
+reserved bytes included via ``reserve``), never padded. Quality is searched first
+(binary search); only when the lowest acceptable quality still does not fit is
+the image scaled down, and never below the caller's minimum size.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from ..errors import FixRefused
+from ..text import Text
+
+
+@dataclass(frozen=True)
+class Encoded:
+    data: bytes
+    quality: int
+    width: int
+    height: int
+    scale: float  # relative to the input pixels
+
+
+def encode_jpeg(bgr: np.ndarray, quality: int, *, dpi: int | None = None, subsampling: int = 2) -> bytes:
+    """Baseline (non-progressive), 8-bit, 3-channel JPEG with no metadata except JFIF dpi."""
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    im = Image.fromarray(rgb, "RGB")
+    buf = io.BytesIO()
+    kw: dict = {"quality": int(quality), "optimize": True, "progressive": False, "subsampling": subsampling}
+    if dpi:
+        kw["dpi"] = (dpi, dpi)
+    im.save(buf, "JPEG", **kw)
+    return buf.getvalue()
+
+
+def _search_quality(bgr: np.ndarray, budget: int, q_min: int, q_max: int, dpi: int | None,
+                    subsampling: int) -> tuple[int, bytes] | None:
+    """Highest quality in [q_min, q_max] whose encoding is < budget bytes, or None."""
+    best: tuple[int, bytes] | None = None
+    lo, hi = q_min, q_max
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        data = encode_jpeg(bgr, mid, dpi=dpi, subsampling=subsampling)
+        if len(data) < budget:
+            best = (mid, data)
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def encode_under(bgr: np.ndarray, max_bytes: int, *, reserve: int = 0, q_min: int = 60, q_max: int = 95,
+                 dpi: int | None = None, min_width: int | None = None, min_height: int | None = None,
+                 scale_step: float = 0.9, subsampling: int = 2) -> Encoded:
+    """Encode strictly under ``max_bytes - reserve`` bytes.
+
+    Raises FixRefused (code ``size``) when even the smallest allowed size at the
+    lowest allowed quality does not fit."""
+    budget = max_bytes - reserve
+    h0, w0 = bgr.shape[:2]
+    scale = 1.0
+    img = bgr
+    while True:
+        found = _search_quality(img, budget, q_min, q_max, dpi, subsampling)
+        if found is not None:
+            q, data = found
+            return Encoded(data, q, img.shape[1], img.shape[0], scale)
+        nxt = scale * scale_step
+        nw, nh = int(round(w0 * nxt)), int(round(h0 * nxt))
+        if (min_width and nw < min_width) or (min_height and nh < min_height) or nw < 16 or nh < 16:
+            raise FixRefused(
+                Text(f"无法在不低于最低尺寸和画质的前提下压缩到 {max_bytes} 字节以下",
+                     f"cannot compress below {max_bytes} bytes without going under the minimum size or quality"),
+                code="size", failing=["file_size"])
+        scale = nxt
+        img = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA)
