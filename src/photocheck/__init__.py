@@ -5,3 +5,8 @@ The package root stays import-light: `photocheck.core` is the pure validation AP
 """
 
 __version__ = "0.1.0"
+
+import logging as _logging
+
+# A library logs; the application decides where to (see photocheck.logsetup).
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())

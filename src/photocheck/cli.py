@@ -279,6 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .logsetup import setup_logging
 
     argv = list(sys.argv[1:] if argv is None else argv)
+    setup_logging()
     lang_hint = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else None
     out = Out(normalise_lang(lang_hint), "--json" in argv)
     try:

@@ -31,5 +31,6 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     root = logging.getLogger("photocheck")
     root.addHandler(handler)
     root.setLevel(level)
+    root.propagate = False  # never let a traceback reach the console
     _configured = path
     return path

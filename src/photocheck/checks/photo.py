@@ -1,0 +1,644 @@
+"""Portrait photo checks: one small class per rule id of the contract.
+
+Every check measures the image; thresholds come from the rule pack
+(``pack.photo``). Shared measurements (decoded pixels, faces, head geometry,
+foreground map) are computed once per file in ``Context``.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import cv2
+import numpy as np
+
+from .. import io as pio
+from ..geometry import Head, measure_head
+from ..rules import RulePack
+from ..text import EMPTY, Text
+from .base import Check, CheckResult, Status, register
+
+# The checks work on at most this many pixels on the long side; a compliant
+# photo (390 x 567) is always seen at full size.
+CHECK_MAX_SIDE = 900
+# A pixel differs from the background colour when its Lab distance is above this.
+FG_DELTA = 18.0
+
+
+def _t(zh: str, en: str) -> Text:
+    return Text(zh, en)
+
+
+class Context:
+    """Lazily computed measurements shared by the photo checks of one file."""
+
+    def __init__(self, info: pio.ImageInfo, pack: RulePack):
+        self.info = info
+        self.pack = pack
+        self.rules = pack.photo
+
+    # -- pixels ---------------------------------------------------------------------------
+    @cached_property
+    def decoded(self) -> pio.Decoded:
+        return pio.decode(self.info, max_side=CHECK_MAX_SIDE, min_side=self.rules.min_width)
+
+    @property
+    def bgr(self) -> np.ndarray:
+        return self.decoded.bgr
+
+    @cached_property
+    def lab(self) -> np.ndarray:
+        return cv2.cvtColor(self.bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
+
+    @cached_property
+    def grey(self) -> np.ndarray:
+        return cv2.cvtColor(self.bgr, cv2.COLOR_BGR2GRAY)
+
+    @property
+    def scale(self) -> float:
+        """Decoded pixels per original (oriented) pixel."""
+        return self.decoded.scale
+
+    def to_original(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+        s = self.scale or 1.0
+        return tuple(int(round(v / s)) for v in box)  # type: ignore[return-value]
+
+    # -- faces ----------------------------------------------------------------------------
+    @cached_property
+    def faces(self):
+        from ..vision.face import get_detector
+
+        return get_detector().detect(self.bgr)
+
+    @cached_property
+    def face(self):
+        return self.faces[0] if self.faces else None
+
+    @cached_property
+    def person_mask(self) -> np.ndarray:
+        from ..vision.segment import get_segmenter
+
+        return get_segmenter().mask(self.bgr)
+
+    @cached_property
+    def bg_colour(self) -> tuple[np.ndarray, float] | None:
+        """Lab colour of the background from the top corners, and its spread.
+
+        None when the two corners disagree (no single background colour)."""
+        h, w = self.bgr.shape[:2]
+        ph, pw = max(2, int(0.05 * h)), max(2, int(0.08 * w))
+        patches = [self.lab[:ph, :pw].reshape(-1, 3), self.lab[:ph, w - pw:].reshape(-1, 3)]
+        meds = [np.median(p, axis=0) for p in patches]
+        if np.linalg.norm(meds[0] - meds[1]) > FG_DELTA:
+            return None
+        allpx = np.concatenate(patches)
+        med = np.median(allpx, axis=0)
+        spread = float(np.percentile(np.linalg.norm(allpx - med, axis=1), 90))
+        return med, spread
+
+    @cached_property
+    def foreground(self) -> np.ndarray:
+        """Bool map of the person: differs from a uniform background colour, or,
+        on a busy background, the segmentation mask."""
+        bg = self.bg_colour
+        if bg is not None and bg[1] < FG_DELTA:
+            dist = np.linalg.norm(self.lab - bg[0], axis=2)
+            fg = dist > FG_DELTA
+            fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
+            return fg
+        return self.person_mask > 0.5
+
+    @cached_property
+    def head(self) -> Head | None:
+        if self.face is None:
+            return None
+        return measure_head(self.face, self.foreground)
+
+    @cached_property
+    def face_region(self) -> np.ndarray | None:
+        """Bool mask of facial skin: the landmark hull shrunk a little (no hair, no background)."""
+        f = self.face
+        if f is None:
+            return None
+        h, w = self.bgr.shape[:2]
+        m = np.zeros((h, w), np.uint8)
+        if f.landmarks is not None:
+            hull = cv2.convexHull(f.landmarks.astype(np.float32)).astype(np.int32)
+            cv2.fillConvexPoly(m, hull, 1)
+            k = max(1, int(0.06 * (f.face_right_x - f.face_left_x)))
+            m = cv2.erode(m, np.ones((k, k), np.uint8))
+        else:
+            x, y, bw, bh = (int(v) for v in f.box)
+            m[max(0, y + bh // 5):y + bh * 4 // 5, max(0, x + bw // 5):x + bw * 4 // 5] = 1
+        return m > 0
+
+    @cached_property
+    def face_crop_grey(self) -> np.ndarray | None:
+        f = self.face
+        if f is None:
+            return None
+        x0, x1 = int(max(0, f.face_left_x)), int(min(self.bgr.shape[1], f.face_right_x))
+        y0 = int(max(0, f.forehead[1]))
+        y1 = int(min(self.bgr.shape[0], f.chin[1]))
+        if x1 - x0 < 8 or y1 - y0 < 8:
+            return None
+        return self.grey[y0:y1, x0:x1]
+
+    def need_face(self, check: Check) -> CheckResult | None:
+        """A 'cannot measure' failure when there is not exactly one face."""
+        n = len(self.faces)
+        if n == 1:
+            return None
+        msg = _t("未检测到人脸，无法测量", "no face found; cannot measure") if n == 0 else \
+            _t(f"检测到 {n} 张人脸，无法测量", f"{n} faces found; cannot measure")
+        return check.result(Status.FAIL, None, None, msg, _t("请先解决人脸检测问题", "fix the face problem first"))
+
+    def px_h(self) -> int:
+        return self.bgr.shape[0]
+
+    def px_w(self) -> int:
+        return self.bgr.shape[1]
+
+
+def _worst(*statuses: Status) -> Status:
+    if Status.FAIL in statuses:
+        return Status.FAIL
+    if Status.WARN in statuses:
+        return Status.WARN
+    return Status.PASS
+
+
+def _band(value: float, passing: tuple[float, float], warning: tuple[float, float] | None = None) -> Status:
+    if passing[0] <= value <= passing[1]:
+        return Status.PASS
+    if warning and warning[0] <= value <= warning[1]:
+        return Status.WARN
+    return Status.FAIL
+
+
+# --- file-level checks ------------------------------------------------------------------
+
+@register
+class FormatCheck(Check):
+    id = "format"
+    kind = "photo"
+    title = _t("文件格式", "File format")
+
+    def run(self, ctx: Context) -> CheckResult:
+        info, r = ctx.info, ctx.rules
+        name = pio.format_name(info.format)
+        desc = f"{name}" + (f", {'progressive' if info.progressive else 'baseline'}, {info.bits}-bit, {info.mode}"
+                            if info.format == "jpeg" else f", {info.mode}")
+        limit = "JPEG baseline, 8-bit, RGB"
+        if info.format not in r.formats:
+            return self.result(Status.FAIL, desc, limit,
+                               _t(f"照片不是 JPG 格式（实际是 {name}）", f"not a JPG photo (it is {name})"),
+                               _t("用本工具“一键修复”另存为 JPG；只改扩展名没有用",
+                                  "use Fix to save it as JPG; renaming the extension does not help"))
+        problems = []
+        if r.baseline_only and info.progressive:
+            problems.append(_t("渐进式 JPEG", "progressive JPEG"))
+        if info.bits != 8:
+            problems.append(_t(f"{info.bits} 位", f"{info.bits}-bit"))
+        if info.mode not in ("RGB", "YCbCr"):
+            problems.append(_t(f"颜色模式 {info.mode}（需 RGB 三通道）", f"colour mode {info.mode} (need 3-channel RGB)"))
+        if problems:
+            joined = Text("，".join(p.zh for p in problems), ", ".join(p.en for p in problems))
+            return self.result(Status.FAIL, desc, limit, _t("JPG 编码不符合要求：", "JPEG encoding not accepted: ") + joined,
+                               _t("用“一键修复”重新保存为标准 JPG", "use Fix to re-save as a standard JPEG"))
+        if info.icc_profile and b"sRGB" not in info.icc_profile[:256] and b"sRGB" not in info.icc_profile:
+            return self.result(Status.WARN, desc + ", ICC", limit,
+                               _t("内嵌了非 sRGB 色彩配置，颜色可能偏差", "embedded non-sRGB colour profile; colours may shift"),
+                               _t("用“一键修复”转换为 sRGB", "use Fix to convert to sRGB"))
+        return self.result(Status.PASS, desc, limit, _t("JPG 格式正确", "JPEG format OK"))
+
+
+@register
+class FileSizeCheck(Check):
+    id = "file_size"
+    kind = "photo"
+    title = _t("文件大小", "File size")
+
+    def run(self, ctx: Context) -> CheckResult:
+        size, cap = ctx.info.size_bytes, ctx.rules.max_bytes
+        limit = f"< {cap}"
+        if size >= cap:
+            return self.result(Status.FAIL, size, limit,
+                               _t(f"文件 {size / 1000:.1f} KB，超过上限（须小于 {cap / 1000:.0f} KB）",
+                                  f"file is {size / 1000:.1f} KB, over the limit (must be under {cap / 1000:.0f} KB)"),
+                               _t("用“一键修复”压缩到限额以内", "use Fix to compress it under the limit"))
+        return self.result(Status.PASS, size, limit, _t(f"文件 {size / 1000:.1f} KB", f"file is {size / 1000:.1f} KB"))
+
+
+@register
+class DimensionsCheck(Check):
+    id = "dimensions"
+    kind = "photo"
+    title = _t("尺寸比例", "Size and proportions")
+
+    def run(self, ctx: Context) -> CheckResult:
+        r = ctx.rules
+        w, h = ctx.info.oriented_size
+        ratio = w / h
+        dev = abs(ratio - r.aspect) / r.aspect
+        measured = {"width": w, "height": h, "ratio": round(ratio, 4)}
+        limit = {"min_width": r.min_width, "min_height": r.min_height, "ratio": r.aspect,
+                 "tolerance": r.aspect_tolerance}
+        size_name = Text(r.size_name_zh, r.size_name_en)
+        if w < r.min_width or h < r.min_height:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"像素太少：{w}×{h}，至少 {r.min_width}×{r.min_height}",
+                                  f"too few pixels: {w}×{h}, need at least {r.min_width}×{r.min_height}"),
+                               _t("请用更高分辨率重新拍摄；放大图片不能解决问题",
+                                  "retake at a higher resolution; enlarging does not help"))
+        if dev > r.aspect_tolerance:
+            sideways = abs(h / w - r.aspect) / r.aspect <= r.aspect_tolerance
+            hint = _t("照片可能横过来了，请转正后再试" if sideways else f"用“一键修复”按{size_name.zh}比例裁剪",
+                      "the photo may be sideways; turn it upright" if sideways else f"use Fix to crop to {size_name.en}")
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"宽高比 {ratio:.3f}，应为 {r.aspect:.4f}（{size_name.zh}，允许 ±{r.aspect_tolerance:.0%}）",
+                                  f"aspect ratio {ratio:.3f}, should be {r.aspect:.4f} ({size_name.en}, ±{r.aspect_tolerance:.0%})"),
+                               hint)
+        return self.result(Status.PASS, measured, limit, _t(f"{w}×{h} 像素，比例正确", f"{w}×{h} px, proportions OK"))
+
+
+# --- content checks ---------------------------------------------------------------------
+
+@register
+class ColorCheck(Check):
+    id = "color"
+    kind = "photo"
+    title = _t("彩色照片", "Colour photo")
+
+    def run(self, ctx: Context) -> CheckResult:
+        limit = f">= {ctx.rules.color.min_saturation}"
+        if ctx.info.mode in ("L", "1", "I;16", "I", "LA"):
+            return self.result(Status.FAIL, 0.0, limit, _t("这是黑白（灰度）照片", "this is a black-and-white (greyscale) photo"),
+                               _t("请提交彩色照片", "submit a colour photo"))
+        region = ctx.face_region
+        lab = ctx.lab
+        if region is not None and region.any():
+            a, b = lab[..., 1][region] - 128, lab[..., 2][region] - 128
+        else:
+            a, b = lab[..., 1].ravel() - 128, lab[..., 2].ravel() - 128
+        chroma = float(np.mean(np.sqrt(a * a + b * b)))
+        if chroma < ctx.rules.color.min_saturation:
+            return self.result(Status.FAIL, round(chroma, 2), limit,
+                               _t("照片几乎没有颜色，像是黑白照片", "the photo has almost no colour; it looks greyscale"),
+                               _t("请提交彩色照片，关闭黑白滤镜", "submit a colour photo; turn off mono filters"))
+        return self.result(Status.PASS, round(chroma, 2), limit, _t("彩色照片", "colour photo"))
+
+
+@register
+class FaceCheck(Check):
+    id = "face"
+    kind = "photo"
+    title = _t("人脸", "Face")
+
+    def run(self, ctx: Context) -> CheckResult:
+        faces = ctx.faces
+        n = len(faces)
+        want = ctx.rules.face_count
+        if n == 0:
+            return self.result(Status.FAIL, 0, want, _t("未检测到人脸", "no face found"),
+                               _t("请正面免冠拍摄，脸部清晰、无遮挡，照片不要横放",
+                                  "face the camera bare-headed, face clear and unobstructed, photo upright"))
+        if n != want:
+            region = ctx.to_original(faces[1].box)
+            return self.result(Status.FAIL, n, want, _t(f"检测到 {n} 张人脸，只能有本人一人", f"{n} faces found; only yours may appear"),
+                               _t("请单独拍摄，背景中不要有其他人或人像", "take it alone, with no other people or pictures of people behind"),
+                               region, boxes=[f.box for f in faces])
+        f = faces[0]
+        box = ctx.to_original(f.box)
+        if abs(f.yaw) > ctx.rules.max_yaw:
+            return self.result(Status.FAIL, round(f.yaw, 3), f"|yaw| <= {ctx.rules.max_yaw}",
+                               _t("脸没有正对镜头（侧脸）", "the face is turned away from the camera"),
+                               _t("请正面直视镜头重新拍摄", "look straight into the camera and retake"), box, boxes=[f.box])
+        return self.result(Status.PASS, 1, want, _t("检测到一张正面人脸", "one frontal face found"), box=box, boxes=[f.box],
+                           landmarks=f.landmarks)
+
+
+@register
+class FacePositionCheck(Check):
+    id = "face_position"
+    kind = "photo"
+    title = _t("人脸居中", "Face centred")
+
+    def run(self, ctx: Context) -> CheckResult:
+        miss = ctx.need_face(self)
+        if miss:
+            return miss
+        head = ctx.head
+        assert head is not None
+        w = ctx.px_w()
+        off = (head.center_x - w / 2) / w
+        lim = ctx.rules.position.max_offset
+        over = dict(center_x=head.center_x, mid_x=w / 2, band=(w / 2 - lim * w, w / 2 + lim * w))
+        if abs(off) > lim:
+            side = _t("偏左", "left of centre") if off < 0 else _t("偏右", "right of centre")
+            return self.result(Status.FAIL, round(off, 4), f"±{lim}",
+                               _t(f"人脸{side.zh} {abs(off):.1%}（允许 ±{lim:.0%}）", f"face is {abs(off):.1%} {side.en} (±{lim:.0%} allowed)"),
+                               _t("用“一键修复”重新居中裁剪", "use Fix to re-centre the crop"), **over)
+        return self.result(Status.PASS, round(off, 4), f"±{lim}", _t("人脸水平居中", "face horizontally centred"), **over)
+
+
+@register
+class HeadSizeCheck(Check):
+    id = "head_size"
+    kind = "photo"
+    title = _t("头部大小与位置", "Head size and position")
+
+    def run(self, ctx: Context) -> CheckResult:
+        miss = ctx.need_face(self)
+        if miss:
+            return miss
+        head = ctx.head
+        assert head is not None
+        r = ctx.rules.head
+        H, W = ctx.px_h(), ctx.px_w()
+        hr = head.height / H
+        wr = head.width / W
+        cr = head.crown_y / H
+        s_h = _band(hr, r.height_pass, r.height_warn)
+        s_w = _band(wr, r.width_warn, None)
+        s_w = Status.WARN if s_w is Status.FAIL else s_w  # width is advisory in the pack
+        s_c = _band(cr, r.crown_margin) if not head.crown_cut else Status.FAIL
+        status = _worst(s_h, s_w, s_c)
+        measured = {"height": round(hr, 4), "width": round(wr, 4), "crown": round(cr, 4)}
+        limit = {"height": list(r.height_pass), "height_warn": list(r.height_warn), "width": list(r.width_warn),
+                 "crown": list(r.crown_margin)}
+        over = dict(crown_y=head.crown_y, chin_y=head.chin_y, eye_y=head.eye_y,
+                    band=(r.crown_margin[0] * H, r.crown_margin[1] * H),
+                    chin_band=((r.crown_margin[0] + r.height_pass[0]) * H, (r.crown_margin[1] + r.height_pass[1]) * H))
+        parts_zh, parts_en = [], []
+        if s_h is not Status.PASS:
+            big = hr > r.height_pass[1]
+            parts_zh.append(f"头部高度占 {hr:.0%}（应为 {r.height_pass[0]:.0%}–{r.height_pass[1]:.0%}），头{'太大' if big else '太小'}")
+            parts_en.append(f"head height is {hr:.0%} of the photo (need {r.height_pass[0]:.0%}–{r.height_pass[1]:.0%}); "
+                            f"head too {'large' if big else 'small'}")
+        if head.crown_cut:
+            parts_zh.append("头顶被裁掉了")
+            parts_en.append("the top of the head is cut off")
+        elif s_c is not Status.PASS:
+            low = cr > r.crown_margin[1]
+            parts_zh.append(f"头顶距上边 {cr:.0%}（应为 {r.crown_margin[0]:.0%}–{r.crown_margin[1]:.0%}），{'头部太靠下' if low else '头顶太贴近上边'}")
+            parts_en.append(f"crown is {cr:.0%} below the top (need {r.crown_margin[0]:.0%}–{r.crown_margin[1]:.0%}); "
+                            f"{'head too low' if low else 'too close to the top edge'}")
+        if s_w is not Status.PASS:
+            parts_zh.append(f"头部宽度占 {wr:.0%}（建议 {r.width_warn[0]:.0%}–{r.width_warn[1]:.0%}）")
+            parts_en.append(f"head width is {wr:.0%} of the photo (advised {r.width_warn[0]:.0%}–{r.width_warn[1]:.0%})")
+        if status is Status.PASS:
+            msg = _t(f"头部高度 {hr:.0%}，头顶距上边 {cr:.0%}", f"head height {hr:.0%}, crown {cr:.0%} from the top")
+            hint = EMPTY
+        else:
+            msg = Text("；".join(parts_zh), "; ".join(parts_en))
+            hint = _t("用“一键修复”按标准头部比例重新裁剪；头顶被裁掉时请重拍，头顶上方留出空白",
+                      "use Fix to re-crop to the standard head proportions; if the crown is cut off, retake with space above the head")
+        region = None
+        if status is not Status.PASS:
+            region = ctx.to_original((head.left_x, head.crown_y, head.width, head.height))
+        return self.result(status, measured, limit, msg, hint, region, **over)
+
+
+@register
+class TiltCheck(Check):
+    id = "tilt"
+    kind = "photo"
+    title = _t("头部倾斜", "Head tilt")
+
+    def run(self, ctx: Context) -> CheckResult:
+        miss = ctx.need_face(self)
+        if miss:
+            return miss
+        roll = float(ctx.face.roll_deg)
+        lim = ctx.rules.tilt.max_deg
+        over = dict(eye_left=ctx.face.eye_left, eye_right=ctx.face.eye_right)
+        if abs(roll) > lim:
+            return self.result(Status.FAIL, round(roll, 2), f"±{lim}",
+                               _t(f"头部倾斜 {abs(roll):.1f}°（允许 ±{lim:.0f}°）", f"head tilted {abs(roll):.1f}° (±{lim:.0f}° allowed)"),
+                               _t("用“一键修复”自动摆正，或端正头部重新拍摄", "use Fix to level it, or hold your head level and retake"),
+                               **over)
+        return self.result(Status.PASS, round(roll, 2), f"±{lim}", _t(f"头部端正（{roll:+.1f}°）", f"head level ({roll:+.1f}°)"),
+                           **over)
+
+
+@register
+class BackgroundCheck(Check):
+    id = "background"
+    kind = "photo"
+    title = _t("白色背景", "White background")
+
+    def regions(self, ctx: Context) -> list[tuple[str, tuple[int, int, int, int]]]:
+        r = ctx.rules.background
+        H, W = ctx.px_h(), ctx.px_w()
+        head = ctx.head
+        top_h = int(r.band_top * H)
+        bottom = int(0.55 * H)
+        if head is not None:
+            top_h = int(min(top_h, max(2, head.crown_y - 0.01 * H)))
+            bottom = int(min(H, max(top_h + 4, head.chin_y)))
+        sw = max(2, int(r.strip_width * W))
+        regs = [("left", (0, 0, sw, bottom)), ("right", (W - sw, 0, sw, bottom))]
+        if top_h >= 2:
+            regs.insert(0, ("top", (0, 0, W, top_h)))
+        return regs
+
+    def run(self, ctx: Context) -> CheckResult:
+        r = ctx.rules.background
+        bgr = ctx.bgr
+        lab = ctx.lab
+        stats = {}
+        failing = []
+        for name, (x, y, w, h) in self.regions(ctx):
+            px = bgr[y:y + h, x:x + w].reshape(-1, 3).astype(np.int16)
+            if len(px) == 0:
+                continue
+            mn, mx = px.min(axis=1), px.max(axis=1)
+            white = (mn >= r.min_channel) & ((mx - mn) <= r.max_chroma)
+            frac = float(white.mean())
+            std = float(lab[y:y + h, x:x + w, 0].std() * 100 / 255)
+            mean = [int(v) for v in px.mean(axis=0)[::-1]]  # RGB
+            stats[name] = {"white_fraction": round(frac, 4), "std": round(std, 2), "mean_rgb": mean}
+            if frac < r.min_fraction or std > r.max_std:
+                failing.append((name, (x, y, w, h), frac, std, mean))
+        limit = {"min_channel": r.min_channel, "max_chroma": r.max_chroma, "min_fraction": r.min_fraction,
+                 "max_std": r.max_std}
+        worst = min(stats.values(), key=lambda s: s["white_fraction"]) if stats else {}
+        measured = {"white_fraction": worst.get("white_fraction"), "regions": stats}
+        if failing:
+            failing.sort(key=lambda f: f[2])
+            name, box, frac, std, mean = failing[0]
+            where = {"top": _t("头顶上方", "above the head"), "left": _t("左侧", "left side"),
+                     "right": _t("右侧", "right side")}[name]
+            colour = _describe_colour(mean)
+            if frac < r.min_fraction:
+                msg = _t(f"背景不是白色：{where.zh}只有 {frac:.0%} 为白色（平均颜色 {colour.zh} RGB{tuple(mean)}）",
+                         f"background is not white: only {frac:.0%} of the {where.en} is white (mean colour {colour.en} RGB{tuple(mean)})")
+            else:
+                msg = _t(f"背景不均匀：{where.zh}有阴影或杂物", f"background is uneven: shadows or objects at the {where.en}")
+            return self.result(Status.FAIL, measured, limit, msg,
+                               _t("用“一键修复”换成纯白背景，或在白墙前、光线均匀处重拍",
+                                  "use Fix to make the background pure white, or retake in front of a white wall in even light"),
+                               ctx.to_original(box), failing=[f[1] for f in failing])
+        warn = self._white_clothes(ctx)
+        if warn is not None:
+            return self.result(Status.WARN, measured, limit,
+                               _t("白色衣服与背景融为一体，可能被判为背景", "white clothing merges into the background"),
+                               _t("建议换深色上衣重新拍摄", "wear a darker top and retake"), ctx.to_original(warn))
+        return self.result(Status.PASS, measured, limit, _t("背景为均匀白色", "background is uniform white"))
+
+    @staticmethod
+    def _white_clothes(ctx: Context) -> tuple[int, int, int, int] | None:
+        head = ctx.head
+        if head is None:
+            return None
+        H, W = ctx.px_h(), ctx.px_w()
+        y0 = int(min(H - 1, head.chin_y + 0.08 * H))
+        if y0 >= H - 4:
+            return None
+        person = ctx.person_mask[y0:] > 0.5
+        if person.mean() < 0.15:
+            return None
+        px = ctx.bgr[y0:].astype(np.int16)
+        mn, mx = px.min(axis=2), px.max(axis=2)
+        white = (mn >= ctx.rules.background.min_channel) & ((mx - mn) <= ctx.rules.background.max_chroma)
+        frac = float((white & person).sum() / max(1, person.sum()))
+        if frac > 0.5:
+            return (0, y0, W, H - y0)
+        return None
+
+
+def _describe_colour(rgb: list[int]) -> Text:
+    r, g, b = rgb
+    hsv = cv2.cvtColor(np.uint8([[[b, g, r]]]), cv2.COLOR_BGR2HSV)[0, 0]
+    hue, sat, val = int(hsv[0]) * 2, int(hsv[1]), int(hsv[2])
+    if sat < 30:
+        if val > 225:
+            return _t("近白", "near white")
+        return _t("灰色", "grey") if val > 60 else _t("黑色", "black")
+    names = [(20, "红", "red"), (45, "橙", "orange"), (70, "黄", "yellow"), (160, "绿", "green"),
+             (200, "青", "cyan"), (260, "蓝", "blue"), (320, "紫", "purple"), (360, "红", "red")]
+    for edge, zh, en in names:
+        if hue < edge:
+            return _t(zh + "色", en)
+    return _t("彩色", "coloured")
+
+
+@register
+class ExposureCheck(Check):
+    id = "exposure"
+    kind = "photo"
+    title = _t("曝光与反光", "Exposure and glare")
+
+    def run(self, ctx: Context) -> CheckResult:
+        miss = ctx.need_face(self)
+        if miss:
+            return miss
+        r = ctx.rules.exposure
+        region = ctx.face_region
+        grey = ctx.grey
+        vals = grey[region] if region is not None and region.any() else grey.ravel()
+        mean = float(vals.mean())
+        dark = float((vals <= 10).mean())
+        bright = float((vals >= 250).mean())
+        glare = self._glare(ctx)
+        uneven = self._uneven(ctx)
+        measured = {"face_mean": round(mean, 1), "dark": round(dark, 4), "bright": round(bright, 4),
+                    "glare": round(glare, 4), "uneven": round(uneven, 3)}
+        limit = {"face_mean": [r.face_mean_min, r.face_mean_max], "dark": r.max_clipped_dark,
+                 "bright": r.max_clipped_bright, "glare_warn": r.glare_warn, "uneven_warn": r.contrast_warn}
+        box = ctx.to_original(ctx.face.box)
+        if mean < r.face_mean_min or dark > r.max_clipped_dark:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"脸部太暗（平均亮度 {mean:.0f}，至少 {r.face_mean_min:.0f}）",
+                                  f"the face is too dark (mean brightness {mean:.0f}, need {r.face_mean_min:.0f})"),
+                               _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light"), box)
+        if mean > r.face_mean_max or bright > r.max_clipped_bright:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"脸部过曝（平均亮度 {mean:.0f}，过亮区域 {bright:.0%}）",
+                                  f"the face is overexposed (mean brightness {mean:.0f}, {bright:.0%} blown out)"),
+                               _t("请避免强光直射或闪光灯，重新拍摄", "avoid direct strong light or flash and retake"), box)
+        if glare > r.glare_warn:
+            return self.result(Status.WARN, measured, limit,
+                               _t("眼镜可能有反光", "possible glare on glasses"),
+                               _t("请调整角度或摘下眼镜重拍，避免镜片反光", "tilt the glasses or remove them to avoid reflections"),
+                               box)
+        if uneven > r.contrast_warn:
+            return self.result(Status.WARN, measured, limit,
+                               _t("脸部光线不均匀（阴阳脸）", "uneven light on the face (one side darker)"),
+                               _t("请让光线从正面均匀照射", "light the face evenly from the front"), box)
+        return self.result(Status.PASS, measured, limit, _t(f"曝光正常（平均亮度 {mean:.0f}）", f"exposure OK (mean {mean:.0f})"))
+
+    @staticmethod
+    def _glare(ctx: Context) -> float:
+        """Fraction of near-white, low-saturation pixels around the eyes (specular glare)."""
+        f = ctx.face
+        fw = max(8.0, f.face_right_x - f.face_left_x)
+        r = int(0.16 * fw)
+        hsv = cv2.cvtColor(ctx.bgr, cv2.COLOR_BGR2HSV)
+        total, hits = 0, 0
+        for (ex, ey) in (f.eye_left, f.eye_right):
+            x0, x1 = int(max(0, ex - r)), int(min(ctx.px_w(), ex + r))
+            y0, y1 = int(max(0, ey - r * 0.6)), int(min(ctx.px_h(), ey + r * 0.6))
+            patch = hsv[y0:y1, x0:x1]
+            if patch.size == 0:
+                continue
+            total += patch.shape[0] * patch.shape[1]
+            hits += int(((patch[..., 2] >= 245) & (patch[..., 1] <= 30)).sum())
+        return hits / total if total else 0.0
+
+    @staticmethod
+    def _uneven(ctx: Context) -> float:
+        """Relative brightness difference between the left and right halves of the face."""
+        region = ctx.face_region
+        if region is None:
+            return 0.0
+        cx = int(ctx.head.center_x) if ctx.head else ctx.px_w() // 2
+        left = ctx.grey[:, :cx][region[:, :cx]]
+        right = ctx.grey[:, cx:][region[:, cx:]]
+        if len(left) < 20 or len(right) < 20:
+            return 0.0
+        a, b = float(left.mean()), float(right.mean())
+        return abs(a - b) / max(1.0, max(a, b))
+
+
+@register
+class SharpnessCheck(Check):
+    id = "sharpness"
+    kind = "photo"
+    title = _t("清晰度", "Sharpness")
+
+    def run(self, ctx: Context) -> CheckResult:
+        miss = ctx.need_face(self)
+        if miss:
+            return miss
+        r = ctx.rules.sharpness
+        crop = ctx.face_crop_grey
+        if crop is None:
+            return self.result(Status.FAIL, None, r.min_score, _t("脸部太小，无法判断清晰度", "face too small to judge sharpness"))
+        score = sharpness_score(crop, r.face_width_px)
+        limit = {"min": r.min_score, "warn_below": r.warn_score}
+        box = ctx.to_original(ctx.face.box)
+        if score < r.min_score:
+            return self.result(Status.FAIL, round(score, 1), limit,
+                               _t(f"脸部模糊（清晰度 {score:.0f}，至少 {r.min_score:.0f}）",
+                                  f"the face is blurred (sharpness {score:.0f}, need {r.min_score:.0f})"),
+                               _t("请对焦在脸上、保持相机稳定重新拍摄；模糊无法修复",
+                                  "retake with the focus on the face and the camera steady; blur cannot be fixed"), box)
+        if score < r.warn_score:
+            return self.result(Status.WARN, round(score, 1), limit,
+                               _t(f"脸部略有模糊（清晰度 {score:.0f}）", f"the face is slightly soft (sharpness {score:.0f})"),
+                               _t("如被退回，请重新对焦拍摄", "if it is rejected, retake in focus"), box)
+        return self.result(Status.PASS, round(score, 1), limit, _t(f"清晰（{score:.0f}）", f"sharp ({score:.0f})"))
+
+
+def sharpness_score(grey_face: np.ndarray, width: int) -> float:
+    """Variance of the Laplacian of the face resampled to a fixed width,
+    normalised by the face's own contrast so lighting does not dominate."""
+    h, w = grey_face.shape[:2]
+    s = width / w
+    face = cv2.resize(grey_face, (width, max(8, int(round(h * s)))),
+                      interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC).astype(np.float32)
+    lap = cv2.Laplacian(face, cv2.CV_32F, ksize=3)
+    contrast = float(face.std()) + 1e-3
+    return float(lap.var()) / contrast * 10.0

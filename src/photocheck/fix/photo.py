@@ -1,0 +1,304 @@
+"""The portrait fix pipeline.
+
+1. Decode upright (EXIF; a sideways photo without EXIF is turned by where the face is).
+2. Find exactly one usable face; measure roll, crown and chin.
+3. Level the roll and crop to the pack's proportions and head geometry in one affine warp.
+4. Refuse where the crop would need content the source does not have (the person
+   cut by the source's edge); plain background may be extended with white.
+5. Segment the person; composite on pure white with edge-aware alpha and colour
+   decontamination, so hair keeps no halo and no fringe of the old background.
+6. Resize to the preset, never enlarging; below the pack minimum, refuse.
+7. Encode a baseline JPEG strictly under the byte cap, seal included; add the seal.
+
+The caller (core.fix_file) re-runs every check on the result before writing it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .. import io as pio
+from ..core import FixOutput
+from ..errors import FixRefused
+from ..geometry import Head, measure_head
+from ..rules import RulePack
+from ..text import Text
+from . import seal
+from .encode import encode_under
+
+DETECT_SIDE = 900
+# Decode so the crop has at least this many times the output height (quality of the
+# final downscale), when the source has it.
+OVERSAMPLE = 1.5
+# A second face whose box overlaps the crop means the photo is not of one person.
+MAX_OTHER_FACE_OVERLAP = 0.0
+
+
+@dataclass
+class Plan:
+    """Crop geometry in the coordinates of the working image."""
+
+    matrix: np.ndarray     # 2x3 affine: working image -> crop (rotation about the face + translation)
+    crop_w: int
+    crop_h: int
+    roll_deg: float
+
+
+def _refuse(code: str, zh: str, en: str, hint: Text | None = None, failing: list[str] | None = None) -> FixRefused:
+    return FixRefused(Text(zh, en), code=code, hint=hint, failing=failing or [])
+
+
+RESHOOT = Text("请在白墙前正面拍摄，头顶上方和肩膀都要拍进画面",
+               "retake facing the camera in front of a white wall, with space above the head and the shoulders in the frame")
+
+
+def _faces(bgr: np.ndarray):
+    from ..vision.face import get_detector
+
+    return get_detector().detect(bgr)
+
+
+def _upright(bgr: np.ndarray, steps: list[Text]) -> tuple[np.ndarray, int]:
+    from ..vision.face import upright_rotation
+
+    k = upright_rotation(bgr)
+    if k:
+        steps.append(Text(f"照片是横着的，已按人脸方向转正（{k * 90}°）", f"the photo was sideways; turned upright ({k * 90}°)"))
+    return (np.ascontiguousarray(np.rot90(bgr, k)) if k else bgr), k
+
+
+def _fg_map(bgr: np.ndarray) -> np.ndarray:
+    from ..vision.segment import get_segmenter
+
+    return get_segmenter().mask(bgr) > 0.5
+
+
+def _pick_face(faces, shape) -> object:
+    if not faces:
+        raise _refuse("no_face", "照片中找不到人脸，无法修复", "no face found in the photo; cannot fix",
+                      Text("请正面免冠拍摄，脸部清晰无遮挡", "face the camera bare-headed, face clear and unobstructed"),
+                      ["face"])
+    return faces[0]
+
+
+def plan_crop(head: Head, rules, shape: tuple[int, int]) -> tuple[Plan, float]:
+    """Affine map from the working image to a crop with the target head geometry.
+
+    Returns the plan and the crop's scale relative to the working image (1 = same pixels)."""
+    r = rules.head
+    head_h = head.height
+    crop_h = head_h / r.fix_height
+    crop_w = crop_h * rules.aspect
+    # Level the roll about the point between the eyes.
+    cx, cy = head.center_x, head.eye_y
+    rot = cv2.getRotationMatrix2D((cx, cy), head.roll_deg, 1.0)
+    # In the levelled frame the crown and chin keep their distance from the eye line
+    # (they were measured along the face's vertical axis).
+    top = cy - (head.eye_y - head.crown_y) - r.fix_crown * crop_h
+    left = cx - crop_w / 2
+    m = rot.copy()
+    m[0, 2] -= left
+    m[1, 2] -= top
+    return Plan(matrix=m, crop_w=int(round(crop_w)), crop_h=int(round(crop_h)), roll_deg=head.roll_deg), crop_h
+
+
+def _scaled(plan: Plan, s: float, out_w: int, out_h: int) -> np.ndarray:
+    """The plan's matrix, composed with a scale so the crop lands on out_w x out_h."""
+    m = plan.matrix.copy()
+    sx = out_w / plan.crop_w
+    sy = out_h / plan.crop_h
+    m[0] *= sx
+    m[1] *= sy
+    return m
+
+
+def _warp(img: np.ndarray, m: np.ndarray, size: tuple[int, int], *, border: int | tuple = 255,
+          interp: int = cv2.INTER_LINEAR) -> np.ndarray:
+    return cv2.warpAffine(img, m, size, flags=interp, borderMode=cv2.BORDER_CONSTANT, borderValue=border)
+
+
+def _check_coverage(alpha: np.ndarray, valid: np.ndarray) -> None:
+    """Refuse when the person reaches an edge of the source inside the crop."""
+    invalid = ~valid
+    if not invalid.any():
+        return
+    h, w = alpha.shape
+    edge = cv2.dilate(invalid.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    edge &= valid
+    person_edge = edge & (alpha > 0.5)
+    n = int(person_edge.sum())
+    if n < max(6, int(0.01 * (h + w))):
+        return
+    ys, xs = np.nonzero(person_edge)
+    where_bottom = ys.mean() > 0.6 * h
+    where_top = ys.mean() < 0.3 * h
+    if where_bottom:
+        raise _refuse("source_too_short", "原图下方不够：下巴以下要拍到肩膀，不能凭空补出身体",
+                      "the source ends too close below the chin: the shoulders must be in the photo; nothing is invented",
+                      RESHOOT, ["head_size"])
+    if where_top:
+        raise _refuse("crown_cut", "原图头顶被裁掉了，无法补出头发", "the top of the head is cut off in the source; hair cannot be invented",
+                      RESHOOT, ["head_size"])
+    raise _refuse("source_too_narrow", "原图左右不够宽：人物被画面边缘截断", "the source is too narrow: the person is cut by its edge",
+                  RESHOOT, ["head_size"])
+
+
+def composite_white(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """Put the person on pure white. Near edges, remove the old background's colour
+    from the mixed pixels before blending (no halo, no coloured fringe)."""
+    a = np.clip(alpha.astype(np.float32), 0.0, 1.0)
+    f = img.astype(np.float32)
+    inv = 1.0 - a
+    # Local estimate of the old background colour, from background pixels only.
+    k = max(7, int(round(min(img.shape[:2]) * 0.04)) | 1)
+    wsum = cv2.blur(inv, (k, k)) + 1e-4
+    bg = cv2.blur(f * inv[..., None], (k, k)) / wsum[..., None]
+    edge = (a > 0.02) & (a < 0.98)
+    fg = f.copy()
+    safe = np.maximum(a, 0.15)[..., None]
+    fg[edge] = np.clip((f - inv[..., None] * bg) / safe, 0, 255)[edge]
+    out = fg * a[..., None] + 255.0 * inv[..., None]
+    out[a <= 0.02] = 255.0
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _alpha(crop: np.ndarray) -> np.ndarray:
+    from ..vision.segment import get_segmenter
+
+    seg = get_segmenter()
+    a = seg.mask(crop).astype(np.float32)
+    # Push confident regions to 0/1 and keep a soft band at the boundary.
+    a = np.clip((a - 0.15) / 0.7, 0.0, 1.0)
+    return a
+
+
+def _is_white_bg(bgr: np.ndarray, fg: np.ndarray, rules) -> bool:
+    bgpx = bgr[~fg]
+    if len(bgpx) < 100:
+        return False
+    mn, mx = bgpx.min(axis=1).astype(int), bgpx.max(axis=1).astype(int)
+    white = (mn >= rules.background.min_channel) & (mx - mn <= rules.background.max_chroma)
+    return float(white.mean()) > 0.98
+
+
+def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput], list[Text]]:
+    rules = pack.photo
+    steps: list[Text] = []
+    if info.format == "pdf":
+        raise _refuse("unsupported", "PDF 不是照片，请选择照片文件", "a PDF is not a photo; choose a photo file", failing=["format"])
+
+    # 1. small copy for detection, upright
+    small = pio.decode(info, max_side=DETECT_SIDE)
+    if info.exif_orientation != 1:
+        steps.append(Text("已按 EXIF 方向信息转正", "applied the EXIF orientation"))
+    s_bgr = small.bgr
+    faces = _faces(s_bgr)
+    k = 0
+    if not faces:
+        s_bgr, k = _upright(s_bgr, steps)
+        faces = _faces(s_bgr) if k else faces
+    face = _pick_face(faces, s_bgr.shape)
+    if abs(face.yaw) > rules.max_yaw:
+        raise _refuse("not_frontal", "脸没有正对镜头（侧脸），无法修复", "the face is not frontal; cannot fix",
+                      Text("请正面直视镜头重新拍摄", "look straight into the camera and retake"), ["face"])
+    fg_small = _fg_map(s_bgr)
+    head = measure_head(face, fg_small)
+    if head.crown_cut:
+        raise _refuse("crown_cut", "原图头顶被裁掉了，无法补出头发", "the top of the head is cut off in the source; hair cannot be invented",
+                      RESHOOT, ["head_size"])
+    below = (s_bgr.shape[0] - head.chin_y) / max(1.0, head.height)
+    if below < rules.head.min_below_chin:
+        raise _refuse("source_too_short", "原图下巴以下太少：要拍到脖子和肩膀", "too little below the chin: the neck and shoulders must be in the photo",
+                      RESHOOT, ["head_size"])
+
+    # 2. decode at the resolution the crop needs
+    scale_small = small.scale  # small px per original px
+    head_h_orig = head.height / scale_small
+    crop_h_orig = head_h_orig / rules.head.fix_height
+    want = rules.out_height * OVERSAMPLE
+    max_side = None
+    if crop_h_orig > want:
+        full_long = max(info.width, info.height)
+        max_side = int(full_long * want / crop_h_orig) + 1
+    work = pio.decode(info, max_side=max_side) if max_side is None or max_side > DETECT_SIDE * 1.2 else small
+    w_bgr = work.bgr
+    if k:
+        w_bgr = np.ascontiguousarray(np.rot90(w_bgr, k))
+    ratio = work.scale / scale_small  # working px per small px
+    if ratio != 1.0 or work is not small:
+        from dataclasses import replace
+
+        def sc(p):
+            return (p[0] * ratio, p[1] * ratio)
+
+        lm = face.landmarks * ratio if face.landmarks is not None else None
+        face = replace(face, box=tuple(v * ratio for v in face.box), eye_left=sc(face.eye_left), eye_right=sc(face.eye_right),
+                       nose=sc(face.nose), mouth=sc(face.mouth), chin=sc(face.chin), forehead=sc(face.forehead),
+                       face_left_x=face.face_left_x * ratio, face_right_x=face.face_right_x * ratio, landmarks=lm)
+        head = Head(crown_y=head.crown_y * ratio, chin_y=head.chin_y * ratio, eye_y=head.eye_y * ratio,
+                    center_x=head.center_x * ratio, width=head.width * ratio, left_x=head.left_x * ratio,
+                    right_x=head.right_x * ratio, roll_deg=head.roll_deg, crown_measured=head.crown_measured,
+                    crown_cut=head.crown_cut)
+
+    # 3. crop plan; other faces must stay out of it
+    plan, crop_h = plan_crop(head, rules, w_bgr.shape[:2])
+    if len(faces) > 1:
+        for other in faces[1:]:
+            ox, oy, ow, oh = (v * ratio for v in other.box)
+            corners = np.array([[ox, oy], [ox + ow, oy], [ox, oy + oh], [ox + ow, oy + oh]], np.float32)
+            mapped = cv2.transform(corners[None], plan.matrix)[0]
+            inside = ((mapped[:, 0] > 0) & (mapped[:, 0] < plan.crop_w) & (mapped[:, 1] > 0) & (mapped[:, 1] < plan.crop_h))
+            if inside.any():
+                raise _refuse("several_faces", f"照片中有 {len(faces)} 张人脸，无法只裁出本人",
+                              f"{len(faces)} faces in the photo; cannot crop to one person",
+                              Text("请单独拍摄", "take the photo alone"), ["face"])
+        steps.append(Text("画面中还有其他人脸，已裁剪排除", "other faces in the frame were cropped out"))
+    if abs(plan.roll_deg) > 0.5:
+        steps.append(Text(f"头部倾斜 {plan.roll_deg:+.1f}°，已摆正", f"levelled a head tilt of {plan.roll_deg:+.1f}°"))
+
+    # 4. output size: the preset, or the crop's own size when smaller (never enlarge)
+    out_w, out_h = rules.out_width, rules.out_height
+    if plan.crop_h < out_h:
+        # Work in original pixels when the crop is smaller than the preset.
+        out_h = plan.crop_h
+        out_w = int(round(out_h * rules.aspect))
+        if out_w < rules.min_width or out_h < rules.min_height:
+            raise _refuse("too_small", f"人像部分像素太少（约 {out_w}×{out_h}，至少 {rules.min_width}×{rules.min_height}），不能放大",
+                          f"too few pixels around the head (about {out_w}×{out_h}, need {rules.min_width}×{rules.min_height}); enlarging is not allowed",
+                          Text("请靠近一些或用更高分辨率重新拍摄", "move closer or retake at a higher resolution"), ["dimensions"])
+        steps.append(Text(f"原图像素不足，按原始像素保存为 {out_w}×{out_h}（未放大）",
+                          f"the source has fewer pixels; saved at its own size {out_w}×{out_h} (not enlarged)"))
+    # Warp straight to an intermediate at OVERSAMPLE x the output (or the crop's own size), then area-resize.
+    inter_h = min(plan.crop_h, int(out_h * OVERSAMPLE))
+    inter_w = int(round(inter_h * rules.aspect))
+    m = _scaled(plan, 1.0, inter_w, inter_h)
+    crop = _warp(w_bgr, m, (inter_w, inter_h), border=(255, 255, 255))
+    valid = _warp(np.full(w_bgr.shape[:2], 255, np.uint8), m, (inter_w, inter_h), border=0,
+                  interp=cv2.INTER_NEAREST) > 127
+    if (inter_w, inter_h) != (out_w, out_h):
+        crop = cv2.resize(crop, (out_w, out_h), interpolation=cv2.INTER_AREA)
+        valid = cv2.resize(valid.astype(np.uint8), (out_w, out_h), interpolation=cv2.INTER_NEAREST) > 0
+    steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度 {rules.head.fix_height:.1%}",
+                      f"cropped to {rules.size_name_en} with head height {rules.head.fix_height:.1%}"))
+
+    # 5. background to white
+    alpha = _alpha(crop)
+    _check_coverage(alpha, valid)
+    alpha[~valid] = 0.0
+    white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
+    out = composite_white(crop, alpha)
+    steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",
+                      "background made pure white" if not white_already else "background was white; made uniform"))
+
+    # 6-7. encode under the cap with the seal's bytes reserved, then seal
+    reserve = seal.seal_overhead(pack.label)
+    enc = encode_under(out, rules.max_bytes, reserve=reserve, dpi=rules.dpi, min_width=rules.min_width,
+                       min_height=rules.min_height, q_min=50)
+    data = seal.add_seal(enc.data, pack.label)
+    steps.append(Text(f"保存为 JPG：{enc.width}×{enc.height}，质量 {enc.quality}，{len(data)} 字节（含检测印记）",
+                      f"saved as JPEG: {enc.width}×{enc.height}, quality {enc.quality}, {len(data)} bytes (seal included)"))
+    return [FixOutput(data=data)], steps
