@@ -1,0 +1,150 @@
+"""`make bench`: speed figures written to JSON (not timed tests).
+
+Inputs are made in code (12 MP phone-like portraits built from the public-domain
+sample faces that ship in scikit-image and matplotlib), plus ../shared/corpus when
+it is present. Figures are medians over warm runs in one process unless stated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+sys.path.insert(0, str(REPO / "tools"))
+
+from photocheck import batch, core  # noqa: E402
+from photocheck import io as pio  # noqa: E402
+
+
+def sample_faces() -> list[np.ndarray]:
+    import matplotlib.cbook as cbook
+    import skimage.data
+
+    with cbook.get_sample_data("grace_hopper.jpg") as fh:
+        gh = cv2.imdecode(np.frombuffer(fh.read(), np.uint8), cv2.IMREAD_COLOR)
+    astro = cv2.cvtColor(skimage.data.astronaut(), cv2.COLOR_RGB2BGR)
+    return [gh, astro]
+
+
+def phone_portrait(face: np.ndarray, seed: int) -> bytes:
+    """A 3000 x 4000 (12 MP) portrait: the sample photo scaled up onto a textured wall."""
+    rng = np.random.default_rng(seed)
+    H, W = 4000, 3000
+    wall = np.zeros((H, W, 3), np.float32)
+    wall[:] = rng.uniform(150, 230, 3)
+    grad = np.linspace(0.85, 1.1, H, dtype=np.float32)[:, None, None]
+    wall = np.clip(wall * grad + rng.normal(0, 4, (H, W, 1)), 0, 255).astype(np.uint8)
+    s = 2600 / max(face.shape[:2])
+    f = cv2.resize(face, None, fx=s, fy=s, interpolation=cv2.INTER_CUBIC)
+    y0, x0 = 700, (W - f.shape[1]) // 2
+    wall[y0:y0 + f.shape[0], x0:x0 + f.shape[1]] = f
+    ok, enc = cv2.imencode(".jpg", wall, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return enc.tobytes()
+
+
+def median_ms(fn, items, repeat=1) -> float:
+    times = []
+    for _ in range(repeat):
+        for it in items:
+            t = time.perf_counter()
+            fn(it)
+            times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def _check(path: str):
+    return core.check_file(path).passed
+
+
+def _decode_full(path: str):
+    return cv2.imread(path, cv2.IMREAD_COLOR).shape
+
+
+def bench_photos(out: dict, tmp: Path) -> None:
+    faces = sample_faces()
+    files = []
+    for i in range(20):
+        p = tmp / f"phone_{i:02d}.jpg"
+        p.write_bytes(phone_portrait(faces[i % len(faces)], i))
+        files.append(str(p))
+    core.check_file(files[0])  # warm: models loaded once
+    fig: dict = {"inputs": "20 synthetic 12 MP phone portraits (grace_hopper, astronaut on a textured wall)"}
+    fig["check_median_ms"] = median_ms(lambda p: core.check_file(p), files)
+    fig["decode_full_median_ms"] = median_ms(_decode_full, files)
+    fig["fix_median_ms"] = median_ms(lambda p: core.fix_file(p, tmp / "fixed.jpg"), files[:10])
+    fixed = [r for r in (core.fix_file(p, tmp / f"ok_{i}.jpg") for i, p in enumerate(files[:6]))]
+    fig["fix_ok"] = sum(r.ok for r in fixed)
+    # batch of 20 on all cores: wall time and CPU use of the worker processes
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    list(batch.run(_check, files, jobs=batch.default_jobs()))
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    fig["batch20_check_wall_s"] = round(wall, 2)
+    fig["batch20_cores_busy"] = round(cpu / wall, 2)
+    t = time.perf_counter()
+    for p in files:
+        _decode_full(p)
+    fig["batch20_decode_full_serial_s"] = round(time.perf_counter() - t, 2)
+    out["photo"] = fig
+
+
+def bench_corpus(out: dict) -> None:
+    corpus = REPO / ".." / "shared" / "corpus"
+    if not corpus.exists():
+        out["corpus"] = None
+        return
+    cases = sorted((corpus / "cases" / "photos").glob("*.jpg"))
+    portraits = sorted((corpus / "portraits").glob("*.*"))
+    fig = {"cases_check_median_ms": median_ms(lambda p: core.check_file(p), cases)}
+    with tempfile.TemporaryDirectory() as d:
+        fig["portraits_fix_median_ms"] = median_ms(lambda p: core.fix_file(p, Path(d) / "o.jpg"), portraits)
+    out["corpus"] = fig
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--out", default="bench/results.json")
+    ap.add_argument("--only", nargs="*", default=None, help="photo corpus material audit")
+    args = ap.parse_args()
+    want = set(args.only or ["photo", "corpus", "material", "audit"])
+    out: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                             "opencv": cv2.__version__, "when": time.strftime("%Y-%m-%d %H:%M")}}
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        if "photo" in want:
+            bench_photos(out, tmp)
+        if "corpus" in want:
+            bench_corpus(out)
+        corpus = REPO / ".." / "shared" / "corpus"
+        for name, mod in (("material", "bench_material"), ("audit", "bench_audit")):
+            if name not in want:
+                continue
+            try:
+                m = __import__(mod)
+            except ModuleNotFoundError:
+                out[name] = None
+                continue
+            m.run(out, corpus if corpus.exists() else None)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(out, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
