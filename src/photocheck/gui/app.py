@@ -1,0 +1,179 @@
+"""Entry point of the desktop app (``photocheck-gui``).
+
+    photocheck-gui [FILE|PACKAGE ...]
+    photocheck-gui --screenshot OUT.png [--page photo|materials|review] [--lang zh_CN|en] [FILE|PACKAGE ...]
+
+Screenshot mode renders offscreen (it sets the platform itself), loads the given
+files, waits until all background work has finished, saves the window as PNG
+and exits 0. It never reads or writes the user's settings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+log = logging.getLogger("photocheck.gui")
+
+SCREENSHOT_TIMEOUT_S = 120.0
+
+
+class _Args(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"参数错误：{message}（usage error: {message}）", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    p = _Args(prog="photocheck-gui", description="医考报名照片与材料检测（桌面版）/ exam photo and document checker")
+    p.add_argument("--screenshot", metavar="OUT.png", help="render offscreen, save a screenshot, exit / 截图后退出")
+    p.add_argument("--page", choices=["photo", "materials", "review"], default=None, help="page to show / 显示的页面")
+    p.add_argument("--lang", default=None, help="zh_CN or en / 界面语言")
+    p.add_argument("--rules", default=None, metavar="NAME|PATH", help="rule pack / 规则包")
+    p.add_argument("--size", default="1280x800", help="screenshot window size in device-independent pixels")
+    p.add_argument("files", nargs="*", metavar="FILE|PACKAGE")
+    args, unknown = p.parse_known_args(list(argv))
+    # Qt's own options (-style, -platform ...) are left for QApplication.
+    bad = [u for u in unknown if not u.startswith("-")]
+    if bad:
+        p.error(f"unrecognized arguments: {' '.join(bad)}")
+    args.qt_args = unknown
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    t0 = time.perf_counter()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parse_args(argv)
+    except SystemExit as e:
+        return int(e.code) if isinstance(e.code, int) else 2
+    if args.screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+    from ..logsetup import setup_logging
+
+    setup_logging()
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    qapp = QApplication.instance() or QApplication([sys.argv[0], *args.qt_args])
+    qapp.setOrganizationName("photocheck")
+    qapp.setApplicationName("photocheck")
+    from .. import __version__
+
+    qapp.setApplicationVersion(__version__)
+
+    from . import i18n
+    from . import settings as S
+    from .settings import Settings
+
+    tmp = tempfile.TemporaryDirectory(prefix="photocheck-gui-") if args.screenshot else None
+    settings = Settings.at(Path(tmp.name) / "settings.ini") if tmp else Settings()
+    if args.rules:
+        settings.set(S.RULE_PACK, args.rules)
+    translators = i18n.Translators(qapp)
+    translators.apply(args.lang or settings.get(S.LANGUAGE) or i18n.system_lang())
+
+    from .controller import AppController
+    from .crash import ExceptHook
+    from .dialogs import Dialogs
+    from .mainwindow import MainWindow
+
+    dialogs = Dialogs(headless=bool(args.screenshot))
+    controller = AppController(settings)
+    window = MainWindow(controller, settings, translators, dialogs)
+    hook = ExceptHook(dialogs, lambda: window)
+    hook.install()
+    if args.screenshot:
+        w, _, h = args.size.partition("x")
+        window.resize(int(w), int(h))
+    window.show()
+    log.info("window shown after %.0f ms", (time.perf_counter() - t0) * 1000)
+    warm_up(controller)
+    window.open_paths([os.path.abspath(f) for f in args.files], args.page)
+
+    if args.screenshot:
+        shooter = Screenshot(qapp, window, controller, Path(args.screenshot))
+        shooter.start()
+    code = qapp.exec()
+    hook.uninstall()
+    if tmp:
+        tmp.cleanup()
+    return code
+
+
+def warm_up(controller) -> None:  # noqa: ANN001
+    """Load the models once, in the background, so the first check is quick.
+
+    A missing model is reported right away, in a dialog, instead of at the first photo."""
+    from ..errors import ModelMissingError
+
+    def report(result: object) -> None:
+        err = getattr(result, "error", None)
+        if isinstance(err, ModelMissingError):
+            controller.failed.emit(err)
+
+    controller.tasks.submit(_warm_up_check, controller.pack, done=report, error=lambda e: log.warning(
+        "warm-up failed: %s", e.text.en))
+
+
+def _warm_up_check(pack):  # noqa: ANN001, ANN202
+    import cv2
+    import numpy as np
+
+    from .. import core
+
+    img = np.full((567, 390, 3), 255, np.uint8)
+    cv2.circle(img, (195, 250), 80, (150, 170, 200), -1)
+    ok, buf = cv2.imencode(".jpg", img)
+    return core.check_file(buf.tobytes(), kind="photo", pack=pack, label="<warm-up>")
+
+
+class Screenshot:
+    """Waits until every page has settled and no task runs, then saves the window."""
+
+    def __init__(self, qapp, window, controller, out: Path):  # noqa: ANN001
+        from PySide6.QtCore import QTimer
+
+        self.qapp, self.window, self.controller, self.out = qapp, window, controller, out
+        self.deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
+        self.quiet = 0
+        self.timer = QTimer()
+        self.timer.setInterval(50)
+        self.timer.timeout.connect(self._tick)
+
+    def start(self) -> None:
+        self.timer.start()
+
+    def _busy(self) -> bool:
+        pages = (self.window.photo_page, self.window.materials_page, self.window.review_page)
+        return (self.controller.tasks.busy or self.controller.batch_tasks.busy
+                or any(getattr(p, "busy", False) for p in pages))
+
+    def _tick(self) -> None:
+        timed_out = time.monotonic() > self.deadline
+        self.quiet = 0 if self._busy() else self.quiet + 1
+        if self.quiet < 3 and not timed_out:  # stay idle for a few event-loop turns
+            return
+        self.timer.stop()
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        ok = self.window.grab().save(str(self.out))
+        if timed_out:
+            log.warning("screenshot: work did not finish within %.0f s", SCREENSHOT_TIMEOUT_S)
+        print(f"{'✓' if ok and not timed_out else '✗'} {self.out}", file=sys.stderr)
+        self.qapp.exit(0 if ok and not timed_out else 1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The three pages of the main window. Each page talks only to its controller/session."""
