@@ -17,8 +17,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from .controller import AppController
+    from .crash import ExceptHook
+    from .mainwindow import MainWindow
+    from .settings import Settings
 
 log = logging.getLogger("photocheck.gui")
 
@@ -49,16 +58,24 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    t0 = time.perf_counter()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        args = parse_args(argv)
-    except SystemExit as e:
-        return int(e.code) if isinstance(e.code, int) else 2
+@dataclass
+class Gui:
+    """Everything ``build`` puts together (the test harness uses it too)."""
+
+    qapp: "QApplication"
+    window: "MainWindow"
+    controller: "AppController"
+    settings: "Settings"
+    hook: "ExceptHook"
+    tmp: tempfile.TemporaryDirectory | None
+    shown_ms: float
+
+
+def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
+    """Create the application, the window and its controllers, and show the window."""
+    t0 = time.perf_counter() if t0 is None else t0
     if args.screenshot:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-
     from ..logsetup import setup_logging
 
     setup_logging()
@@ -66,7 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    if QApplication.instance() is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     qapp = QApplication.instance() or QApplication([sys.argv[0], *args.qt_args])
     qapp.setOrganizationName("photocheck")
     qapp.setApplicationName("photocheck")
@@ -76,6 +94,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from . import i18n
     from . import settings as S
+    from .controller import AppController
+    from .crash import ExceptHook
+    from .dialogs import Dialogs
+    from .mainwindow import MainWindow
     from .settings import Settings
 
     tmp = tempfile.TemporaryDirectory(prefix="photocheck-gui-") if args.screenshot else None
@@ -84,11 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings.set(S.RULE_PACK, args.rules)
     translators = i18n.Translators(qapp)
     translators.apply(args.lang or settings.get(S.LANGUAGE) or i18n.system_lang())
-
-    from .controller import AppController
-    from .crash import ExceptHook
-    from .dialogs import Dialogs
-    from .mainwindow import MainWindow
 
     dialogs = Dialogs(headless=bool(args.screenshot))
     controller = AppController(settings)
@@ -99,17 +116,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         w, _, h = args.size.partition("x")
         window.resize(int(w), int(h))
     window.show()
-    log.info("window shown after %.0f ms", (time.perf_counter() - t0) * 1000)
+    shown_ms = (time.perf_counter() - t0) * 1000
+    log.info("window shown after %.0f ms", shown_ms)
     warm_up(controller)
     window.open_paths([os.path.abspath(f) for f in args.files], args.page)
+    return Gui(qapp, window, controller, settings, hook, tmp, shown_ms)
 
+
+def main(argv: Sequence[str] | None = None) -> int:
+    t0 = time.perf_counter()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parse_args(argv)
+    except SystemExit as e:
+        return int(e.code) if isinstance(e.code, int) else 2
+    gui = build(args, t0)
     if args.screenshot:
-        shooter = Screenshot(qapp, window, controller, Path(args.screenshot))
+        shooter = Screenshot(gui.qapp, gui.window, gui.controller, Path(args.screenshot))
         shooter.start()
-    code = qapp.exec()
-    hook.uninstall()
-    if tmp:
-        tmp.cleanup()
+    code = gui.qapp.exec()
+    gui.hook.uninstall()
+    if gui.tmp:
+        gui.tmp.cleanup()
     return code
 
 

@@ -21,10 +21,6 @@ from . import i18n
 log = logging.getLogger("photocheck.gui")
 
 
-def _tr(s: str) -> str:
-    return QCoreApplication.translate("Dialogs", s)
-
-
 def error_lines(err: PhotocheckError | Text) -> tuple[str, str]:
     """(main text, details) of an error for the current language."""
     text = err.text if isinstance(err, PhotocheckError) else err
@@ -48,7 +44,7 @@ class Dialogs:
     # -- messages -------------------------------------------------------------------------
     def error(self, parent: QWidget | None, err: PhotocheckError | Text, title: str | None = None) -> None:
         main, extra = error_lines(err)
-        self._message(parent, QMessageBox.Icon.Warning, title or _tr("出错了"), main, extra)
+        self._message(parent, QMessageBox.Icon.Warning, title or QCoreApplication.translate("Dialogs", "出错了"), main, extra)
 
     def info(self, parent: QWidget | None, title: str, text: str, details: str = "") -> None:
         self._message(parent, QMessageBox.Icon.Information, title, text, details)
@@ -103,11 +99,11 @@ class Dialogs:
 
 
 def image_filter() -> str:
-    return _tr("图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)")
+    return QCoreApplication.translate("Dialogs", "图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)")
 
 
 def material_filter() -> str:
-    return _tr("图片或 PDF (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff *.pdf);;所有文件 (*)")
+    return QCoreApplication.translate("Dialogs", "图片或 PDF (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff *.pdf);;所有文件 (*)")
 
 
 def folder_of(path: str) -> str:

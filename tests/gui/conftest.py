@@ -1,0 +1,148 @@
+"""GUI test fixtures: offscreen Qt, one timeout, scripted dialogs, synchronous workers.
+
+Real faces come from packages at test time (matplotlib's grace_hopper.jpg,
+scikit-image's astronaut); documents are drawn in code.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from photocheck.gui import i18n  # noqa: E402
+from photocheck.gui.controller import AppController  # noqa: E402
+from photocheck.gui.dialogs import Dialogs  # noqa: E402
+from photocheck.gui.settings import Settings  # noqa: E402
+
+# The one timeout of the GUI tests (ms), for every waitSignal / waitUntil.
+TIMEOUT = 30_000
+REPO = Path(__file__).resolve().parents[2]
+
+
+class ScriptedDialogs(Dialogs):
+    """Stands in for every modal dialog: answers come from queues, calls are recorded."""
+
+    def __init__(self) -> None:
+        super().__init__(headless=True)
+        self.errors: list[str] = []
+        self.infos: list[str] = []
+        self.confirms: list[str] = []
+        self.open_answers: list[object] = []     # each a path (str) or a list of paths
+        self.save_answers: list[str] = []
+        self.dir_answers: list[str] = []
+        self.confirm_answers: list[bool] = []
+
+    def error(self, parent, err, title=None):  # noqa: ANN001, ANN201
+        from photocheck.gui.dialogs import error_lines
+
+        main, extra = error_lines(err)
+        self.errors.append(main + ("\n" + extra if extra else ""))
+
+    def info(self, parent, title, text, details=""):  # noqa: ANN001, ANN201
+        self.infos.append(text + ("\n" + details if details else ""))
+
+    def confirm(self, parent, title, text, details="", default_yes=False):  # noqa: ANN001, ANN201
+        self.confirms.append(text + ("\n" + details if details else ""))
+        return self.confirm_answers.pop(0) if self.confirm_answers else default_yes
+
+    def open_file(self, parent, title, folder, filters):  # noqa: ANN001, ANN201
+        return str(self.open_answers.pop(0)) if self.open_answers else ""
+
+    def open_files(self, parent, title, folder, filters):  # noqa: ANN001, ANN201
+        a = self.open_answers.pop(0) if self.open_answers else []
+        return [str(x) for x in a] if isinstance(a, (list, tuple)) else [str(a)]
+
+    def save_file(self, parent, title, path, filters):  # noqa: ANN001, ANN201
+        self.last_save_default = path
+        return self.save_answers.pop(0) if self.save_answers else ""
+
+    def open_dir(self, parent, title, folder):  # noqa: ANN001, ANN201
+        return self.dir_answers.pop(0) if self.dir_answers else ""
+
+
+@pytest.fixture
+def timeout() -> int:
+    return TIMEOUT
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Imported rule packs and logs go to a temp folder, never the developer's home."""
+    home = tmp_path_factory.mktemp("xdg")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+
+
+@pytest.fixture(scope="session")
+def compiled_translations() -> Path:
+    subprocess.run([sys.executable, str(REPO / "tools" / "i18n.py"), "compile"], check=True)
+    return REPO / "resources" / "i18n" / "photocheck_en.qm"
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings.at(tmp_path / "settings.ini")
+
+
+@pytest.fixture
+def dialogs() -> ScriptedDialogs:
+    return ScriptedDialogs()
+
+
+@pytest.fixture
+def translators(qapp):
+    t = i18n.Translators(qapp)
+    t.apply("zh_CN")
+    yield t
+    t.apply("zh_CN")
+
+
+@pytest.fixture
+def controller(qapp, settings) -> AppController:
+    c = AppController(settings, synchronous=True)
+    yield c
+    c.shutdown()
+
+
+@pytest.fixture
+def window(qtbot, controller, settings, translators, dialogs):
+    from photocheck.gui.mainwindow import MainWindow
+
+    w = MainWindow(controller, settings, translators, dialogs)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+# --- sample images (from packages, never from the corpus) ---------------------------------
+
+@pytest.fixture(scope="session")
+def grace_src() -> Path:
+    from matplotlib import cbook
+
+    return Path(cbook.get_sample_data("grace_hopper.jpg", asfileobj=False))
+
+
+@pytest.fixture
+def grace(tmp_path, grace_src) -> Path:
+    dst = tmp_path / "photos" / "grace.jpg"
+    dst.parent.mkdir(exist_ok=True)
+    shutil.copy(grace_src, dst)
+    return dst
+
+
+@pytest.fixture(scope="session")
+def astronaut_bgr():
+    import cv2
+    from skimage import data
+
+    return cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
