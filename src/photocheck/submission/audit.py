@@ -364,6 +364,17 @@ def run(jobs: list[AuditJob], *, engine: str = "local", workers: int | None = No
 
 # --- reports -----------------------------------------------------------------------------------
 
+def _publish(tmp: str, target: Path) -> None:
+    """Give a finished temp file the permissions a normal new file gets, then swap it in."""
+    mask = os.umask(0)
+    os.umask(mask)
+    try:
+        os.chmod(tmp, 0o666 & ~mask)
+    except OSError:
+        pass
+    os.replace(tmp, target)
+
+
 class CsvReport:
     """The contract's CSV: UTF-8 with BOM, one row per file, in the (sorted) order given."""
 
@@ -392,7 +403,7 @@ class CsvReport:
         self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
-        os.replace(self._tmp, self.target)  # type: ignore[arg-type]
+        _publish(self._tmp, self.target)  # type: ignore[arg-type]
 
     def abort(self) -> None:
         if self.target is not None and self._tmp:
@@ -565,7 +576,7 @@ class HtmlReport:
                 doc.write(f"<script>{_JS}</script></body></html>\n")
                 doc.flush()
                 os.fsync(doc.fileno())
-            os.replace(tmp, self.target)
+            _publish(tmp, self.target)
         except OSError as exc:
             try:
                 os.unlink(tmp)
