@@ -1,0 +1,808 @@
+"""Material (document image) checks: one small class per rule id of the contract.
+
+Ids: ``format``, ``file_size``, ``orientation``, ``sharpness``, ``resolution``, ``exposure``.
+Thresholds come from the rule pack (``pack.material`` and its ``[material.*]`` tables).
+
+Shared measurements live in ``Context`` and are computed once per file, lazily:
+
+1. the stored pixels (EXIF *not* applied: the image as the upload site may show it),
+   decoded at reduced scale (``material.fix.work_long_side``);
+2. text boxes from the PP-OCR detector, at a 640 px long side;
+3. an orientation vote: a few lines read in candidate orientations (``vision.text``);
+4. the document's lines, read in the winning orientation, and from them its kind,
+   its 在线验证码 and its dates (``document_info``).
+
+Identity numbers are masked (``4201**********1234``) before they leave this module.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .. import io as pio
+from ..errors import InputError
+from ..rules import RulePack, RulePackError
+from ..text import EMPTY, Text
+from .base import Check, CheckResult, DocumentInfo, Status, register
+
+DET_SIDE = 640            # the text detector sees the page at this long side
+SHARP_LINE_PX = 32        # text lines are resampled to this height before measuring edges
+SHARP_LINES = 8           # the biggest lines measured for sharpness
+READ_FIRST = 6            # lines read in full to name the document
+READ_MORE = 8             # further lines read when a needed field is still missing
+
+
+def _t(zh: str, en: str) -> Text:
+    return Text(zh, en)
+
+
+# --------------------------------------------------------------------------- parameters
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    id: str
+    name: Text
+    keywords: dict[str, float]
+    id_number: float = 0.0
+    verification_code: bool = False
+
+
+@dataclass(frozen=True)
+class Params:
+    """The ``[material.*]`` tables of a pack, validated once."""
+
+    extensions: tuple[str, ...]
+    decide_score: float
+    decide_margin: float
+    warn_edge: float
+    max_edge: float
+    min_lines: int
+    exposure: dict[str, float]
+    work_long_side: int
+    pdf_long_side: int
+    pdf_max_pages: int
+    min_quality: int
+    max_quality: int
+    crop_min_area: float
+    report_max_age_months: int
+    min_kind_score: float
+    kinds: tuple[KindSpec, ...] = field(default=())
+
+
+_EXPOSURE_KEYS = ("min_paper", "max_ink", "min_contrast", "blank_mean_low", "blank_mean_high",
+                  "glare_level", "glare_min_area", "glare_paper_below")
+
+
+def _num(table: dict, key: str, where: str, src: str) -> float:
+    v = table.get(key)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise RulePackError(Text(f"规则包无效（{src}）：缺少或无效的数值 material.{where}.{key}",
+                                 f"invalid rule pack ({src}): missing or non-numeric material.{where}.{key}"))
+    return float(v)
+
+
+def _tab(extra: dict, name: str, src: str) -> dict:
+    v = extra.get(name)
+    if not isinstance(v, dict):
+        raise RulePackError(Text(f"规则包无效（{src}）：缺少 [material.{name}] 表",
+                                 f"invalid rule pack ({src}): missing [material.{name}] table"))
+    return v
+
+
+_params_cache: dict[tuple[str, str], Params] = {}
+
+
+def params(pack: RulePack) -> Params:
+    key = (pack.label, pack.source)
+    hit = _params_cache.get(key)
+    if hit is not None:
+        return hit
+    extra, src = pack.material.extra, pack.source or pack.id
+    o, s, e = _tab(extra, "orientation", src), _tab(extra, "sharpness", src), _tab(extra, "exposure", src)
+    fx, d = _tab(extra, "fix", src), _tab(extra, "document", src)
+    kinds = []
+    for kid, spec in sorted(_tab(d, "kinds", src).items()):
+        kw = spec.get("keywords", {})
+        if not isinstance(kw, dict) or not all(isinstance(w, (int, float)) for w in kw.values()):
+            raise RulePackError(Text(f"规则包无效（{src}）：material.document.kinds.{kid}.keywords 应为“关键词 = 权重”表",
+                                     f"invalid rule pack ({src}): material.document.kinds.{kid}.keywords must map "
+                                     "keyword to weight"))
+        kinds.append(KindSpec(kid, Text(spec.get("name_zh", kid), spec.get("name_en", kid)),
+                              {str(k): float(w) for k, w in kw.items()}, float(spec.get("id_number", 0)),
+                              bool(spec.get("verification_code", False))))
+    exts = extra.get("extensions", ["jpg", "jpeg", "png"])
+    p = Params(
+        extensions=tuple(str(x).lower().lstrip(".") for x in exts),
+        decide_score=_num(o, "decide_score", "orientation", src),
+        decide_margin=_num(o, "decide_margin", "orientation", src),
+        warn_edge=_num(s, "warn_edge", "sharpness", src),
+        max_edge=_num(s, "max_edge", "sharpness", src),
+        min_lines=int(_num(s, "min_lines", "sharpness", src)),
+        exposure={k: _num(e, k, "exposure", src) for k in _EXPOSURE_KEYS},
+        work_long_side=int(_num(fx, "work_long_side", "fix", src)),
+        pdf_long_side=int(_num(fx, "pdf_long_side", "fix", src)),
+        pdf_max_pages=int(_num(fx, "pdf_max_pages", "fix", src)),
+        min_quality=int(_num(fx, "min_quality", "fix", src)),
+        max_quality=int(_num(fx, "max_quality", "fix", src)),
+        crop_min_area=_num(fx, "crop_min_area", "fix", src),
+        report_max_age_months=int(_num(d, "report_max_age_months", "document", src)),
+        min_kind_score=_num(d, "min_score", "document", src),
+        kinds=tuple(kinds),
+    )
+    _params_cache[key] = p
+    return p
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})((?:19|20)[0-9]{2})([0-9]{2})([0-9]{2})([0-9]{3})([0-9Xx])(?![0-9])")
+
+
+def mask_id(number: str) -> str:
+    """``420196251648298251`` -> ``4201**********8251`` (first 4 and last 4 kept)."""
+    n = len(number)
+    if n <= 8:
+        return "*" * n
+    return number[:4] + "*" * (n - 8) + number[-4:]
+
+
+def mask_ids(text: str) -> str:
+    """Mask every identity-number-like run of digits in ``text``."""
+    return re.sub(r"[0-9]{14,17}[0-9Xx]", lambda m: mask_id(m.group(0)), text)
+
+
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"}
+_FULLWIDTH.update({ord("："): ord(":"), ord("（"): ord("("), ord("）"): ord(")"), ord("—"): ord("-"),
+                   ord("－"): ord("-"), ord("~"): ord("-"), ord("～"): ord("-")})
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", "", text.translate(_FULLWIDTH))
+
+
+def fuzzy_count(hay: str, needle: str) -> bool:
+    """True when ``needle`` occurs in ``hay``, allowing one wrong character in needles
+    of four or more characters (OCR misreads one glyph now and then)."""
+    if needle in hay:
+        return True
+    n = len(needle)
+    if n < 4 or len(hay) < n:
+        return False
+    for i in range(len(hay) - n + 1):
+        miss = 0
+        for a, b in zip(hay[i:i + n], needle):
+            if a != b:
+                miss += 1
+                if miss > 1:
+                    break
+        if miss <= 1:
+            return True
+    return False
+
+
+def _date(y: str, m: str, d: str) -> _dt.date | None:
+    try:
+        return _dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+_DATE = r"((?:19|20)\d{2})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?"
+
+
+def _today() -> _dt.date:
+    return _dt.date.today()
+
+
+def _months_between(a: _dt.date, b: _dt.date) -> float:
+    return (b.year - a.year) * 12 + (b.month - a.month) + (b.day - a.day) / 31.0
+
+
+# --------------------------------------------------------------------------- context
+
+
+class Context:
+    """Lazily computed measurements shared by the material checks of one file.
+
+    ``stored`` may be given (pixels already decoded, e.g. a rendered PDF page); it is
+    then used as the stored image at full resolution."""
+
+    def __init__(self, info: pio.ImageInfo, pack: RulePack, *, stored: np.ndarray | None = None):
+        self.info = info
+        self.pack = pack
+        self.rules = pack.material
+        self.p = params(pack)
+        self._given = stored
+        if stored is None:
+            self._remember()
+
+    # -- the analysis of one ImageInfo is shared, so the fix reuses what the check computed -
+    @classmethod
+    def shared(cls, info: pio.ImageInfo, pack: RulePack) -> "Context":
+        """The context the last check of this very ``info`` object built, or a new one."""
+        key = (id(info), pack.label)
+        with _recent_lock:
+            ctx = _recent.get(key)
+            if ctx is not None and ctx.info is info:
+                _recent.move_to_end(key)
+                return ctx
+        return cls(info, pack)
+
+    def _remember(self) -> None:
+        key = (id(self.info), self.pack.label)
+        with _recent_lock:
+            _recent[key] = self
+            _recent.move_to_end(key)
+            while len(_recent) > _RECENT_MAX:
+                _recent.popitem(last=False)
+
+    # -- pixels -----------------------------------------------------------------------------
+    @property
+    def is_pdf(self) -> bool:
+        return self.info.format == "pdf" and self._given is None
+
+    @cached_property
+    def stored(self) -> np.ndarray:
+        """BGR pixels as stored (EXIF orientation not applied), at the work scale."""
+        if self._given is not None:
+            return self._given
+        if self.is_pdf:
+            raise InputError(_t("PDF 需先转换为图片", "a PDF must be converted to images first"), code="unsupported")
+        return pio.decode(self.info, max_side=self.p.work_long_side, apply_exif=False).bgr
+
+    @property
+    def full_size(self) -> tuple[int, int]:
+        """(width, height) of the stored image at full resolution."""
+        if self._given is not None:
+            return self._given.shape[1], self._given.shape[0]
+        return self.info.width, self.info.height
+
+    @property
+    def scale(self) -> float:
+        """Work pixels per stored full-resolution pixel."""
+        return self.stored.shape[1] / max(1, self.full_size[0])
+
+    @cached_property
+    def grey(self) -> np.ndarray:
+        return cv2.cvtColor(self.stored, cv2.COLOR_BGR2GRAY)
+
+    def to_display(self, box: tuple[float, float, float, float]) -> tuple[int, int, int, int]:
+        """A work-image box -> [x, y, w, h] in full-resolution, EXIF-oriented pixels (what a viewer shows)."""
+        from ..vision.text import orient_points
+
+        x, y, w, h = box
+        s = self.scale or 1.0
+        pts = np.array([[x, y], [x + w, y + h]], np.float32) / s
+        fw, fh = self.full_size
+        code = 1 if self._given is not None else self.info.exif_orientation
+        q = orient_points(pts, code, fw, fh)
+        x0, y0 = q.min(axis=0)
+        x1, y1 = q.max(axis=0)
+        return int(round(x0)), int(round(y0)), int(round(x1 - x0)), int(round(y1 - y0))
+
+    # -- text -------------------------------------------------------------------------------
+    @cached_property
+    def boxes(self):
+        from ..vision import text as vt
+
+        return vt.detect(self.stored, DET_SIDE)
+
+    @cached_property
+    def vote(self):
+        from ..vision import text as vt
+
+        return vt.orientation_vote(self.stored, self.boxes)
+
+    @cached_property
+    def content_code(self) -> int | None:
+        """The orientation code that makes the stored pixels upright, when the text decides it."""
+        v = self.vote
+        if v is None:
+            return None
+        best = v.scores[v.code]
+        if best < self.p.decide_score:
+            return None
+        if v.code == 1:
+            return 1
+        if v.margin < self.p.decide_margin and len(v.scores) > 1:
+            return None
+        upright = v.scores.get(1)
+        if upright is not None and best - upright < self.p.decide_margin:
+            return None
+        return v.code
+
+    @cached_property
+    def correction(self) -> int:
+        """The transform that makes the stored pixels upright: the text's verdict when there
+        is one, else the EXIF tag's."""
+        if self.content_code is not None:
+            return self.content_code
+        return 1 if self._given is not None else self.info.exif_orientation
+
+    @cached_property
+    def lines(self):
+        """Recognised lines of the upright page (biggest first, then what the kind needs)."""
+        from ..vision import text as vt
+
+        if not self.boxes:
+            return []
+        order = vt.by_priority(self.boxes)
+        first = vt.read_lines(self.stored, order[:READ_FIRST], self.correction)
+        texts = [ln.text for ln in first]
+        if len(order) <= READ_FIRST or not _needs_more(classify(texts, self.p.kinds), texts, self.p):
+            return first
+        more = vt.read_lines(self.stored, order[READ_FIRST:READ_FIRST + READ_MORE], self.correction)
+        return vt.reading_order(first + more)
+
+    @cached_property
+    def document(self) -> DocumentInfo | None:
+        if self.is_pdf:
+            return None
+        return describe([ln.text for ln in self.lines], self.p)
+
+    def document_info(self) -> DocumentInfo | None:
+        try:
+            return self.document
+        except InputError:
+            return None
+
+    # -- sharpness --------------------------------------------------------------------------
+    @cached_property
+    def edge_widths(self) -> list[float]:
+        """Per line: edge width / line height, after resampling the line to a fixed height."""
+        from ..vision import text as vt
+
+        picked = sorted(self.boxes, key=lambda b: b.short_side * min(b.long_side, 10 * b.short_side) * b.score,
+                        reverse=True)
+        out = []
+        for b in picked:
+            if len(out) >= SHARP_LINES:
+                break
+            if b.long_side < 1.5 * b.short_side:
+                continue
+            g = cv2.cvtColor(vt.crop(self.stored, b), cv2.COLOR_BGR2GRAY)
+            ew = edge_width(g)
+            if ew is not None:
+                out.append(ew)
+        return out
+
+    # -- exposure ---------------------------------------------------------------------------
+    @cached_property
+    def text_levels(self) -> tuple[float, float] | None:
+        """(paper, ink) luminance inside the text lines: medians of per-line 95th / 5th percentiles."""
+        paper, ink = [], []
+        g = self.grey
+        for b in self.boxes[:40]:
+            x, y, w, h = b.bbox
+            roi = g[max(0, y):y + h, max(0, x):x + w]
+            if roi.size < 16:
+                continue
+            lo, hi = np.percentile(roi, [5, 95])
+            paper.append(hi)
+            ink.append(lo)
+        if not paper:
+            return None
+        return float(np.median(paper)), float(np.median(ink))
+
+    @cached_property
+    def page_box(self) -> tuple[int, int, int, int]:
+        """The part of the frame that holds the document: the text's hull, padded."""
+        h, w = self.grey.shape
+        if not self.boxes:
+            return 0, 0, w, h
+        pts = np.concatenate([b.quad for b in self.boxes])
+        x0, y0 = pts.min(axis=0)
+        x1, y1 = pts.max(axis=0)
+        pw, ph = x1 - x0, y1 - y0
+        x0, x1 = max(0, int(x0 - 0.1 * pw)), min(w, int(x1 + 0.1 * pw))
+        y0, y1 = max(0, int(y0 - 0.1 * ph)), min(h, int(y1 + 0.1 * ph))
+        return x0, y0, x1 - x0, y1 - y0
+
+    @cached_property
+    def glare(self) -> tuple[float, tuple[int, int, int, int]] | None:
+        """The largest specular highlight on the page: (fraction of the page, work-image box)."""
+        e = self.p.exposure
+        x, y, w, h = self.page_box
+        page = self.stored[y:y + h, x:x + w]
+        if page.size == 0:
+            return None
+        grey = self.grey[y:y + h, x:x + w]
+        paper_level = float(np.percentile(grey, 60))
+        if paper_level >= e["glare_paper_below"]:
+            return None  # a clean scan or render on pure white: nothing can be hidden by glare
+        clipped = (page.min(axis=2) >= e["glare_level"]).astype(np.uint8)
+        if not clipped.any():
+            return None
+        clipped = cv2.morphologyEx(clipped, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+        n, _, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
+        if n <= 1:
+            return None
+        k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+        area = float(stats[k, cv2.CC_STAT_AREA]) / float(w * h)
+        bx, by, bw, bh = (int(v) for v in stats[k, :4])
+        return area, (x + bx, y + by, bw, bh)
+
+
+# The last few contexts, strongly held (each keeps its ImageInfo alive, so an id() is
+# never reused while its entry lives). Bounded: a context holds a work-size image.
+_recent: OrderedDict[tuple[int, str], Context] = OrderedDict()
+_recent_lock = threading.Lock()
+_RECENT_MAX = 2
+
+
+def edge_width(grey: np.ndarray, height: int = SHARP_LINE_PX) -> float | None:
+    """How soft a text line's edges are, as a fraction of the line height.
+
+    The line is resampled to ``height`` pixels (so the figure does not depend on the
+    photo's scale), then edge width = contrast / steepest gradient: a crisp edge spans
+    about 2 px of 32 (0.06), a blurred one several."""
+    h, w = grey.shape[:2]
+    if w < h:
+        grey = grey.T
+        h, w = w, h
+    s = height / max(1, h)
+    g = cv2.resize(grey.astype(np.float32), (max(8, int(round(w * s))), height),
+                   interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_CUBIC)
+    lo, hi = np.percentile(g, [5, 95])
+    contrast = float(hi - lo)
+    if contrast < 25:
+        return None
+    gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    steep = float(np.percentile(np.hypot(gx, gy), 99))
+    if steep <= 0:
+        return None
+    return contrast / steep / height
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def classify(texts: list[str], kinds: tuple[KindSpec, ...]) -> tuple[str, float, float]:
+    """(kind id, score, runner-up score) from keyword evidence in the read lines."""
+    hay = "".join(normalise(t) for t in texts)
+    scores = {}
+    for k in kinds:
+        s = sum(w for kw, w in k.keywords.items() if fuzzy_count(hay, normalise(kw)))
+        if k.id_number and _ID_RE.search(hay):
+            s += k.id_number
+        scores[k.id] = s
+    if not scores:
+        return "unknown", 0.0, 0.0
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    return ranked[0][0], ranked[0][1], second
+
+
+def _needs_more(kind: tuple[str, float, float], texts: list[str], p: Params) -> bool:
+    kid, score, _ = kind
+    if score < p.min_kind_score:
+        return True
+    hay = "".join(normalise(t) for t in texts)
+    spec = next((k for k in p.kinds if k.id == kid), None)
+    if spec is not None and spec.verification_code and _verification_code(hay) is None:
+        return True
+    if kid == "id_card_back" and "有效期限" in hay and _validity(hay) is None:
+        return True
+    return False
+
+
+def _verification_code(hay: str) -> str | None:
+    m = re.search(r"验证码[:：]?([A-Za-z0-9]{10,24})", hay)
+    return m.group(1).upper() if m else None
+
+
+def _validity(hay: str) -> tuple[_dt.date | None, _dt.date | None, bool] | None:
+    """(valid from, valid until, open-ended) from an ID card's 有效期限, if readable."""
+    m = re.search(_DATE + r"-" + r"(长期|" + _DATE + ")", hay)
+    if not m:
+        return None
+    start = _date(m.group(1), m.group(2), m.group(3))
+    if m.group(4) == "长期":
+        return start, None, True
+    return start, _date(m.group(5), m.group(6), m.group(7)), False
+
+
+def _report_date(hay: str) -> tuple[str, _dt.date] | None:
+    m = re.search(r"(有效期至|更新日期|打印日期|出具日期|生成日期|验证日期)[:：]?" + _DATE, hay)
+    if not m:
+        return None
+    d = _date(m.group(2), m.group(3), m.group(4))
+    return (m.group(1), d) if d else None
+
+
+def describe(texts: list[str], p: Params, today: _dt.date | None = None) -> DocumentInfo | None:
+    """Name the document from its read lines; collect its code, dates and warnings."""
+    if not texts:
+        return DocumentInfo("unknown", 0.0, None, _t("未识别出文字", "no text found"), {"lines_read": 0})
+    today = today or _today()
+    hay = "".join(normalise(t) for t in texts)
+    kid, score, second = classify(texts, p.kinds)
+    details: dict[str, Any] = {"lines_read": len(texts), "score": round(score, 2), "warnings": [],
+                               "warning_codes": []}
+    if score < p.min_kind_score:
+        kid = "unknown"
+    spec = next((k for k in p.kinds if k.id == kid), None)
+    confidence = 0.0 if spec is None else min(1.0, score / 6.0) * min(1.0, (score - second) / 3.0)
+    label = spec.name if spec else _t("未能确定的材料", "unrecognised document")
+
+    def warn(code: str, text: Text) -> None:
+        details["warning_codes"].append(code)
+        details["warnings"].append(text)
+
+    m = _ID_RE.search(hay)
+    if m:
+        details["id_number"] = mask_id(m.group(0))
+    code = None
+    if spec is not None and spec.verification_code:
+        code = _verification_code(hay)
+        details["verification_code_readable"] = code is not None
+        if code is None:
+            warn("verification_code_unreadable",
+                 _t("未能读出在线验证码，请确认验证码清晰可查验", "the online verification code could not be read; "
+                    "make sure it is legible"))
+        found = _report_date(hay)
+        if found:
+            what, when = found
+            details["report_date"] = when.isoformat()
+            if what == "有效期至":
+                if when < today:
+                    warn("report_expired", _t(f"报告已过有效期（{when.isoformat()}）",
+                                              f"the report expired on {when.isoformat()}"))
+            elif _months_between(when, today) > p.report_max_age_months:
+                warn("report_stale", _t(f"报告日期为 {when.isoformat()}，已超过 {p.report_max_age_months} 个月，"
+                                        "请在学信网重新下载",
+                                        f"the report is dated {when.isoformat()}, more than "
+                                        f"{p.report_max_age_months} months ago; download a fresh one"))
+    if kid == "id_card_back":
+        v = _validity(hay)
+        if v:
+            start, until, open_ended = v
+            details["valid_from"] = start.isoformat() if start else None
+            details["valid_until"] = "长期" if open_ended else (until.isoformat() if until else None)
+            if until is not None and until < today:
+                warn("id_expired", _t(f"身份证已过有效期限（{until.isoformat()}），可使用临时身份证并尽快换证",
+                                      f"the ID card expired on {until.isoformat()}; use a temporary ID card "
+                                      "and renew it"))
+    return DocumentInfo(kid, round(confidence, 3), code, label, details)
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def _pdf_skip(check: Check, ctx: Context) -> CheckResult | None:
+    if ctx.is_pdf:
+        return check.result(Status.WARN, None, None, _t("PDF 文件无法直接检测画面，请先转换为图片",
+                                                        "a PDF cannot be checked as an image; convert it first"),
+                            _t("运行 photocheck fix --kind material 将每页转换为 JPG",
+                               "Run photocheck fix --kind material to turn each page into a JPG"))
+    return None
+
+
+_EXT_FORMAT = {"jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "jfif": "jpeg", "png": "png", "webp": "webp",
+               "bmp": "bmp", "tif": "tiff", "tiff": "tiff", "heic": "heif", "heif": "heif", "gif": "gif",
+               "pdf": "pdf", "avif": "avif"}
+
+
+@register
+class FormatCheck(Check):
+    id = "format"
+    kind = "material"
+    title = _t("文件格式", "file format")
+
+    def run(self, ctx: Context) -> CheckResult:
+        info = ctx.info
+        fmt = info.format
+        real = pio.format_name(fmt)
+        accepted = "/".join(ctx.p.extensions)
+        limit = list(ctx.p.extensions)
+        fix_hint = _t("运行 photocheck fix --kind material 转换为 JPG",
+                      "Run photocheck fix --kind material to convert it to JPG")
+        if fmt not in ctx.rules.formats:
+            if fmt == "pdf":
+                return self.result(Status.FAIL, real, limit,
+                                   _t("这是 PDF 文件，网站只接受图片（" + accepted + "）",
+                                      "this is a PDF; the site accepts images only (" + accepted + ")"),
+                                   _t("运行 photocheck fix --kind material 将每页转换为清晰的 JPG",
+                                      "Run photocheck fix --kind material to turn each page into a legible JPG"))
+            return self.result(Status.FAIL, real, limit,
+                               _t(f"文件实际是 {real} 格式，网站只接受 {accepted}",
+                                  f"the file is really {real}; the site accepts {accepted} only"), fix_hint)
+        ext = Path(info.path).suffix.lower().lstrip(".") if info.path else ""
+        if info.path and ext not in ctx.p.extensions:
+            return self.result(Status.FAIL, f"{real} .{ext}" if ext else real, limit,
+                               _t(f"扩展名“.{ext}”不被接受，应为 {accepted}" if ext else f"文件没有扩展名，应为 {accepted}",
+                                  f"the extension '.{ext}' is not accepted; use {accepted}" if ext
+                                  else f"the file name has no extension; use {accepted}"), fix_hint)
+        if ext and _EXT_FORMAT.get(ext) != fmt:
+            return self.result(Status.FAIL, f"{real} .{ext}", limit,
+                               _t(f"扩展名是“.{ext}”，但文件实际是 {real} 格式", f"the name says .{ext}, but the "
+                                  f"file is really {real}"),
+                               _t(f"将文件改名为 .{'png' if fmt == 'png' else 'jpg'}，或运行 photocheck fix --kind "
+                                  "material 转换", f"Rename it to .{'png' if fmt == 'png' else 'jpg'}, or run "
+                                  "photocheck fix --kind material"))
+        return self.result(Status.PASS, real, limit, _t(f"{real} 格式", f"{real} format"))
+
+
+@register
+class FileSizeCheck(Check):
+    id = "file_size"
+    kind = "material"
+    title = _t("文件大小", "file size")
+
+    def run(self, ctx: Context) -> CheckResult:
+        size, limit = ctx.info.size_bytes, ctx.rules.max_bytes
+        kb = f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+        if size > limit:
+            return self.result(Status.FAIL, size, limit,
+                               _t(f"文件 {kb}，超过上限 {limit // 1024} KB", f"the file is {kb}, above the "
+                                  f"{limit // 1024} KB limit"),
+                               _t("运行 photocheck fix --kind material 压缩（保持文字清晰）",
+                                  "Run photocheck fix --kind material to compress it (text stays legible)"))
+        return self.result(Status.PASS, size, limit, _t(f"文件 {kb}", f"file is {kb}"))
+
+
+_CODE_TEXT = {
+    2: _t("画面左右镜像（翻转）", "the page is mirrored left to right"),
+    3: _t("画面上下颠倒（旋转了 180°）", "the page is upside down (turned 180°)"),
+    4: _t("画面上下镜像（翻转）", "the page is mirrored top to bottom"),
+    5: _t("画面侧转并镜像", "the page is on its side and mirrored"),
+    6: _t("画面侧转了 90°（需顺时针旋转 90° 摆正）", "the page is on its side (turn it 90° clockwise)"),
+    7: _t("画面侧转并镜像", "the page is on its side and mirrored"),
+    8: _t("画面侧转了 90°（需逆时针旋转 90° 摆正）", "the page is on its side (turn it 90° anticlockwise)"),
+}
+
+
+@register
+class OrientationCheck(Check):
+    id = "orientation"
+    kind = "material"
+    title = _t("方向", "orientation")
+
+    def run(self, ctx: Context) -> CheckResult:
+        skip = _pdf_skip(self, ctx)
+        if skip:
+            return skip
+        exif = ctx.info.exif_orientation if ctx._given is None else 1
+        code = ctx.content_code
+        v = ctx.vote
+        measured = {"exif_orientation": exif, "content": code,
+                    "margin": round(v.margin, 3) if v and v.margin != float("inf") else None}
+        limit = {"exif_orientation": 1, "content": 1}
+        fix = _t("运行 photocheck fix --kind material 自动摆正（写入像素，去掉旋转标记）",
+                 "Run photocheck fix --kind material to turn it upright in the pixels")
+        if exif != 1:
+            what = _CODE_TEXT.get(code, _t("", "")) if code not in (None, 1) else EMPTY
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"图片带有 EXIF 旋转标记（方向 {exif}），上传网站可能忽略该标记而显示为侧向或倒置"
+                                  + (f"；{what.zh}" if what.zh else ""),
+                                  f"the image carries an EXIF rotation tag (orientation {exif}); the upload site may "
+                                  "ignore it and show the page sideways or upside down"
+                                  + (f"; {what.en}" if what.en else "")), fix)
+        if code is None:
+            return self.result(Status.WARN, measured, limit,
+                               _t("无法从文字判断方向（未读出足够清晰的文字），请自行确认画面正向",
+                                  "could not tell the orientation from the text (too little legible text); "
+                                  "check that the page is upright"),
+                               _t("正对文档拍摄，让文字清晰可读", "Photograph the document square on, text legible"))
+        if code != 1:
+            return self.result(Status.FAIL, measured, limit, _CODE_TEXT[code], fix)
+        return self.result(Status.PASS, measured, limit, _t("画面正向，文字方向正确", "upright; the text reads correctly"))
+
+
+_RESHOOT = _t("请重新拍摄：文档放平、光线均匀、对准焦点、让文档充满画面",
+              "Photograph it again: document flat, even light, in focus, filling the frame")
+
+
+@register
+class SharpnessCheck(Check):
+    id = "sharpness"
+    kind = "material"
+    title = _t("清晰度", "sharpness")
+
+    def run(self, ctx: Context) -> CheckResult:
+        skip = _pdf_skip(self, ctx)
+        if skip:
+            return skip
+        p = ctx.p
+        widths = ctx.edge_widths
+        limit = round(p.max_edge, 4)
+        if len(widths) < p.min_lines:
+            return self.result(Status.FAIL, None, limit,
+                               _t("没有找到清晰可辨认的文字", "no legible text was found"), _RESHOOT)
+        ew = float(np.median(widths))
+        region = None
+        if ew > p.max_edge:
+            return self.result(Status.FAIL, round(ew, 4), limit,
+                               _t(f"文字模糊（边缘宽度为字高的 {ew:.0%}，上限 {p.max_edge:.0%}）",
+                                  f"the text is blurred (edges span {ew:.0%} of the line height; limit "
+                                  f"{p.max_edge:.0%})"), _RESHOOT, region)
+        if ew > p.warn_edge:
+            return self.result(Status.WARN, round(ew, 4), limit,
+                               _t(f"文字略有模糊（边缘宽度为字高的 {ew:.0%}）",
+                                  f"the text is slightly soft (edges span {ew:.0%} of the line height)"), _RESHOOT)
+        return self.result(Status.PASS, round(ew, 4), limit, _t("文字清晰", "text is sharp"))
+
+
+@register
+class ResolutionCheck(Check):
+    id = "resolution"
+    kind = "material"
+    title = _t("分辨率", "resolution")
+
+    def run(self, ctx: Context) -> CheckResult:
+        skip = _pdf_skip(self, ctx)
+        if skip:
+            return skip
+        w, h = ctx.full_size
+        long_side, need = max(w, h), ctx.rules.min_long_side
+        if long_side < need:
+            return self.result(Status.FAIL, long_side, need,
+                               _t(f"图片太小（{w}×{h} 像素），长边至少需要 {need} 像素",
+                                  f"the image is too small ({w}×{h} px); the long side needs at least {need} px"),
+                               _t("请用手机原图重新拍摄或导出（不要截图或压缩）",
+                                  "Take the photo again or export the original (no screenshots, no compression)"))
+        return self.result(Status.PASS, long_side, need, _t(f"{w}×{h} 像素", f"{w}×{h} px"))
+
+
+@register
+class ExposureCheck(Check):
+    id = "exposure"
+    kind = "material"
+    title = _t("曝光", "exposure")
+
+    def run(self, ctx: Context) -> CheckResult:
+        skip = _pdf_skip(self, ctx)
+        if skip:
+            return skip
+        e = ctx.p.exposure
+        limit = {"min_paper": e["min_paper"], "max_ink": e["max_ink"], "min_contrast": e["min_contrast"]}
+        light = _t("请在均匀、充足的光线下重新拍摄，避免阴影和反光",
+                   "Photograph it again in even, ample light, without shadows or reflections")
+        levels = ctx.text_levels
+        if levels is None:
+            mean = float(ctx.grey.mean())
+            measured = {"mean": round(mean, 1)}
+            if mean < e["blank_mean_low"]:
+                return self.result(Status.FAIL, measured, limit, _t("画面太暗", "the image is too dark"), light)
+            if mean > e["blank_mean_high"]:
+                return self.result(Status.FAIL, measured, limit, _t("画面过曝（一片白）", "the image is blown out"),
+                                   light)
+            return self.result(Status.WARN, measured, limit,
+                               _t("没有找到文字，无法判断曝光", "no text found to judge the exposure from"), light)
+        paper, ink = levels
+        measured = {"paper": round(paper, 1), "ink": round(ink, 1), "contrast": round(paper - ink, 1)}
+        if paper < e["min_paper"]:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"画面太暗（纸面亮度 {paper:.0f}，至少 {e['min_paper']:.0f}）",
+                                  f"too dark (paper brightness {paper:.0f}, at least {e['min_paper']:.0f})"), light)
+        if ink > e["max_ink"]:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"画面过亮，文字发白（字迹亮度 {ink:.0f}）",
+                                  f"blown out: the text is washed out (ink brightness {ink:.0f})"), light)
+        if paper - ink < e["min_contrast"]:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"文字与纸面对比度太低（{paper - ink:.0f}）",
+                                  f"the text hardly stands out from the paper (contrast {paper - ink:.0f})"), light)
+        g = ctx.glare
+        if g is not None and g[0] >= e["glare_min_area"]:
+            area, box = g
+            measured["glare"] = round(area, 4)
+            return self.result(Status.WARN, measured, limit,
+                               _t(f"有反光区域（占页面 {area:.1%}），可能遮挡文字",
+                                  f"a glare spot ({area:.1%} of the page) may hide text"),
+                               _t("调整灯光或拍摄角度，避免证件反光", "Move the lamp or tilt the phone to avoid the glare"),
+                               ctx.to_display(box))
+        return self.result(Status.PASS, measured, limit, _t("曝光正常", "exposure OK"))
