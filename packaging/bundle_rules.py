@@ -64,9 +64,11 @@ QT_PLUGINS: dict[str, tuple[str, ...] | None] = {
 # Qt's own translations kept: OK/Cancel and the file dialog in Chinese (and English).
 QT_TRANSLATIONS = re.compile(r"^(qt|qtbase)_(zh_CN|en)\.qm$")
 
-# Windows-only extras the PyInstaller Qt hook adds for OpenGL (software renderer and
-# ANGLE); a QtWidgets app that draws with the raster engine does not load them.
-WINDOWS_DROPPED = re.compile(r"^(opengl32sw|d3dcompiler_\d+|libEGL|libGLESv2)\.dll$", re.I)
+# Windows-only DLLs that are loaded on demand, never at start-up, by features the app
+# does not use: Qt's software OpenGL and ANGLE (a QtWidgets app drawing with the raster
+# engine never loads them, 20 MB) and OpenCV's ffmpeg plugin for video files (29 MB).
+WINDOWS_DROPPED = re.compile(r"^(opengl32sw|d3dcompiler_\d+|libEGL|libGLESv2|opencv_videoio_ffmpeg\d+_64)\.dll$",
+                             re.I)
 
 # Files that are never needed at run time wherever they come from.
 _NEVER = re.compile(r"(^|/)(__pycache__|tests?|include|examples?)/|\.(pyi|h|hpp|a|lib|pdb|cmake|ts)$")
