@@ -49,7 +49,7 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", "
 # Loose-file classification (see module docstring).
 DOMINANT_FACE_WIDTH = 0.20      # largest face width / image width
 FACE_SEARCH_MIN = 0.15          # smallest face looked for, fraction of the short side
-SHAPE_TOLERANCE = 3.0           # x the pack's aspect tolerance, for faceless portraits
+SHAPE_TOLERANCE = 1.0           # x the pack's aspect tolerance, for faceless portraits (A4 pages stay out)
 PHOTO_MAX_SIDE = 1600           # a faceless image longer than this is not a portrait photo
 CLASSIFY_SIDE = 320             # pixels on the long side used to classify and for thumbnails
 THUMB_SIDE = 112
