@@ -146,3 +146,56 @@ def astronaut_bgr():
     from skimage import data
 
     return cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)
+
+
+# --- packages built in code (documents drawn by tools/screenshots.py) --------------------------
+
+def _tools():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pc_screenshots", REPO / "tools" / "screenshots.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def drawn(tmp_path_factory):
+    """Code-drawn registration documents and a sealed photo made by the real fix."""
+    tools = _tools()
+    folder = tmp_path_factory.mktemp("drawn")
+    docs = tools.documents(folder)
+    docs["photo"] = tools.fixed_photo(folder)
+    return docs
+
+
+SPECS_ARGS = (("photo", "报名照片", "Registration photo", 1, 1), ("id_card", "身份证明", "Identity document", 2, 2),
+              ("diploma", "毕业证书", "Graduation certificate", 1, None))
+
+
+def specs():
+    from photocheck.submission.slots import SlotSpec
+    from photocheck.text import Text
+
+    return [SlotSpec(i, Text(zh, en), lo, hi) for i, zh, en, lo, hi in SPECS_ARGS]
+
+
+@pytest.fixture(scope="session")
+def submitted_package(tmp_path_factory, drawn):
+    """A complete package, submitted: photo, ID front and back, diploma."""
+    from photocheck.submission import package
+
+    path = tmp_path_factory.mktemp("pkgs") / "submitted"
+    with package.create(path, specs=specs(), candidate_name="张晓明") as pkg:
+        pkg.add("photo", [str(drawn["photo"])])
+        pkg.add("id_card", [str(drawn["id_front"]), str(drawn["id_back"])])
+        pkg.add("diploma", [str(drawn["diploma"])])
+        pkg.submit()
+    return path
+
+
+@pytest.fixture
+def package_copy(tmp_path, submitted_package):
+    dst = tmp_path / "package"
+    shutil.copytree(submitted_package, dst)
+    return dst

@@ -48,6 +48,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--lang", default=None, help="zh_CN or en / 界面语言")
     p.add_argument("--rules", default=None, metavar="NAME|PATH", help="rule pack / 规则包")
     p.add_argument("--size", default="1280x800", help="screenshot window size in device-independent pixels")
+    p.add_argument("--fix", action="store_true", help="photo page: run the one-click fix after the check / 检测后一键修复")
     p.add_argument("files", nargs="*", metavar="FILE|PACKAGE")
     args, unknown = p.parse_known_args(list(argv))
     # Qt's own options (-style, -platform ...) are left for QApplication.
@@ -119,6 +120,9 @@ def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
     shown_ms = (time.perf_counter() - t0) * 1000
     log.info("window shown after %.0f ms", shown_ms)
     warm_up(controller)
+    if args.fix:
+        session = window.photo_session
+        session.opened.connect(lambda r: session.fix() if r.report.error is None and session.result is None else None)
     window.open_paths([os.path.abspath(f) for f in args.files], args.page)
     return Gui(qapp, window, controller, settings, hook, tmp, shown_ms)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
 
 from ..checks.base import CheckResult, FileReport, Status
+from ..text import Text
 from . import i18n
 
 Index = QModelIndex | QPersistentModelIndex
@@ -210,4 +211,176 @@ class ChecklistModel(QAbstractTableModel):
             return i18n.pick(err.hint) if err.hint else ""
         if role == self.StatusRole:
             return None
+        return None
+
+
+# --- thumbnails with status badges ---------------------------------------------------------------
+
+VERDICT_COLOURS = {"pass": QColor("#2e7d32"), "fail": QColor("#c62828"), "error": QColor("#6a1b9a"),
+                   "pending": QColor("#78909c"), "warn": QColor("#ef6c00")}
+VERDICT_SYMBOLS = {"pass": "✓", "fail": "✗", "error": "?", "pending": "…", "warn": "!"}
+
+
+def badged(image: QImage | None, side: int, verdict: str, corner: str = "") -> QPixmap:
+    """A square thumbnail with the verdict badge (bottom right) and an optional mark (top left)."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QPainter
+
+    pm = QPixmap(side, side)
+    pm.fill(QColor(245, 247, 248))
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    if image is not None and not image.isNull():
+        scaled = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        p.drawImage((side - scaled.width()) // 2, (side - scaled.height()) // 2, scaled)
+    r = side * 0.17
+    for text, colour, cx in ((VERDICT_SYMBOLS.get(verdict, "?"), VERDICT_COLOURS.get(verdict), side - r - 2),
+                             (corner, QColor("#1565c0"), r + 2)):
+        if not text:
+            continue
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        cy = side - r - 2 if cx > side / 2 else r + 2
+        p.drawEllipse(QRectF(cx - r, cy - r, 2 * r, 2 * r))
+        f = QFont()
+        f.setPixelSize(max(8, int(r * 1.3)))
+        f.setBold(True)
+        p.setFont(f)
+        p.setPen(QColor("white"))
+        p.drawText(QRectF(cx - r, cy - r, 2 * r, 2 * r), int(Qt.AlignmentFlag.AlignCenter), text)
+    p.end()
+    return pm
+
+
+class ReviewItemsModel(QAbstractTableModel):
+    """The files under review: thumbnail grid (column 0) and a details table."""
+
+    COL_FILE, COL_SLOT, COL_CHECK, COL_INTEGRITY, COL_DECISION = range(5)
+    COLUMNS = 5
+    ItemRole = Qt.ItemDataRole.UserRole + 1
+    VerdictRole = Qt.ItemDataRole.UserRole + 2
+    THUMB = 112
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self._items: list[Any] = []
+        self._pending: dict[str, Any] = {}
+        self._icons: dict[int, QIcon] = {}
+
+    def set_items(self, items: list[Any]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self._icons.clear()
+        self.endResetModel()
+
+    def set_pending(self, pending: dict[str, Any]) -> None:
+        self._pending = dict(pending)
+        self._icons.clear()
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, self.COLUMNS - 1))
+
+    def item_changed(self, row: int) -> None:
+        self._icons.pop(row, None)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMNS - 1))
+
+    def retranslate(self) -> None:
+        if self._items:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._items) - 1, self.COLUMNS - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.COLUMNS - 1)
+
+    def item(self, row: int) -> Any:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        return {self.COL_FILE: self.tr("文件"), self.COL_SLOT: self.tr("材料项"), self.COL_CHECK: self.tr("检测"),
+                self.COL_INTEGRITY: self.tr("完整性"), self.COL_DECISION: self.tr("审核")}.get(section)
+
+    @staticmethod
+    def verdict(item: Any) -> str:
+        if item.row is None:
+            return "pending"
+        return item.row.verdict
+
+    def decision_of(self, item: Any) -> tuple[str | None, Text | None, bool]:
+        """(accepted/rejected/None, reason, pending?) with pending decisions taking precedence."""
+        for target in (item.target, item.slot):
+            d = self._pending.get(target) if target else None
+            if d is not None:
+                return ("accepted" if d.action == "accept" else "rejected"), d.reason, True
+        return item.decision, item.reason, False
+
+    def check_text(self, item: Any) -> str:
+        v = self.verdict(item)
+        if v == "pending":
+            return self.tr("检测中…")
+        if v == "pass":
+            return self.tr("✓ 合格")
+        if v == "error":
+            return self.tr("? 无法检测")
+        return i18n.fmt(self.tr("✗ 不合格：%1"), "、".join(item.row.failing) if i18n.current() != "en"
+                        else ", ".join(item.row.failing))
+
+    def integrity_text(self, item: Any) -> str:
+        if item.member is None:
+            return "—"
+        if item.row is None:
+            return self.tr("检测中…")
+        if item.tampered:
+            return self.tr("✗ 已被改动")
+        seal = item.seal_ok
+        if seal is None:
+            return self.tr("✓ 哈希一致")
+        return self.tr("✓ 哈希一致，印记完好") if seal else self.tr("✓ 哈希一致，✗ 印记缺失或损坏")
+
+    def decision_text(self, item: Any) -> str:
+        decision, reason, pending = self.decision_of(item)
+        if decision is None:
+            return self.tr("未审核")
+        text = self.tr("通过") if decision == "accepted" else i18n.fmt(self.tr("退回：%1"), i18n.pick(reason))
+        return i18n.fmt(self.tr("%1（待导出）"), text) if pending else text
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        it = self._items[index.row()]
+        col = index.column()
+        if role == self.ItemRole:
+            return it
+        if role == self.VerdictRole:
+            return self.verdict(it)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == self.COL_FILE:
+                if it.slot_name is not None:
+                    return f"{i18n.pick(it.slot_name)} {it.index}/{it.count}"
+                return it.original
+            if col == self.COL_SLOT:
+                return i18n.pick(it.slot_name) if it.slot_name else "—"
+            if col == self.COL_CHECK:
+                return self.check_text(it)
+            if col == self.COL_INTEGRITY:
+                return self.integrity_text(it)
+            if col == self.COL_DECISION:
+                return self.decision_text(it)
+        if role == Qt.ItemDataRole.DecorationRole and col == self.COL_FILE:
+            icon = self._icons.get(index.row())
+            if icon is None:
+                decision, _r, _p = self.decision_of(it)
+                mark = {"accepted": "✓", "rejected": "↩"}.get(decision or "", "")
+                icon = QIcon(badged(it.thumb, self.THUMB, self.verdict(it), mark))
+                self._icons[index.row()] = icon
+            return icon
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join([it.original or it.label, self.check_text(it), self.integrity_text(it),
+                              self.decision_text(it)])
+        if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_CHECK:
+            return QBrush(VERDICT_COLOURS.get(self.verdict(it), QColor("black")))
         return None

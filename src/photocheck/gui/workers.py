@@ -39,9 +39,10 @@ class UnexpectedError(PhotocheckError):
 class Job:
     """Handed to task functions that report progress or can be cancelled."""
 
-    def __init__(self, emit_progress: Callable[[int, int, str], None]):
+    def __init__(self, emit_progress: Callable[[int, int, str], None], emit_partial: Callable[[object], None]):
         self._cancel = threading.Event()
         self._emit = emit_progress
+        self._partial = emit_partial
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -59,6 +60,10 @@ class Job:
         self.check()
         self._emit(done, total, label)
 
+    def partial(self, item: object) -> None:
+        """Hand one finished piece (e.g. a row of a long batch) to the GUI before the end."""
+        self._partial(item)
+
 
 @dataclass
 class _Callbacks:
@@ -66,6 +71,7 @@ class _Callbacks:
     error: Callable[[PhotocheckError], None] | None
     progress: Callable[[int, int, str], None] | None
     cancelled: Callable[[], None] | None
+    partial: Callable[[object], None] | None
     job: Job
 
 
@@ -75,6 +81,7 @@ class _Bridge(QObject):
     done = Signal(int, object)
     failed = Signal(int, object)
     progress = Signal(int, int, int, str)
+    partial = Signal(int, object)
     cancelled = Signal(int)
 
 
@@ -126,6 +133,7 @@ class TaskRunner(QObject):
         self._bridge.failed.connect(self._on_failed)
         self._bridge.progress.connect(self._on_progress)
         self._bridge.cancelled.connect(self._on_cancelled)
+        self._bridge.partial.connect(self._on_partial)
         self._ids = itertools.count(1)
         self._tasks: dict[int, _Callbacks] = {}
 
@@ -133,14 +141,21 @@ class TaskRunner(QObject):
     def submit(self, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
                error: Callable[[PhotocheckError], None] | None = None,
                progress: Callable[[int, int, str], None] | None = None,
-               cancelled: Callable[[], None] | None = None, with_job: bool = False) -> Job:
-        """Run ``fn(*args)`` (``fn(job, *args)`` when ``with_job``) in the background."""
+               cancelled: Callable[[], None] | None = None, partial: Callable[[object], None] | None = None,
+               with_job: bool = False, started: Callable[[Job], None] | None = None) -> Job:
+        """Run ``fn(*args)`` (``fn(job, *args)`` when ``with_job``) in the background.
+
+        ``started(job)`` is called before the work begins, so a caller can keep the
+        job (to cancel it) even when the runner is synchronous."""
         task_id = next(self._ids)
         bridge = self._bridge
-        job = Job(lambda d, t, label: bridge.progress.emit(task_id, d, t, label))
-        self._tasks[task_id] = _Callbacks(done, error, progress, cancelled, job)
+        job = Job(lambda d, t, label: bridge.progress.emit(task_id, d, t, label),
+                  lambda item: bridge.partial.emit(task_id, item))
+        self._tasks[task_id] = _Callbacks(done, error, progress, cancelled, partial, job)
         if len(self._tasks) == 1:
             self.busyChanged.emit(True)
+        if started is not None:
+            started(job)
         if self.synchronous:
             _execute(task_id, bridge, fn, args, job if with_job else None)
         else:
@@ -194,6 +209,12 @@ class TaskRunner(QObject):
         cb = self._tasks.get(task_id)
         if cb and cb.progress:
             cb.progress(done, total, label)
+
+    @Slot(int, object)
+    def _on_partial(self, task_id: int, item: object) -> None:
+        cb = self._tasks.get(task_id)
+        if cb and cb.partial:
+            cb.partial(item)
 
     @Slot(int)
     def _on_cancelled(self, task_id: int) -> None:

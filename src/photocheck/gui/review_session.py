@@ -1,0 +1,365 @@
+"""The reviewer's session: a package (or a folder of loose files), its re-checks,
+the decisions being prepared, and batch audits.
+
+Checks re-run through ``photocheck.submission.audit`` (hash, seal and every rule, on
+all cores, streaming rows); decisions go through ``photocheck.submission.review``,
+the module the CLI uses, so the GUI refuses exactly what the CLI refuses.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from ..errors import PhotocheckError
+from ..text import Text
+from .controller import AppController, Inspected, inspect
+from .workers import Job
+
+log = logging.getLogger("photocheck.gui")
+
+
+@dataclass
+class ReviewItem:
+    """One file under review."""
+
+    label: str                       # the audit label (path, or package path + member)
+    source: str                      # the file, or the package holding it
+    member: str | None = None        # stored name inside the package
+    slot: str | None = None
+    slot_name: Text | None = None
+    index: int | None = None         # 1-based within the slot
+    count: int | None = None         # files in the slot
+    original: str = ""
+    kind: str = "auto"
+    row: Any = None                  # audit.AuditRow once checked
+    thumb: QImage | None = None
+    decision: str | None = None      # the decision recorded in the package (accepted / rejected)
+    reason: Text | None = None
+
+    @property
+    def target(self) -> str | None:
+        if self.slot is None:
+            return None
+        return self.slot if self.index is None else f"{self.slot}:{self.index}"
+
+    @property
+    def checked(self) -> bool:
+        return self.row is not None
+
+    @property
+    def tampered(self) -> bool:
+        return self.row is not None and self.row.error_code == "tampered"
+
+    @property
+    def seal_ok(self) -> bool | None:
+        """None when no seal is required for this file."""
+        if self.row is None or self.kind != "photo" or self.member is None:
+            return None
+        return "seal" not in self.row.failing and not self.tampered
+
+
+@dataclass
+class ReviewSet:
+    path: str
+    is_package: bool
+    items: list[ReviewItem] = field(default_factory=list)
+    state: Text | None = None               # package state label
+    state_value: str = ""
+    candidate: str = ""
+    slots: list[tuple[str, Text, int]] = field(default_factory=list)  # (id, name, files)
+    rules: str | None = None                # None: the package's own rule pack
+    pack: Any = None                        # the RulePack the files are judged by
+
+
+@dataclass
+class AuditSummary:
+    files: int
+    counts: dict[str, int]
+    html: str
+    csv: str
+
+
+def thumb_from_row(row: Any) -> QImage | None:
+    uri = getattr(row, "thumb", None)
+    if not uri or "," not in uri:
+        return None
+    img = QImage()
+    img.loadFromData(base64.b64decode(uri.split(",", 1)[1]))
+    return None if img.isNull() else img
+
+
+# --- work functions -------------------------------------------------------------------------
+
+def load_set(path: str, rules: str) -> tuple[ReviewSet, list]:
+    """Read a package's manifest (no lock) or list a folder; the audit jobs to re-check it.
+
+    A package is judged by its own rule pack (the one its files were added under);
+    loose files by ``rules``, the pack chosen in the window."""
+    from ..submission import audit
+    from ..submission.package import open_package
+    from ..submission.store import MANIFEST, is_zip_path
+
+    p = Path(path)
+    is_pkg = (p.is_dir() and (p / MANIFEST).is_file()) or (p.is_file() and is_zip_path(p))
+    if not is_pkg:
+        if not p.is_dir():
+            from ..errors import InputError
+
+            raise InputError(Text(f"不是材料包或文件夹：{p}", f"not a package or a folder: {p}"), code="not_found")
+        jobs = audit.collect([str(p)], kind="auto", rules=rules, thumbs=True)
+        items = [ReviewItem(j.label, j.source, j.member, j.slot, kind=j.kind if j.kind != "auto" else "auto",
+                            original=Path(j.member or j.label).name) for j in jobs]
+        from ..rules import load_pack
+
+        return ReviewSet(str(p), False, items, rules=rules, pack=load_pack(rules)), jobs
+    pkg = open_package(p)
+    try:
+        m = pkg.manifest
+        jobs = audit.collect([str(p)], thumbs=True)
+        by_member = {j.member: j for j in jobs}
+        items: list[ReviewItem] = []
+        for slot in m.slots:
+            for i, f in enumerate(slot.files, 1):
+                j = by_member.get(f.name)
+                items.append(ReviewItem(j.label if j else f"{p}/{f.name}", str(p), f.name, slot.id, slot.spec.name, i,
+                                        len(slot.files), f.original, slot.spec.check_kind,
+                                        decision=f.review.decision if f.review else None,
+                                        reason=f.review.reason if f.review else None))
+        rs = ReviewSet(str(p), True, items, m.state.label, m.state.value, m.candidate_name or "",
+                       [(s.id, s.spec.name, len(s.files)) for s in m.slots], rules=None, pack=pkg.pack)
+    finally:
+        pkg.close()
+    return rs, jobs
+
+
+def recheck(job: Job, jobs: list) -> int:
+    """Re-check every file (hash, seal, rules) on all cores; rows stream back as they finish."""
+    from ..submission import audit
+
+    done = 0
+    for row in audit.run(jobs, progress=lambda d, t, _item: job.progress(d, t)):
+        job.partial(row)
+        done += 1
+    return done
+
+
+def read_item(item: ReviewItem) -> bytes:
+    from .. import io as pio
+
+    if item.member is None:
+        return pio.read_bytes(item.source)[0]
+    from ..submission.package import open_package
+
+    with open_package(item.source) as pkg:
+        return pkg.store.read(item.member)
+
+
+def inspect_item(item: ReviewItem, pack: Any) -> Inspected:
+    data = read_item(item)
+    kind = item.kind if item.kind in ("photo", "material") else (item.row.kind if item.row else "material")
+    return inspect(data, pack, kind or "material", label=item.label)
+
+
+def apply_decisions(path: str, decisions: list, reviewer: str | None, rules: str | None) -> Any:
+    from ..submission import review
+    from ..submission.package import open_package
+
+    with open_package(path, write=True, rules=rules) as pkg:
+        return review.apply(pkg, decisions, reviewer=reviewer)
+
+
+def audit_to_report(job: Job, paths: list[str], html: str, csv: str, rules: str | None, lang: str) -> AuditSummary:
+    """The batch audit: every file checked on all cores, an HTML and a CSV report at the end."""
+    from ..submission import audit
+
+    jobs = audit.collect(paths, rules=rules, thumbs=True)
+    sinks = [audit.HtmlReport(Path(html), lang=lang), audit.CsvReport(Path(csv))]
+    counts = {"pass": 0, "fail": 0, "error": 0}
+    try:
+        for row in audit.run(jobs, progress=lambda d, t, _item: job.progress(d, t, Path(str(_item.label)).name)):
+            for s in sinks:
+                s.add(row)
+            counts[row.verdict] += 1
+    except BaseException:
+        for s in sinks:
+            s.abort()
+        raise
+    for s in sinks:
+        s.close()
+    return AuditSummary(len(jobs), counts, html, csv)
+
+
+# --- the session ------------------------------------------------------------------------------
+
+class ReviewSession(QObject):
+    loaded = Signal(object)            # ReviewSet
+    itemChecked = Signal(int)          # index into set.items
+    progress = Signal(int, int)
+    checksDone = Signal()
+    detailReady = Signal(int, object)  # (item index, Inspected)
+    decisionsChanged = Signal()
+    applied = Signal(object)           # review.ReviewOutcome
+    auditProgress = Signal(int, int, str)
+    auditDone = Signal(object)         # AuditSummary
+    auditCancelled = Signal()
+    busyChanged = Signal(bool)
+    failed = Signal(object)            # PhotocheckError for a dialog
+
+    def __init__(self, app: AppController, parent: QObject | None = None):
+        super().__init__(parent)
+        self.app = app
+        self.set: ReviewSet | None = None
+        self.pending: dict[str, Any] = {}     # target -> review.Decision
+        self._by_label: dict[str, int] = {}
+        self._check_job: Job | None = None
+        self._audit_job: Job | None = None
+        self._gen = 0
+
+    @property
+    def checking(self) -> bool:
+        return self._check_job is not None
+
+    @property
+    def auditing(self) -> bool:
+        return self._audit_job is not None
+
+    # -- opening -------------------------------------------------------------------------------
+    def open(self, path: str) -> None:
+        self.cancel_checks()
+        self._gen += 1
+        gen = self._gen
+        self.app.tasks.submit(load_set, str(path), self._rules(),
+                              done=lambda r: self._loaded(gen, *r), error=self.failed.emit)
+
+    def _rules(self) -> str:
+        return self.app.pack_key()
+
+    def reload(self) -> None:
+        if self.set is not None:
+            self.open(self.set.path)
+
+    def _loaded(self, gen: int, rs: ReviewSet, jobs: list) -> None:
+        if gen != self._gen:
+            return
+        self.set = rs
+        self.pending.clear()
+        self._by_label = {it.label: i for i, it in enumerate(rs.items)}
+        self.loaded.emit(rs)
+        self.decisionsChanged.emit()
+        if not jobs:
+            self.checksDone.emit()
+            return
+        self.busyChanged.emit(True)
+        self.app.batch_tasks.submit(
+            recheck, jobs, with_job=True, started=lambda j: setattr(self, "_check_job", j), partial=lambda row: self._row(gen, row),
+            progress=lambda d, t, _l: self.progress.emit(d, t) if gen == self._gen else None,
+            done=lambda _n: self._checks_over(gen), cancelled=lambda: self._checks_over(gen),
+            error=lambda e: (self._checks_over(gen), self.failed.emit(e)))
+
+    def _row(self, gen: int, row: Any) -> None:
+        if gen != self._gen or self.set is None:
+            return
+        i = self._by_label.get(row.path)
+        if i is None:
+            return
+        item = self.set.items[i]
+        item.row = row
+        item.thumb = thumb_from_row(row)
+        row.thumb = None  # the QImage is kept; drop the data URI
+        if item.kind == "auto":
+            item.kind = row.kind
+        self.itemChecked.emit(i)
+
+    def _checks_over(self, gen: int) -> None:
+        if gen != self._gen:
+            return
+        self._check_job = None
+        self.busyChanged.emit(self.auditing)
+        self.checksDone.emit()
+
+    def cancel_checks(self) -> None:
+        if self._check_job is not None:
+            self._check_job.cancel()
+
+    # -- one file in detail --------------------------------------------------------------------------
+    def show(self, index: int) -> None:
+        if self.set is None or not 0 <= index < len(self.set.items):
+            return
+        item = self.set.items[index]
+        gen = self._gen
+        self.app.tasks.submit(inspect_item, item, self.set.pack or self.app.pack,
+                              done=lambda r: self.detailReady.emit(index, r) if gen == self._gen else None,
+                              error=self.failed.emit)
+
+    # -- decisions ---------------------------------------------------------------------------------
+    @property
+    def can_decide(self) -> bool:
+        return self.set is not None and self.set.is_package
+
+    def decide(self, action: str, slot: str, index: int | None, reason: Text | None = None,
+               reason_id: str | None = None) -> None:
+        from ..submission import review
+
+        d = review.Decision(action, slot, index, reason, reason_id)
+        # a slot decision replaces the pending decisions on its files, and the other way round
+        if index is None:
+            for t in [t for t in self.pending if t.startswith(slot + ":")]:
+                del self.pending[t]
+        else:
+            self.pending.pop(slot, None)
+        self.pending[d.target] = d
+        self.decisionsChanged.emit()
+
+    def undo(self, target: str) -> None:
+        if self.pending.pop(target, None) is not None:
+            self.decisionsChanged.emit()
+
+    def apply(self, reviewer: str | None) -> None:
+        """Write every pending decision into the package at once (or none, with every reason)."""
+        if self.set is None or not self.pending:
+            return
+        decisions = list(self.pending.values())
+        self.app.tasks.submit(apply_decisions, self.set.path, decisions, reviewer or None, self.set.rules,
+                              done=self._applied, error=self.failed.emit)
+
+    def _applied(self, outcome: Any) -> None:
+        self.pending.clear()
+        self.applied.emit(outcome)
+        self.reload()
+
+    # -- batch audit ---------------------------------------------------------------------------------
+    def audit(self, paths: list[str], html: str, csv: str, lang: str) -> None:
+        """Loose files are judged by the chosen pack; package members by their package's."""
+        self.busyChanged.emit(True)
+        self.app.batch_tasks.submit(
+            audit_to_report, paths, html, csv, self._rules(), lang, with_job=True,
+            started=lambda j: setattr(self, "_audit_job", j),
+            progress=self.auditProgress.emit, done=self._audit_done, cancelled=self._audit_cancelled,
+            error=self._audit_failed)
+
+    def cancel_audit(self) -> None:
+        if self._audit_job is not None:
+            self._audit_job.cancel()
+
+    def _audit_over(self) -> None:
+        self._audit_job = None
+        self.busyChanged.emit(self.checking)
+
+    def _audit_done(self, summary: AuditSummary) -> None:
+        self._audit_over()
+        self.auditDone.emit(summary)
+
+    def _audit_cancelled(self) -> None:
+        self._audit_over()
+        self.auditCancelled.emit()
+
+    def _audit_failed(self, e: PhotocheckError) -> None:
+        self._audit_over()
+        self.failed.emit(e)
