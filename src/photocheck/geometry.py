@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from .vision.face import Face
@@ -129,3 +130,38 @@ def measure_head(face: Face, fg: np.ndarray | None) -> Head:
     return Head(crown_y=float(crown), chin_y=float(chin_y), eye_y=float(eye_y), center_x=float(face_center_x(face)),
                 width=float(right - left), left_x=float(left), right_x=float(right), roll_deg=float(face.roll_deg),
                 crown_measured=measured, crown_cut=bool(cut))
+
+
+def _components_at(mask: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:
+    """The connected parts of ``mask`` that reach the middle of ``box``."""
+    m = mask.astype(np.uint8)
+    n, labels = cv2.connectedComponents(m, connectivity=8)
+    if n <= 2:
+        return mask.astype(bool)
+    x, y, w, h = box
+    x0, y0 = int(max(0, x + 0.25 * w)), int(max(0, y + 0.25 * h))
+    x1, y1 = int(min(m.shape[1], x + 0.75 * w)), int(min(m.shape[0], y + 0.75 * h)) 
+    ids = np.unique(labels[y0:max(y0 + 1, y1), x0:max(x0 + 1, x1)])
+    ids = ids[ids != 0]
+    if len(ids) == 0:
+        return mask.astype(bool)
+    return np.isin(labels, ids)
+
+
+def main_person(person: np.ndarray, face, split_y: float | None = None) -> np.ndarray:
+    """The part of a person mask that belongs to the person with this face.
+
+    Above ``split_y`` (the mouth line) only what connects to the face *within those
+    rows* counts: a head with its hair. Below it, what connects to that person's
+    body. So someone standing beside the shoulders, or an object the segmenter
+    mistook for a person, is dropped: it is neither kept by the fixer nor
+    excused from the background check."""
+    person = person.astype(bool)
+    whole = _components_at(person, face.box)
+    if split_y is None:
+        return whole
+    sy = int(np.clip(split_y, 1, person.shape[0]))
+    upper = _components_at(person[:sy], face.box)
+    out = whole.copy()
+    out[:sy] = upper
+    return out

@@ -81,6 +81,8 @@ class ExposureRules:
     face_mean_max: float
     max_clipped_dark: float
     max_clipped_bright: float
+    shadow_ratio_min: float
+    shadow_median_max: float
     glare_warn: float
     contrast_warn: float
 

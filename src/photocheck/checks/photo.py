@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from .. import io as pio
-from ..geometry import Head, measure_head
+from ..geometry import Head, main_person, measure_head
 from ..rules import RulePack
 from ..text import EMPTY, Text
 from .base import Check, CheckResult, Status, register
@@ -81,6 +81,17 @@ class Context:
         return get_segmenter().mask(self.bgr)
 
     @cached_property
+    def person_core(self) -> np.ndarray:
+        """Pixels the segmenter is sure are the person, grown a little to cover the
+        blended edge: they are not background and are left out of its check."""
+        person = self.person_mask > 0.5
+        if self.face is not None:
+            person = main_person(person, self.face, split_y=self.face.mouth[1])
+        core = person.astype(np.uint8)
+        k = max(3, int(0.01 * max(self.bgr.shape[:2])) | 1)
+        return cv2.dilate(core, np.ones((k, k), np.uint8)) > 0
+
+    @cached_property
     def bg_colour(self) -> tuple[np.ndarray, float] | None:
         """Lab colour of the background from the top corners, and its spread.
 
@@ -131,6 +142,18 @@ class Context:
             x, y, bw, bh = (int(v) for v in f.box)
             m[max(0, y + bh // 5):y + bh * 4 // 5, max(0, x + bw // 5):x + bw * 4 // 5] = 1
         return m > 0
+
+    @cached_property
+    def upper_face(self) -> np.ndarray | None:
+        """Facial skin from the forehead down to the nose tip: where light falls,
+        without beard or mouth."""
+        region = self.face_region
+        if region is None:
+            return None
+        up = region.copy()
+        up[:int(max(0, self.face.forehead[1]))] = False
+        up[int(max(0, self.face.nose[1])):] = False
+        return up if up.sum() >= 50 else region
 
     @cached_property
     def face_crop_grey(self) -> np.ndarray | None:
@@ -449,14 +472,18 @@ class BackgroundCheck(Check):
         lab = ctx.lab
         stats = {}
         failing = []
+        person = ctx.person_core
         for name, (x, y, w, h) in self.regions(ctx):
-            px = bgr[y:y + h, x:x + w].reshape(-1, 3).astype(np.int16)
+            keep = ~person[y:y + h, x:x + w].reshape(-1)
+            if keep.mean() < 0.25:  # the strip is mostly person: nothing to judge there
+                continue
+            px = bgr[y:y + h, x:x + w].reshape(-1, 3).astype(np.int16)[keep]
             if len(px) == 0:
                 continue
             mn, mx = px.min(axis=1), px.max(axis=1)
             white = (mn >= r.min_channel) & ((mx - mn) <= r.max_chroma)
             frac = float(white.mean())
-            std = float(lab[y:y + h, x:x + w, 0].std() * 100 / 255)
+            std = float(lab[y:y + h, x:x + w, 0].reshape(-1)[keep].std() * 100 / 255)
             mean = [int(v) for v in px.mean(axis=0)[::-1]]  # RGB
             stats[name] = {"white_fraction": round(frac, 4), "std": round(std, 2), "mean_rgb": mean}
             if frac < r.min_fraction or std > r.max_std:
@@ -535,28 +562,37 @@ class ExposureCheck(Check):
         if miss:
             return miss
         r = ctx.rules.exposure
-        region = ctx.face_region
+        region = ctx.upper_face
         grey = ctx.grey
         vals = grey[region] if region is not None and region.any() else grey.ravel()
-        mean = float(vals.mean())
+        median = float(np.median(vals))
+        p10, p90 = np.percentile(vals, [10, 90])
+        ratio = float(p10 / max(1.0, p90))
         dark = float((vals <= 10).mean())
         bright = float((vals >= 250).mean())
         glare = self._glare(ctx)
         uneven = self._uneven(ctx)
-        measured = {"face_mean": round(mean, 1), "dark": round(dark, 4), "bright": round(bright, 4),
-                    "glare": round(glare, 4), "uneven": round(uneven, 3)}
-        limit = {"face_mean": [r.face_mean_min, r.face_mean_max], "dark": r.max_clipped_dark,
-                 "bright": r.max_clipped_bright, "glare_warn": r.glare_warn, "uneven_warn": r.contrast_warn}
+        measured = {"face_median": round(median, 1), "shadow_ratio": round(ratio, 3), "dark": round(dark, 4),
+                    "bright": round(bright, 4), "glare": round(glare, 4), "uneven": round(uneven, 3)}
+        limit = {"face_median": [r.face_mean_min, r.face_mean_max], "shadow_ratio": r.shadow_ratio_min,
+                 "dark": r.max_clipped_dark, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
+                 "uneven_warn": r.contrast_warn}
         box = ctx.to_original(ctx.face.box)
-        if mean < r.face_mean_min or dark > r.max_clipped_dark:
+        retake = _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light")
+        if median < r.face_mean_min or dark > r.max_clipped_dark:
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"脸部太暗（平均亮度 {mean:.0f}，至少 {r.face_mean_min:.0f}）",
-                                  f"the face is too dark (mean brightness {mean:.0f}, need {r.face_mean_min:.0f})"),
-                               _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light"), box)
-        if mean > r.face_mean_max or bright > r.max_clipped_bright:
+                               _t(f"脸部太暗（亮度 {median:.0f}，至少 {r.face_mean_min:.0f}）",
+                                  f"the face is too dark (brightness {median:.0f}, need {r.face_mean_min:.0f})"),
+                               retake, box)
+        if ratio < r.shadow_ratio_min and median < r.shadow_median_max:
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"脸部过曝（平均亮度 {mean:.0f}，过亮区域 {bright:.0%}）",
-                                  f"the face is overexposed (mean brightness {mean:.0f}, {bright:.0%} blown out)"),
+                               _t(f"脸部偏暗且阴影很重（暗部/亮部 {ratio:.2f}，至少 {r.shadow_ratio_min:.2f}）",
+                                  f"the face is dim with deep shadows (shadow/highlight {ratio:.2f}, need {r.shadow_ratio_min:.2f})"),
+                               retake, box)
+        if median > r.face_mean_max or bright > r.max_clipped_bright:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"脸部过曝（亮度 {median:.0f}，过亮区域 {bright:.0%}）",
+                                  f"the face is overexposed (brightness {median:.0f}, {bright:.0%} blown out)"),
                                _t("请避免强光直射或闪光灯，重新拍摄", "avoid direct strong light or flash and retake"), box)
         if glare > r.glare_warn:
             return self.result(Status.WARN, measured, limit,
@@ -567,7 +603,7 @@ class ExposureCheck(Check):
             return self.result(Status.WARN, measured, limit,
                                _t("脸部光线不均匀（阴阳脸）", "uneven light on the face (one side darker)"),
                                _t("请让光线从正面均匀照射", "light the face evenly from the front"), box)
-        return self.result(Status.PASS, measured, limit, _t(f"曝光正常（平均亮度 {mean:.0f}）", f"exposure OK (mean {mean:.0f})"))
+        return self.result(Status.PASS, measured, limit, _t(f"曝光正常（亮度 {median:.0f}）", f"exposure OK (brightness {median:.0f})"))
 
     @staticmethod
     def _glare(ctx: Context) -> float:

@@ -24,7 +24,7 @@ import numpy as np
 from .. import io as pio
 from ..core import FixOutput
 from ..errors import FixRefused
-from ..geometry import Head, measure_head
+from ..geometry import Head, main_person, measure_head
 from ..rules import RulePack
 from ..text import Text
 from . import seal
@@ -36,6 +36,9 @@ DETECT_SIDE = 900
 OVERSAMPLE = 1.5
 # A second face whose box overlaps the crop means the photo is not of one person.
 MAX_OTHER_FACE_OVERLAP = 0.0
+# Another face at least this large (area, relative to the main face) means a photo
+# of several people, which is refused outright rather than cropped.
+RIVAL_FACE_AREA = 0.25
 
 
 @dataclass
@@ -85,25 +88,64 @@ def _pick_face(faces, shape) -> object:
     return faces[0]
 
 
-def plan_crop(head: Head, rules, shape: tuple[int, int]) -> tuple[Plan, float]:
-    """Affine map from the working image to a crop with the target head geometry.
+def geometry_candidates(rules) -> list[tuple[float, float]]:
+    """(head height, crown margin) pairs to try, the pack's target first.
 
-    Returns the plan and the crop's scale relative to the working image (1 = same pixels)."""
+    When the source is short below the chin, a slightly larger head and a lower
+    crown need less of it; every candidate stays inside the pass bands with a margin."""
     r = rules.head
+    hi_h = r.height_pass[1] - 0.02
+    hi_c = r.crown_margin[1] - 0.025
+    out = [(r.fix_height, r.fix_crown)]
+    for h, c in ((r.fix_height, (r.fix_crown + hi_c) / 2), ((r.fix_height + hi_h) / 2, (r.fix_crown + hi_c) / 2),
+                 (hi_h, hi_c)):
+        if (h, c) not in out and h >= r.fix_height and c >= r.fix_crown:
+            out.append((h, c))
+    return out
+
+
+def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None) -> Plan:
+    """Affine map from the working image to a crop with the given head geometry
+    (head height and crown margin as fractions of the crop height)."""
+    r = rules.head
+    fix_height, fix_crown = geometry or (r.fix_height, r.fix_crown)
     head_h = head.height
-    crop_h = head_h / r.fix_height
+    crop_h = head_h / fix_height
     crop_w = crop_h * rules.aspect
     # Level the roll about the point between the eyes.
     cx, cy = head.center_x, head.eye_y
     rot = cv2.getRotationMatrix2D((cx, cy), head.roll_deg, 1.0)
     # In the levelled frame the crown and chin keep their distance from the eye line
     # (they were measured along the face's vertical axis).
-    top = cy - (head.eye_y - head.crown_y) - r.fix_crown * crop_h
+    top = cy - (head.eye_y - head.crown_y) - fix_crown * crop_h
     left = cx - crop_w / 2
     m = rot.copy()
     m[0, 2] -= left
     m[1, 2] -= top
-    return Plan(matrix=m, crop_w=int(round(crop_w)), crop_h=int(round(crop_h)), roll_deg=head.roll_deg), crop_h
+    return Plan(matrix=m, crop_w=int(round(crop_w)), crop_h=int(round(crop_h)), roll_deg=head.roll_deg)
+
+
+def _coverage_problem(alpha: np.ndarray, valid: np.ndarray) -> str | None:
+    """Where the person meets an edge of the source inside the crop: 'bottom', 'top',
+    'side', or None when the crop needs nothing the source lacks (or only background)."""
+    invalid = ~valid
+    if not invalid.any():
+        return None
+    h, w = alpha.shape
+    edge = cv2.dilate(invalid.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    edge &= valid
+    person_edge = edge & (alpha > 0.5)
+    if int(person_edge.sum()) < max(3, int(0.02 * w)):
+        return None
+    ys, xs = np.nonzero(person_edge)
+    at_side = ((xs < 0.04 * w) | (xs > 0.96 * w)).mean()
+    if at_side > 0.5:
+        return "side"
+    if ys.mean() > 0.6 * h:
+        return "bottom"
+    if ys.mean() < 0.3 * h:
+        return "top"
+    return "side"
 
 
 def _scaled(plan: Plan, s: float, out_w: int, out_h: int) -> np.ndarray:
@@ -121,26 +163,12 @@ def _warp(img: np.ndarray, m: np.ndarray, size: tuple[int, int], *, border: int 
     return cv2.warpAffine(img, m, size, flags=interp, borderMode=cv2.BORDER_CONSTANT, borderValue=border)
 
 
-def _check_coverage(alpha: np.ndarray, valid: np.ndarray) -> None:
-    """Refuse when the person reaches an edge of the source inside the crop."""
-    invalid = ~valid
-    if not invalid.any():
-        return
-    h, w = alpha.shape
-    edge = cv2.dilate(invalid.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    edge &= valid
-    person_edge = edge & (alpha > 0.5)
-    n = int(person_edge.sum())
-    if n < max(6, int(0.01 * (h + w))):
-        return
-    ys, xs = np.nonzero(person_edge)
-    where_bottom = ys.mean() > 0.6 * h
-    where_top = ys.mean() < 0.3 * h
-    if where_bottom:
+def _raise_coverage(problem: str) -> None:
+    if problem == "bottom":
         raise _refuse("source_too_short", "原图下方不够：下巴以下要拍到肩膀，不能凭空补出身体",
                       "the source ends too close below the chin: the shoulders must be in the photo; nothing is invented",
                       RESHOOT, ["head_size"])
-    if where_top:
+    if problem == "top":
         raise _refuse("crown_cut", "原图头顶被裁掉了，无法补出头发", "the top of the head is cut off in the source; hair cannot be invented",
                       RESHOOT, ["head_size"])
     raise _refuse("source_too_narrow", "原图左右不够宽：人物被画面边缘截断", "the source is too narrow: the person is cut by its edge",
@@ -166,13 +194,21 @@ def composite_white(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
-def _alpha(crop: np.ndarray) -> np.ndarray:
+def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.ndarray:
+    """Soft person mask of the crop, limited to the person with this face."""
     from ..vision.segment import get_segmenter
 
     seg = get_segmenter()
     a = seg.mask(crop).astype(np.float32)
     # Push confident regions to 0/1 and keep a soft band at the boundary.
     a = np.clip((a - 0.15) / 0.7, 0.0, 1.0)
+    from types import SimpleNamespace
+
+    m = _scaled(plan, 1.0, out_w, out_h)
+    mouth_y = float(cv2.transform(np.array([[face.mouth]], np.float32), m)[0][0][1])
+    keep = main_person(a > 0.5, SimpleNamespace(box=_face_box_in_crop(face, plan, out_w, out_h)), split_y=mouth_y)
+    keep = cv2.dilate(keep.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    a[~keep] = 0.0
     return a
 
 
@@ -183,6 +219,55 @@ def _is_white_bg(bgr: np.ndarray, fg: np.ndarray, rules) -> bool:
     mn, mx = bgpx.min(axis=1).astype(int), bgpx.max(axis=1).astype(int)
     white = (mn >= rules.background.min_channel) & (mx - mn <= rules.background.max_chroma)
     return float(white.mean()) > 0.98
+
+
+def _other_faces_outside(others, ratio: float, plan: Plan) -> None:
+    for other in others:
+        ox, oy, ow, oh = (v * ratio for v in other.box)
+        corners = np.array([[ox, oy], [ox + ow, oy], [ox, oy + oh], [ox + ow, oy + oh]], np.float32)
+        mapped = cv2.transform(corners[None], plan.matrix)[0]
+        inside = ((mapped[:, 0] > 0) & (mapped[:, 0] < plan.crop_w) & (mapped[:, 1] > 0) & (mapped[:, 1] < plan.crop_h))
+        if inside.any():
+            raise _refuse("several_faces", f"照片中有 {len(others) + 1} 张人脸，无法只裁出本人",
+                          f"{len(others) + 1} faces in the photo; cannot crop to one person",
+                          Text("请单独拍摄", "take the photo alone"), ["face"])
+
+
+def _face_box_in_crop(face, plan: Plan, out_w: int, out_h: int) -> tuple[float, float, float, float]:
+    m = _scaled(plan, 1.0, out_w, out_h)
+    x, y, w, h = face.box
+    pts = cv2.transform(np.array([[[x, y], [x + w, y + h]]], np.float32), m)[0]
+    (x0, y0), (x1, y1) = pts.min(axis=0), pts.max(axis=0)
+    return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
+
+
+def _output_size(plan: Plan, rules) -> tuple[int, int]:
+    """The preset size, or the crop's own size when it holds fewer pixels (never enlarge)."""
+    out_w, out_h = rules.out_width, rules.out_height
+    if plan.crop_h >= out_h:
+        return out_w, out_h
+    out_h = plan.crop_h
+    out_w = int(round(out_h * rules.aspect))
+    if out_w < rules.min_width or out_h < rules.min_height:
+        raise _refuse("too_small", f"人像部分像素太少（约 {out_w}×{out_h}，至少 {rules.min_width}×{rules.min_height}），不能放大",
+                      f"too few pixels around the head (about {out_w}×{out_h}, need {rules.min_width}×{rules.min_height}); enlarging is not allowed",
+                      Text("请靠近一些或用更高分辨率重新拍摄", "move closer or retake at a higher resolution"), ["dimensions"])
+    return out_w, out_h
+
+
+def _render(w_bgr: np.ndarray, plan: Plan, out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Level + crop in one warp to OVERSAMPLE x the output (or the crop's own size), then
+    area-resize. Also returns where the crop has source pixels."""
+    inter_h = min(plan.crop_h, int(out_h * OVERSAMPLE))
+    inter_w = int(round(inter_h * out_w / out_h))
+    m = _scaled(plan, 1.0, inter_w, inter_h)
+    crop = _warp(w_bgr, m, (inter_w, inter_h), border=(255, 255, 255))
+    valid = _warp(np.full(w_bgr.shape[:2], 255, np.uint8), m, (inter_w, inter_h), border=0,
+                  interp=cv2.INTER_NEAREST) > 127
+    if (inter_w, inter_h) != (out_w, out_h):
+        crop = cv2.resize(crop, (out_w, out_h), interpolation=cv2.INTER_AREA)
+        valid = cv2.resize(valid.astype(np.uint8), (out_w, out_h), interpolation=cv2.INTER_NEAREST) > 0
+    return crop, valid
 
 
 def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput], list[Text]]:
@@ -202,6 +287,12 @@ def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput
         s_bgr, k = _upright(s_bgr, steps)
         faces = _faces(s_bgr) if k else faces
     face = _pick_face(faces, s_bgr.shape)
+    main_area = face.box[2] * face.box[3]
+    rivals = [f for f in faces[1:] if f.box[2] * f.box[3] >= RIVAL_FACE_AREA * main_area]
+    if rivals:
+        raise _refuse("several_faces", f"照片中有 {len(faces)} 个人，无法只裁出本人",
+                      f"{len(faces)} people in the photo; cannot crop to one person",
+                      Text("证件照须单人拍摄，请单独重拍", "an ID photo shows one person; retake it alone"), ["face"])
     if abs(face.yaw) > rules.max_yaw:
         raise _refuse("not_frontal", "脸没有正对镜头（侧脸），无法修复", "the face is not frontal; cannot fix",
                       Text("请正面直视镜头重新拍摄", "look straight into the camera and retake"), ["face"])
@@ -244,50 +335,33 @@ def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput
                     right_x=head.right_x * ratio, roll_deg=head.roll_deg, crown_measured=head.crown_measured,
                     crown_cut=head.crown_cut)
 
-    # 3. crop plan; other faces must stay out of it
-    plan, crop_h = plan_crop(head, rules, w_bgr.shape[:2])
+    # 3-5. for each candidate geometry (the pack's target first): level and crop in one
+    # warp, segment, and keep the first crop the source covers wherever the person is.
+    problem = None
+    chosen = None
+    for geom in geometry_candidates(rules):
+        plan = plan_crop(head, rules, geom)
+        _other_faces_outside(faces[1:], ratio, plan)
+        out_w, out_h = _output_size(plan, rules)
+        crop, valid = _render(w_bgr, plan, out_w, out_h)
+        alpha = _alpha(crop, face, plan, out_w, out_h)
+        problem = _coverage_problem(alpha, valid)
+        if problem is None:
+            chosen = (plan, out_w, out_h, crop, valid, alpha)
+            break
+    if chosen is None:
+        _raise_coverage(problem or "side")
+    plan, out_w, out_h, crop, valid, alpha = chosen
     if len(faces) > 1:
-        for other in faces[1:]:
-            ox, oy, ow, oh = (v * ratio for v in other.box)
-            corners = np.array([[ox, oy], [ox + ow, oy], [ox, oy + oh], [ox + ow, oy + oh]], np.float32)
-            mapped = cv2.transform(corners[None], plan.matrix)[0]
-            inside = ((mapped[:, 0] > 0) & (mapped[:, 0] < plan.crop_w) & (mapped[:, 1] > 0) & (mapped[:, 1] < plan.crop_h))
-            if inside.any():
-                raise _refuse("several_faces", f"照片中有 {len(faces)} 张人脸，无法只裁出本人",
-                              f"{len(faces)} faces in the photo; cannot crop to one person",
-                              Text("请单独拍摄", "take the photo alone"), ["face"])
         steps.append(Text("画面中还有其他人脸，已裁剪排除", "other faces in the frame were cropped out"))
     if abs(plan.roll_deg) > 0.5:
         steps.append(Text(f"头部倾斜 {plan.roll_deg:+.1f}°，已摆正", f"levelled a head tilt of {plan.roll_deg:+.1f}°"))
-
-    # 4. output size: the preset, or the crop's own size when smaller (never enlarge)
-    out_w, out_h = rules.out_width, rules.out_height
-    if plan.crop_h < out_h:
-        # Work in original pixels when the crop is smaller than the preset.
-        out_h = plan.crop_h
-        out_w = int(round(out_h * rules.aspect))
-        if out_w < rules.min_width or out_h < rules.min_height:
-            raise _refuse("too_small", f"人像部分像素太少（约 {out_w}×{out_h}，至少 {rules.min_width}×{rules.min_height}），不能放大",
-                          f"too few pixels around the head (about {out_w}×{out_h}, need {rules.min_width}×{rules.min_height}); enlarging is not allowed",
-                          Text("请靠近一些或用更高分辨率重新拍摄", "move closer or retake at a higher resolution"), ["dimensions"])
+    if (out_w, out_h) != (rules.out_width, rules.out_height):
         steps.append(Text(f"原图像素不足，按原始像素保存为 {out_w}×{out_h}（未放大）",
                           f"the source has fewer pixels; saved at its own size {out_w}×{out_h} (not enlarged)"))
-    # Warp straight to an intermediate at OVERSAMPLE x the output (or the crop's own size), then area-resize.
-    inter_h = min(plan.crop_h, int(out_h * OVERSAMPLE))
-    inter_w = int(round(inter_h * rules.aspect))
-    m = _scaled(plan, 1.0, inter_w, inter_h)
-    crop = _warp(w_bgr, m, (inter_w, inter_h), border=(255, 255, 255))
-    valid = _warp(np.full(w_bgr.shape[:2], 255, np.uint8), m, (inter_w, inter_h), border=0,
-                  interp=cv2.INTER_NEAREST) > 127
-    if (inter_w, inter_h) != (out_w, out_h):
-        crop = cv2.resize(crop, (out_w, out_h), interpolation=cv2.INTER_AREA)
-        valid = cv2.resize(valid.astype(np.uint8), (out_w, out_h), interpolation=cv2.INTER_NEAREST) > 0
-    steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度 {rules.head.fix_height:.1%}",
-                      f"cropped to {rules.size_name_en} with head height {rules.head.fix_height:.1%}"))
-
-    # 5. background to white
-    alpha = _alpha(crop)
-    _check_coverage(alpha, valid)
+    head_frac = head.height / plan.crop_h
+    steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度占 {head_frac:.1%}",
+                      f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
