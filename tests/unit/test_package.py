@@ -32,7 +32,7 @@ PY = sys.executable
 
 SPECS = [
     SlotSpec("photo", Text("报名照片", "registration photo"), 1, 1),
-    SlotSpec("id_card", Text("身份证明", "identity document"), 2, 2, ("idcard",)),
+    SlotSpec("id_card", Text("身份证明", "identity document"), 2, 2, ("idcard",), distinct_kinds=True),
     SlotSpec("diploma", Text("毕业证书", "diploma"), 1, None, ("diploma",)),
 ]
 
@@ -183,6 +183,13 @@ def test_kind_that_contradicts_the_slot_warns(tmp_path, fake, files, capsys):
     assert "警告" in err and "diploma" in err
     f = package.open_package(tmp_path / "p").slot("id_card").files[0]
     assert f.warnings and "不符" in f.warnings[0].zh
+
+
+def test_two_images_of_the_same_kind_in_a_distinct_slot_warn(tmp_path, fake, files):
+    with new_pkg(tmp_path / "p") as pkg:
+        res = pkg.add("id_card", [str(files["front"]), str(files["back"])])
+    # the stand-in checker calls both "idcard": the second one gets the warning
+    assert [(Path(s).name, "各不相同" in w.zh) for s, w in res.warnings] == [("idcard_back.jpg", True)]
 
 
 def test_duplicate_unknown_slot_bad_index(tmp_path, fake, files):

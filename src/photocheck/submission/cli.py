@@ -28,10 +28,9 @@ def _emit_error(out: Any, e: PhotocheckError, **extra: Any) -> int:
 # --- package ----------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace, out: Any) -> int:
-    from . import package, slots
+    from . import package
 
-    items = slots.read_profile_items(args.profile)
-    pkg = package.create(args.dir, profile_items=items, rules=args.rules, candidate_name=args.name,
+    pkg = package.create(args.dir, profile_items=args.profile or None, rules=args.rules, candidate_name=args.name,
                          registration_no=args.number)
     with pkg:
         if out.json:

@@ -139,6 +139,11 @@ class AddResult:
     replaced: FileEntry | None = None
 
 
+def _kind_label(doc: Any) -> Text:
+    label = getattr(doc, "label", None)
+    return label if isinstance(label, Text) and label.zh else Text(doc.kind, doc.kind)
+
+
 # --- the package -----------------------------------------------------------------------------
 
 class Package:
@@ -268,14 +273,30 @@ class Package:
                          f"{shown}: the photo must be saved by the checking tool ({st.message.en})"),
                     4, "seal_" + st.state, slot.id, file=it.source, hint=hint))
         doc = getattr(rep, "document", None)
-        if doc is not None and slot.spec.kinds and doc.kind and doc.kind not in slot.spec.kinds \
-                and doc.kind not in ("unknown", "other", ""):
-            label = getattr(doc, "label", None)
-            what = label if isinstance(label, Text) and label.zh else Text(doc.kind, doc.kind)
+        if doc is not None and slot.spec.kind_conflict(doc.kind):
+            what = _kind_label(doc)
             it.warnings.append(Text(f"{shown} 看起来是“{what.zh}”，与材料项“{slot.spec.name.zh}”不符，请确认",
                                     f"{shown} looks like '{what.en}', not what '{slot.spec.name.en}' expects; "
                                     f"please check"))
         return problems
+
+    def _distinct_warnings(self, slot: Slot, prepared: list[Prepared], replace: int | None) -> None:
+        """Slots like id_card want one image of each kind (front and back): warn on a repeat."""
+        if not slot.spec.distinct_kinds:
+            return
+        seen = {f.document_kind for i, f in enumerate(slot.files, 1) if i != replace and f.document_kind}
+        for it in prepared:
+            doc = getattr(it.report, "document", None)
+            kind = doc.kind if doc is not None else None
+            if not kind or kind == "unknown" or slot.spec.kind_conflict(kind):
+                continue
+            if kind in seen:
+                what = _kind_label(doc)
+                shown = os.path.basename(it.source)
+                it.warnings.append(Text(f"{shown} 与该项中已有的一张都是“{what.zh}”，{slot.spec.name.zh} 应各不相同（例如正面和反面）",
+                                        f"{shown} is a '{what.en}' like another image here; {slot.spec.name.en} "
+                                        f"needs one of each (e.g. front and back)"))
+            seen.add(kind)
 
     def _entry(self, slot: Slot, it: Prepared) -> FileEntry:
         digest = sha256(it.data)
@@ -308,6 +329,7 @@ class Package:
         full = self._count_problem(slot, existing, len(prepared))
         if full is not None:
             problems.append(full)
+        self._distinct_warnings(slot, prepared, replace)
         have = {f.sha256 for i, f in enumerate(slot.files, 1) if i != replace}
         seen: set[str] = set()
         for it in prepared:
