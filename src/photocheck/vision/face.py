@@ -475,7 +475,12 @@ class FaceDetector:
                        min_face_frac: float, k: int) -> list[Face]:
         turned = np.ascontiguousarray(np.rot90(work, k)) if k else work
         min_face_work = min_face_frac * min(work.shape[:2])
-        cands = _run_detector(turned, min_face_work)
+        # Skip candidates whose detector eye keypoints are far from level in this
+        # orientation: the roll filter below would drop them after the mesh passes.
+        cands = [c for c in _run_detector(turned, min_face_work)
+                 if abs(math.degrees(math.atan2(float(c.kps[1, 1] - c.kps[0, 1]),
+                                                float(c.kps[1, 0] - c.kps[0, 0]))))
+                 <= UPRIGHT_ROLL + 25.0]
         if not cands:
             return []
         to_img = 1.0 / f
