@@ -143,10 +143,12 @@ def fix_bytes(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str 
 
 
 def fix_file(src: pio.Source, out: str | Path, *, kind: str = "photo",
-             pack: RulePack | str | None = None, overwrite: bool = True, **options: Any) -> FixResult:
+             pack: RulePack | str | None = None, overwrite: bool = True, check_before: bool = False,
+             **options: Any) -> FixResult:
     """Fix ``src`` into ``out``; re-check the result and write it only if it passes.
 
-    Never writes over the input. Every write is atomic."""
+    Never writes over the input. Every write is atomic. ``check_before`` also
+    records the source's own check report in ``result.before`` (costs a check)."""
     rp = _pack(pack)
     label = _label(src)
     result = FixResult(source=label, kind=kind)
@@ -156,7 +158,8 @@ def fix_file(src: pio.Source, out: str | Path, *, kind: str = "photo",
             raise OutputError(Text(f"不能覆盖原图：{out}，请另选保存位置", f"refusing to overwrite the original: {out}"),
                               code="same_as_input")
         info = pio.probe(src)
-        result.before = check_info(info, kind=kind, pack=rp, label=label)
+        if check_before:
+            result.before = check_info(info, kind=kind, pack=rp, label=label)
         ensure_writable_dir(out.parent if str(out.parent) else Path("."))
         outputs, steps = fix_bytes(info, kind=kind, pack=rp, **options)
         result.steps = steps

@@ -35,6 +35,16 @@ class Head:
     roll_deg: float
     crown_measured: bool    # False: the estimate was used
     crown_cut: bool         # the head reaches the top edge
+    eye_x: float = 0.0      # midpoint between the eyes
+    chin_x: float = 0.0
+
+    def scaled(self, f: float) -> "Head":
+        """The same head in an image scaled by f."""
+        from dataclasses import replace
+
+        return replace(self, crown_y=self.crown_y * f, chin_y=self.chin_y * f, eye_y=self.eye_y * f,
+                       center_x=self.center_x * f, width=self.width * f, left_x=self.left_x * f,
+                       right_x=self.right_x * f, eye_x=self.eye_x * f, chin_x=self.chin_x * f)
 
     @property
     def height(self) -> float:
@@ -129,7 +139,8 @@ def measure_head(face: Face, fg: np.ndarray | None) -> Head:
             left, right = edges
     return Head(crown_y=float(crown), chin_y=float(chin_y), eye_y=float(eye_y), center_x=float(face_center_x(face)),
                 width=float(right - left), left_x=float(left), right_x=float(right), roll_deg=float(face.roll_deg),
-                crown_measured=measured, crown_cut=bool(cut))
+                crown_measured=measured, crown_cut=bool(cut),
+                eye_x=float((face.eye_left[0] + face.eye_right[0]) / 2), chin_x=float(face.chin[0]))
 
 
 def _components_at(mask: np.ndarray, box: tuple[float, float, float, float]) -> np.ndarray:

@@ -77,7 +77,8 @@ def _upright(bgr: np.ndarray, steps: list[Text]) -> tuple[np.ndarray, int]:
 def _fg_map(bgr: np.ndarray) -> np.ndarray:
     from ..vision.segment import get_segmenter
 
-    return get_segmenter().mask(bgr) > 0.5
+    # The head measurement needs the silhouette only; edge refinement is for the composite.
+    return get_segmenter().mask(bgr, refine_edges=False) > 0.5
 
 
 def _pick_face(faces, shape) -> object:
@@ -112,12 +113,14 @@ def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None) ->
     head_h = head.height
     crop_h = head_h / fix_height
     crop_w = crop_h * rules.aspect
-    # Level the roll about the point between the eyes.
-    cx, cy = head.center_x, head.eye_y
-    rot = cv2.getRotationMatrix2D((cx, cy), head.roll_deg, 1.0)
-    # In the levelled frame the crown and chin keep their distance from the eye line
-    # (they were measured along the face's vertical axis).
-    top = cy - (head.eye_y - head.crown_y) - fix_crown * crop_h
+    # Level the roll about the point between the eyes; in the levelled frame the face
+    # centre (as the checks measure it) is halfway between that point and the chin.
+    ex, ey = head.eye_x, head.eye_y
+    rot = cv2.getRotationMatrix2D((ex, ey), head.roll_deg, 1.0)
+    chin_x = float(rot[0, 0] * head.chin_x + rot[0, 1] * head.chin_y + rot[0, 2])
+    cx = (ex + chin_x) / 2
+    # The crown keeps its distance above the eye line.
+    top = ey - (head.eye_y - head.crown_y) - fix_crown * crop_h
     left = cx - crop_w / 2
     m = rot.copy()
     m[0, 2] -= left
@@ -283,7 +286,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput
     s_bgr = small.bgr
     faces = _faces(s_bgr)
     k = 0
-    if not faces:
+    if not faces or abs(faces[0].roll_deg) > 45:
         s_bgr, k = _upright(s_bgr, steps)
         faces = _faces(s_bgr) if k else faces
     face = _pick_face(faces, s_bgr.shape)
@@ -330,10 +333,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput
         face = replace(face, box=tuple(v * ratio for v in face.box), eye_left=sc(face.eye_left), eye_right=sc(face.eye_right),
                        nose=sc(face.nose), mouth=sc(face.mouth), chin=sc(face.chin), forehead=sc(face.forehead),
                        face_left_x=face.face_left_x * ratio, face_right_x=face.face_right_x * ratio, landmarks=lm)
-        head = Head(crown_y=head.crown_y * ratio, chin_y=head.chin_y * ratio, eye_y=head.eye_y * ratio,
-                    center_x=head.center_x * ratio, width=head.width * ratio, left_x=head.left_x * ratio,
-                    right_x=head.right_x * ratio, roll_deg=head.roll_deg, crown_measured=head.crown_measured,
-                    crown_cut=head.crown_cut)
+        head = head.scaled(ratio)
 
     # 3-5. for each candidate geometry (the pack's target first): level and crop in one
     # warp, segment, and keep the first crop the source covers wherever the person is.

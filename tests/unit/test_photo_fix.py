@@ -1,0 +1,150 @@
+"""The photo fix pipeline: geometry, white background, byte cap, seal, refusals."""
+
+from __future__ import annotations
+
+import os
+
+import cv2
+import numpy as np
+import pytest
+
+from faces import astronaut, grace_hopper
+from photocheck import core
+from photocheck import io as pio
+from photocheck.checks.base import Status
+from photocheck.errors import FixRefused
+from photocheck.fix import seal
+
+pytestmark = pytest.mark.usefixtures("need_models")
+
+
+def jpeg(bgr: np.ndarray, q: int = 95) -> bytes:
+    return cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, q])[1].tobytes()
+
+
+def big(img: np.ndarray, f: float = 2.0) -> np.ndarray:
+    return cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+
+
+def fix(bgr: np.ndarray, pack=None):
+    return core.fix_bytes(pio.probe(jpeg(bgr)), pack=pack)
+
+
+def on_wall(face: np.ndarray, colour=(60, 170, 40), pad=(0.6, 0.3, 0.6)) -> np.ndarray:
+    """The sample photo placed on a coloured wall with room above and beside it."""
+    h, w = face.shape[:2]
+    top, side = int(pad[1] * h), int(pad[0] * w)
+    canvas = np.zeros((h + top, w + 2 * side, 3), np.uint8)
+    canvas[:] = colour
+    canvas[top:, side:side + w] = face
+    return canvas
+
+
+@pytest.mark.parametrize("name", ["grace_hopper", "astronaut"])
+def test_fix_output_passes_is_sealed_and_under_the_cap(tmp_path, name):
+    src = big(grace_hopper()) if name == "grace_hopper" else big(astronaut(), 2.5)
+    p = tmp_path / "src.jpg"
+    p.write_bytes(jpeg(src))
+    out = tmp_path / "出口 目录" / "报名照片.jpg"
+    res = core.fix_file(p, out)
+    assert res.ok, res.error and res.error.text.en
+    data = out.read_bytes()
+    assert len(data) < 30000
+    assert seal.verify(data).intact
+    info = pio.probe(data)
+    assert (info.width, info.height) == (390, 567) and not info.progressive and info.dpi == (300.0, 300.0)
+    rep = core.check_file(out)
+    assert rep.passed and rep.get("head_size").status is not Status.FAIL
+    assert abs(rep.get("head_size").measured["height"] - 0.635) < 0.04
+    assert abs(rep.get("tilt").measured) <= 2.0
+    assert not [f for f in os.listdir(out.parent) if f.startswith(".~")]  # no temp files left
+    assert res.steps and all(s.zh and s.en for s in res.steps)
+
+
+def test_tilt_is_levelled():
+    src = big(grace_hopper())
+    h, w = src.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 12, 1.0)
+    tilted = cv2.warpAffine(src, m, (w, h), borderValue=(255, 255, 255))
+    outs, steps = fix(tilted)
+    rep = core.check_file(outs[0].data)
+    assert abs(rep.get("tilt").measured) <= 2.0 and rep.passed
+    assert any("tilt" in s.en for s in steps)
+
+
+def test_sideways_photo_without_exif_is_turned_upright():
+    outs, steps = fix(np.ascontiguousarray(np.rot90(big(grace_hopper()))))
+    rep = core.check_file(outs[0].data)
+    assert rep.passed and any("sideways" in s.en for s in steps)
+
+
+def test_coloured_wall_becomes_white_with_no_colour_left():
+    outs, _ = fix(on_wall(big(grace_hopper(), 1.5)))
+    out = cv2.imdecode(np.frombuffer(outs[0].data, np.uint8), 1)
+    rep = core.check_file(outs[0].data)
+    assert rep.get("background").status is Status.PASS
+    # the wall colour (green, BGR 60,170,40) survives nowhere in the top third
+    top = out[: out.shape[0] // 3].reshape(-1, 3).astype(int)
+    wall_like = (np.abs(top - np.array([60, 170, 40])).sum(axis=1) < 60).mean()
+    assert wall_like < 0.002
+
+
+def test_small_source_is_never_enlarged_and_refused_below_minimum():
+    with pytest.raises(FixRefused) as ei:
+        fix(astronaut())  # the head spans too few pixels for 190 x 254
+    assert ei.value.code == "too_small" and ei.value.failing == ["dimensions"]
+    outs, steps = fix(big(astronaut(), 1.3))  # enough for the minimum, not for 390 x 567
+    info = pio.probe(outs[0].data)
+    assert info.height < 567 and info.width >= 190 and info.height >= 254
+    assert any("not enlarged" in s.en for s in steps)
+
+
+def test_head_cut_at_the_top_is_refused():
+    src = big(grace_hopper())
+    face_top = int(0.14 * src.shape[0])  # through the cap and hair
+    with pytest.raises(FixRefused) as ei:
+        fix(src[face_top:])
+    assert ei.value.code == "crown_cut"
+
+
+def test_source_ending_at_the_chin_is_refused():
+    src = big(grace_hopper())
+    with pytest.raises(FixRefused) as ei:
+        fix(src[: int(0.72 * src.shape[0])])
+    assert ei.value.code in ("source_too_short",)
+    assert "shoulders" in ei.value.text.en
+
+
+def test_two_people_are_refused():
+    g = big(grace_hopper(), 1.2)
+    two = np.hstack([g, g])
+    with pytest.raises(FixRefused) as ei:
+        fix(two)
+    assert ei.value.code == "several_faces" and ei.value.failing == ["face"]
+
+
+def test_refused_fix_writes_nothing(tmp_path):
+    p = tmp_path / "small.jpg"
+    p.write_bytes(jpeg(astronaut()))
+    out = tmp_path / "out.jpg"
+    res = core.fix_file(p, out)
+    assert not res.ok and res.exit_code == 1 and not out.exists()
+
+
+def test_fix_never_overwrites_its_input(tmp_path):
+    p = tmp_path / "me.jpg"
+    p.write_bytes(jpeg(big(grace_hopper())))
+    before = p.read_bytes()
+    res = core.fix_file(p, p)
+    assert res.error is not None and res.error.code == "same_as_input" and res.exit_code == 3
+    assert p.read_bytes() == before
+
+
+def test_second_pack_drives_the_fixer():
+    outs, _ = fix(big(grace_hopper()), pack="preset-35x45")
+    info = pio.probe(outs[0].data)
+    assert (info.width, info.height) == (413, 531)
+    rep = core.check_file(outs[0].data, pack="preset-35x45")
+    assert rep.passed
+    assert abs(rep.get("head_size").measured["height"] - 0.75) < 0.04
+    assert not seal.verify(outs[0].data).intact or seal.verify(outs[0].data).rules.startswith("preset-35x45@")
