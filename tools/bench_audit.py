@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import struct
 import sys
@@ -101,20 +100,11 @@ def make_files(folder: Path, bases: list[np.ndarray], n: int, prefix: str, quali
     return total
 
 
-def _vm_hwm_mb() -> float:
+def _proc_status_mb(field: str) -> float:
+    """A memory figure of this process from /proc (VmRSS, VmHWM), in MB; 0 elsewhere."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        pass
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def _vm_rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return round(int(line.split()[1]) / 1024, 1)
     except OSError:
         pass
@@ -141,26 +131,24 @@ def measure(folder: Path, jobs: int | None, engine: str = "local") -> dict:
 
     jobs_list = audit.collect([folder], kind="auto")
     csv_path = folder.parent / f"{folder.name}.csv"
-    rss_before = _vm_rss_mb()
+    rss_before = _proc_status_mb("VmRSS")
     cpu0 = os.times()
     t0 = time.perf_counter()
-    report = audit.CsvReport(csv_path)
-    verdicts = {"pass": 0, "fail": 0, "error": 0}
     kinds: dict[str, int] = {}
-    child = 0.0
-    for i, row in enumerate(audit.run(jobs_list, engine=engine, workers=jobs)):
-        report.add(row)
-        verdicts[row.verdict] += 1
+    child = [0.0]
+
+    def tally(row: audit.AuditRow) -> None:
         kinds[row.kind] = kinds.get(row.kind, 0) + 1
-        if i % 25 == 0:
-            child = max(child, _children_rss_mb())
-    report.close()
+        if sum(kinds.values()) % 25 == 1:
+            child[0] = max(child[0], _children_rss_mb())
+
+    verdicts, _ = audit.feed(audit.run(jobs_list, engine=engine, workers=jobs), [audit.CsvReport(csv_path)], tally)
     wall = time.perf_counter() - t0
     cpu1 = os.times()
     cpu = (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system)
     return {"files": len(jobs_list), "seconds": round(wall, 1), "files_per_s": round(len(jobs_list) / wall, 2),
-            "verdicts": verdicts, "kinds": kinds, "parent_rss_growth_mb": round(_vm_rss_mb() - rss_before, 1),
-            "largest_worker_rss_mb": round(child, 1), "worker_cpu_ms_per_file": round(cpu * 1000 / max(1, len(jobs_list)), 1),
+            "verdicts": verdicts, "kinds": kinds, "parent_rss_growth_mb": round(_proc_status_mb("VmRSS") - rss_before, 1),
+            "largest_worker_rss_mb": round(child[0], 1), "worker_cpu_ms_per_file": round(cpu * 1000 / max(1, len(jobs_list)), 1),
             "load_average_1m": round(os.getloadavg()[0], 2), "engine": engine, "jobs": jobs or os.cpu_count()}
 
 
@@ -186,7 +174,7 @@ def run(out: dict, corpus: Path | None = None, *, photos: int | None = None, doc
             fig["documents_12mp"] = {"generated_s": round(time.perf_counter() - t, 1), "mean_bytes": size // n_docs,
                                      **measure(tmp / "docs", jobs)}
             fig["documents_12mp"]["meets_target"] = fig["documents_12mp"]["files_per_s"] >= TARGET_DOCS_PER_S
-        fig["parent_peak_rss_mb"] = _vm_hwm_mb()
+        fig["parent_peak_rss_mb"] = _proc_status_mb("VmHWM")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     out["audit"] = fig

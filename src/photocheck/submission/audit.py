@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, OutputError, PhotocheckError, UsageError
+from ..errors import InputError, PhotocheckError, UsageError
 from ..text import Text
 
 log = logging.getLogger("photocheck.audit")
@@ -364,32 +364,14 @@ def run(jobs: list[AuditJob], *, engine: str = "local", workers: int | None = No
 
 # --- reports -----------------------------------------------------------------------------------
 
-def _publish(tmp: str, target: Path) -> None:
-    """Give a finished temp file the permissions a normal new file gets, then swap it in."""
-    mask = os.umask(0)
-    os.umask(mask)
-    try:
-        os.chmod(tmp, 0o666 & ~mask)
-    except OSError:
-        pass
-    os.replace(tmp, target)
-
-
 class CsvReport:
     """The contract's CSV: UTF-8 with BOM, one row per file, in the (sorted) order given."""
 
     def __init__(self, target: Path | None = None, stream: Any = None):
-        self.target = target
-        self._tmp: str | None = None
-        if target is not None:
-            from ..fsutil import ensure_writable_dir
+        from .store import AtomicFile
 
-            folder = target.parent if str(target.parent) else Path(".")
-            ensure_writable_dir(folder)
-            fd, self._tmp = tempfile.mkstemp(prefix=".~" + target.name[:40], suffix=".tmp", dir=folder)
-            self._fh = os.fdopen(fd, "w", encoding="utf-8-sig", newline="")
-        else:
-            self._fh = stream
+        self._out = AtomicFile(target, "w", encoding="utf-8-sig", newline="") if target is not None else None
+        self._fh = self._out.fh if self._out is not None else stream
         self._w = csv.writer(self._fh, lineterminator="\r\n")
         self._w.writerow(CSV_COLUMNS)
 
@@ -397,21 +379,14 @@ class CsvReport:
         self._w.writerow(row.csv_row())
 
     def close(self) -> None:
-        if self.target is None:
+        if self._out is not None:
+            self._out.commit()
+        else:
             self._fh.flush()
-            return
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
-        self._fh.close()
-        _publish(self._tmp, self.target)  # type: ignore[arg-type]
 
     def abort(self) -> None:
-        if self.target is not None and self._tmp:
-            self._fh.close()
-            try:
-                os.unlink(self._tmp)
-            except OSError:
-                pass
+        if self._out is not None:
+            self._out.abort()
 
 
 def _check_titles() -> dict[str, Text]:
@@ -556,13 +531,11 @@ class HtmlReport:
                          f'<h2>{e(t.zh)} <span class="en">{e(t.en)}</span> — {self.group_counts[k]}</h2>'
                          f'<div class="cards">\n', k, "</div></section>\n"))
         passed = self.counts["pass"]
-        from ..fsutil import ensure_writable_dir
+        from .store import AtomicFile
 
-        folder = self.target.parent if str(self.target.parent) else Path(".")
-        ensure_writable_dir(folder)
-        fd, tmp = tempfile.mkstemp(prefix=".~" + self.target.name[:40], suffix=".tmp", dir=folder)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as doc:
+            with AtomicFile(self.target, "w", encoding="utf-8") as out:
+                doc = out.fh
                 doc.write(parts[0])
                 for head, key, foot in tail:
                     doc.write(head)
@@ -574,16 +547,6 @@ class HtmlReport:
                     self._copy("pass", doc)
                     doc.write("</div></details></section>\n")
                 doc.write(f"<script>{_JS}</script></body></html>\n")
-                doc.flush()
-                os.fsync(doc.fileno())
-            _publish(tmp, self.target)
-        except OSError as exc:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise OutputError(Text(f"写入失败：{self.target}", f"write failed: {self.target} ({exc.strerror})"),
-                              code="unwritable") from None
         finally:
             self._dir.cleanup()
 
@@ -602,6 +565,31 @@ class HtmlReport:
         for fh in self._files.values():
             fh.close()
         self._dir.cleanup()
+
+
+def feed(rows: Iterable[AuditRow], reports: list[Any],
+         on_row: Callable[[AuditRow], None] | None = None) -> tuple[dict[str, int], int]:
+    """Send every row to every report; (verdict counts, highest exit code).
+
+    If anything goes wrong (or the user interrupts), every report is aborted and no
+    half-written file replaces an old one; otherwise they are all committed."""
+    counts = {"pass": 0, "fail": 0, "error": 0}
+    code = 0
+    try:
+        for row in rows:
+            for r in reports:
+                r.add(row)
+            counts[row.verdict] += 1
+            code = max(code, row.exit_code)
+            if on_row is not None:
+                on_row(row)
+    except BaseException:
+        for r in reports:
+            r.abort()
+        raise
+    for r in reports:
+        r.close()
+    return counts, code
 
 
 def open_reports(targets: list[str], lang: str) -> list[Any]:

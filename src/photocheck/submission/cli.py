@@ -86,6 +86,14 @@ def cmd_remove(args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-align for a terminal where CJK characters take two columns."""
+    import unicodedata
+
+    cols = sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+    return text + " " * max(0, width - cols)
+
+
 def _print_status(pkg: Any, out: Any, *, files: bool = True) -> None:
     m = pkg.manifest
     lang = out.lang
@@ -98,7 +106,7 @@ def _print_status(pkg: Any, out: Any, *, files: bool = True) -> None:
         mx = f"/{s.spec.max}" if s.spec.max is not None else ""
         flag = "✓" if s.accepted else ("!" if s.state.value == "returned" else " ")
         req = "" if s.spec.min else (" (可选)" if lang != "en" else " (optional)")
-        out.line(f"  {flag} {s.id:<18} {s.spec.name.get(lang):<12} {len(s.files)}{mx:<4} "
+        out.line(f"  {flag} {s.id:<18} {_pad(s.spec.name.get(lang), 14)} {_pad(f'{len(s.files)}{mx}', 5)} "
                  f"{out.t(s.state.label)}{req}")
         for idx, reason in s.reasons:
             where = Text(f"第 {idx} 张", f"image {idx}") if idx else Text("整项", "whole item")
@@ -234,34 +242,25 @@ def cmd_audit(args: argparse.Namespace, out: Any) -> int:
 
     load_pack(args.rules)  # a bad pack fails once, up front
     if args.engine == "dask":
-        from .dask_engine import _import_distributed
+        from .dask_engine import require_dask
 
-        _import_distributed()  # a clear message before any work when Dask is missing
+        require_dask()  # a clear message before any work when Dask is missing
     reports = args.report or []
     jobs = audit.collect(args.paths, kind=args.kind, rules=args.rules, thumbs=audit.wants_thumbs(reports))
     sinks = audit.open_reports(reports, out.lang)
     bar = ProgressBar(len(jobs), label="audit ")
     progress = bar if bar.enabled and len(jobs) > 1 else None
-    code = 0
-    counts = {"pass": 0, "fail": 0, "error": 0}
-    rows_json = []
-    try:
-        for row in audit.run(jobs, engine=args.engine, workers=args.jobs, scheduler=args.scheduler, progress=progress):
-            for s in sinks:
-                s.add(row)
-            counts[row.verdict] += 1
-            code = max(code, row.exit_code)
-            if out.json:
-                rows_json.append(row.to_json(out.lang))
-            elif row.verdict != "pass":
-                what = row.error_code if row.verdict == "error" else ";".join(row.failing)
-                out.line(f"{'✗' if row.verdict == 'fail' else '?'} {audit.mask_ids(row.path)}  {row.kind}  {what}")
-    except BaseException:
-        for s in sinks:
-            s.abort()
-        raise
-    for s in sinks:
-        s.close()
+    rows_json: list[dict] = []
+
+    def show(row: Any) -> None:
+        if out.json:
+            rows_json.append(row.to_json(out.lang))
+        elif row.verdict != "pass":
+            what = row.error_code if row.verdict == "error" else ";".join(row.failing)
+            out.line(f"{'✗' if row.verdict == 'fail' else '?'} {audit.mask_ids(row.path)}  {row.kind}  {what}")
+
+    rows = audit.run(jobs, engine=args.engine, workers=args.jobs, scheduler=args.scheduler, progress=progress)
+    counts, code = audit.feed(rows, sinks, show)
     if out.json:
         out.emit_json({"files": len(jobs), **counts, "reports": reports, "rows": rows_json})
     else:

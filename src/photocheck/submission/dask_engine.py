@@ -25,7 +25,7 @@ R = TypeVar("R")
 SCHEDULER_ENV = "PHOTOCHECK_DASK_SCHEDULER"
 
 
-def _import_distributed():
+def require_dask():
     try:
         from dask import distributed
     except ImportError:
@@ -39,7 +39,7 @@ def _import_distributed():
 
 def run_dask(fn: Callable[[T], R], items: Sequence[T], *, workers: int | None = None, scheduler: str | None = None,
              progress: Callable[[int, int, Any], None] | None = None, window_per_worker: int = 8) -> Iterator[R]:
-    distributed = _import_distributed()
+    distributed = require_dask()
     address = scheduler or os.environ.get(SCHEDULER_ENV) or None
     cluster = None
     if address:

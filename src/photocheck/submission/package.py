@@ -233,7 +233,7 @@ class Package:
         items: list[Prepared] = []
         if fix:
             with tempfile.TemporaryDirectory(prefix="photocheck-add-") as tmp:
-                res = core.fix_file(info.data, Path(tmp) / "fixed.jpg", kind=kind, pack=self.pack)
+                res = core.fix_file(source, Path(tmp) / "fixed.jpg", kind=kind, pack=self.pack)
                 if not res.ok:
                     err = res.error or FixRefused(Text("修复失败", "the fix failed"))
                     return [], [Problem(Text(f"{shown} 无法修复：", f"{shown} cannot be fixed: ") + err.text,

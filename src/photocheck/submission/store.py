@@ -50,6 +50,57 @@ ZIP_MAX_RATIO = 100          # inflated / compressed, for members above 1 MiB
 _CHUNK = 1 << 16
 
 
+class AtomicFile:
+    """A file written under a temp name beside ``target`` and swapped in by ``commit()``.
+
+    For streamed outputs (a rebuilt zip, a report written row by row): a reader sees
+    the old file or the complete new one, never a partial one. ``abort()`` (or an
+    exception inside ``with``) removes the temp file and leaves ``target`` alone."""
+
+    def __init__(self, target: Path, mode: str = "wb", **open_kw):
+        from ..fsutil import ensure_writable_dir
+
+        self.target = Path(target)
+        folder = self.target.parent if str(self.target.parent) else Path(".")
+        ensure_writable_dir(folder)
+        fd, self.tmp = tempfile.mkstemp(prefix=".~" + self.target.name[:40], suffix=".tmp", dir=folder)
+        self.fh = os.fdopen(fd, mode, **open_kw)
+
+    def commit(self) -> Path:
+        try:
+            self.fh.flush()
+            os.fsync(self.fh.fileno())
+            self.fh.close()
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self.tmp, 0o666 & ~mask)  # what a plain new file would get, not mkstemp's 0600
+            os.replace(self.tmp, self.target)
+        except OSError as e:
+            self.abort()
+            raise OutputError(Text(f"写入失败：{self.target}", f"write failed: {self.target} ({e.strerror})"),
+                              code="unwritable") from None
+        return self.target
+
+    def abort(self) -> None:
+        try:
+            self.fh.close()
+        except OSError:
+            pass
+        try:
+            os.unlink(self.tmp)
+        except OSError:
+            pass
+
+    def __enter__(self) -> "AtomicFile":
+        return self
+
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()
+
+
 def is_zip_path(path: Path) -> bool:
     return path.suffix.lower() == ".zip"
 
@@ -310,26 +361,13 @@ class ZipStore(Store):
         members = {n: d for n, d in self.members.items() if n in keep}
         members.update(writes)
         members[MANIFEST] = manifest
-        folder = self.path.parent if str(self.path.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(prefix=".~" + self.path.name[:40], suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                with zipfile.ZipFile(fh, "w") as zf:
-                    # manifest first, images stored (they are already compressed)
-                    zf.writestr(_zinfo(MANIFEST), manifest, compress_type=zipfile.ZIP_DEFLATED)
-                    for name in sorted(members):
-                        if name != MANIFEST:
-                            zf.writestr(_zinfo(name), members[name], compress_type=zipfile.ZIP_STORED)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except OSError as e:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise OutputError(Text(f"写入失败：{self.path}", f"write failed: {self.path} ({e.strerror})"),
-                              code="unwritable") from None
+        with AtomicFile(self.path) as out:
+            with zipfile.ZipFile(out.fh, "w") as zf:
+                # manifest first; images stored as they are (already compressed)
+                zf.writestr(_zinfo(MANIFEST), manifest, compress_type=zipfile.ZIP_DEFLATED)
+                for name in sorted(members):
+                    if name != MANIFEST:
+                        zf.writestr(_zinfo(name), members[name], compress_type=zipfile.ZIP_STORED)
         self.members = members
 
     def lock(self, timeout: float) -> PackageLock:
