@@ -64,7 +64,7 @@ class Params:
 
     extensions: tuple[str, ...]
     decide_score: float
-    decide_margin: float
+    decide_evidence: float
     warn_edge: float
     max_edge: float
     min_lines: int
@@ -125,7 +125,7 @@ def params(pack: RulePack) -> Params:
     p = Params(
         extensions=tuple(str(x).lower().lstrip(".") for x in exts),
         decide_score=_num(o, "decide_score", "orientation", src),
-        decide_margin=_num(o, "decide_margin", "orientation", src),
+        decide_evidence=_num(o, "decide_evidence", "orientation", src),
         warn_edge=_num(s, "warn_edge", "sharpness", src),
         max_edge=_num(s, "max_edge", "sharpness", src),
         min_lines=int(_num(s, "min_lines", "sharpness", src)),
@@ -311,15 +311,9 @@ class Context:
         v = self.vote
         if v is None:
             return None
-        best = v.scores[v.code]
-        if best < self.p.decide_score:
+        if v.scores[v.code] < self.p.decide_score or v.evidence < self.p.decide_evidence:
             return None
-        if v.code == 1:
-            return 1
-        if v.margin < self.p.decide_margin and len(v.scores) > 1:
-            return None
-        upright = v.scores.get(1)
-        if upright is not None and best - upright < self.p.decide_margin:
+        if v.code != 1 and v.lead_over(1) < self.p.decide_evidence:
             return None
         return v.code
 
@@ -679,7 +673,7 @@ class OrientationCheck(Check):
         code = ctx.content_code
         v = ctx.vote
         measured = {"exif_orientation": exif, "content": code,
-                    "margin": round(v.margin, 3) if v and v.margin != float("inf") else None}
+                    "evidence": round(v.evidence, 1) if v and v.evidence != float("inf") else None}
         limit = {"exif_orientation": 1, "content": 1}
         fix = _t("运行 photocheck fix --kind material 自动摆正（写入像素，去掉旋转标记）",
                  "Run photocheck fix --kind material to turn it upright in the pixels")

@@ -372,9 +372,23 @@ class OrientationVote:
 
     code: int                       # best EXIF-style orientation code (1 = upright as stored)
     scores: dict[int, float]        # code -> mean per-character log-probability over the sample
-    margin: float                   # best score minus the runner-up
+    margin: float                   # best score minus the runner-up (per character)
     lines: int                      # lines sampled
     readings: dict[int, list[Reading]] = field(default_factory=dict, repr=False)
+    chars: float = 0.0              # characters the scores are averaged over
+
+    @property
+    def evidence(self) -> float:
+        """Log-likelihood lead of the best orientation over the runner-up, in nats, summed
+        over every character read: grows with the amount of text, unlike ``margin``."""
+        return self.margin * self.chars
+
+    def lead_over(self, code: int) -> float:
+        """Like ``evidence``, against a given code (inf when it was not a candidate)."""
+        other = self.scores.get(code)
+        if other is None:
+            return float("inf")
+        return (self.scores[self.code] - other) * self.chars
 
     @property
     def upright(self) -> bool:
@@ -427,14 +441,15 @@ def _centre_cut(p: np.ndarray, max_chars: float) -> np.ndarray:
 
 
 def orientation_vote(bgr: np.ndarray, boxes: Sequence[TextBox], *, first: int = 2, most: int = 5,
-                     max_chars: float = 5.0, settle_margin: float = 1.0, settle_score: float = -0.25,
+                     max_chars: float = 5.0, settle_evidence: float = 12.0, settle_score: float = -0.25,
                      codes: Sequence[int] | None = None) -> OrientationVote | None:
     """Read a few lines in candidate orientations and keep the one that reads best.
 
     ``boxes`` are in ``bgr`` coordinates. Each line is cut to about ``max_chars`` square
     characters around its centre, to save time. Three stages, each run only when the
     one before did not settle it (a winner settles when its mean log-probability per
-    character is at least ``settle_score`` and it beats the runner-up by ``settle_margin``):
+    character is at least ``settle_score`` and its ``evidence`` over the runner-up is at
+    least ``settle_evidence`` nats):
 
     1. the direction classifier (cheap) picks a quarter turn on the axis the boxes lie
        along; ``first`` lines are read in that turn and in its mirror image;
@@ -467,19 +482,23 @@ def orientation_vote(bgr: np.ndarray, boxes: Sequence[TextBox], *, first: int = 
             per.setdefault(code, {})[n] = r
 
     def tally() -> OrientationVote | None:
-        # Compare codes on the lines every one of them has read.
-        common = set.intersection(*(set(v) for v in per.values())) if per else set()
-        scores = {c: float(np.mean([_line_score(v[n], aspects[n]) for n in common])) for c, v in per.items() if common}
-        if not scores:
+        # Compare codes on the lines every one of them has read; each line weighs as many
+        # characters as the best reading of it found (at least what its width suggests).
+        common = sorted(set.intersection(*(set(v) for v in per.values()))) if per else []
+        if not common:
             return None
+        weight = {n: max(1.0, 0.6 * aspects[n], *(len(v[n].probs) for v in per.values())) for n in common}
+        chars = sum(weight.values())
+        scores = {c: sum(_line_score(v[n], aspects[n]) * weight[n] for n in common) / chars
+                  for c, v in per.items()}
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
         best, s0 = ranked[0]
         margin = s0 - ranked[1][1] if len(ranked) > 1 else float("inf")
-        readings = {c: [v[n] for n in sorted(common)] for c, v in per.items()}
-        return OrientationVote(best, scores, margin, len(common), readings)
+        readings = {c: [v[n] for n in common] for c, v in per.items()}
+        return OrientationVote(best, scores, margin, len(common), readings, chars)
 
     def settled(v: OrientationVote | None) -> bool:
-        return v is not None and v.margin >= settle_margin and v.scores[v.code] >= settle_score
+        return v is not None and v.evidence >= settle_evidence and v.scores[v.code] >= settle_score
 
     head = range(min(first, len(patches)))
     base = axis[0]
