@@ -36,7 +36,13 @@ DOCS: dict[str, tuple[str, list[str]]] = {
 }
 
 
+def have_font() -> bool:
+    return FONT.exists()
+
+
 def _font(size: int) -> ImageFont.FreeTypeFont:
+    if not FONT.exists():
+        raise RuntimeError(f"Chinese font missing: {FONT} (apt-get install -y fonts-wqy-microhei)")
     return ImageFont.truetype(str(FONT), size)
 
 

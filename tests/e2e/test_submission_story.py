@@ -28,7 +28,8 @@ from photocheck import cli  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 EXE = REPO / ".venv" / "bin" / "photocheck"
 
-pytestmark = [pytest.mark.slow, pytest.mark.models]
+pytestmark = [pytest.mark.slow, pytest.mark.models,
+              pytest.mark.skipif(not samples.have_font(), reason="fonts-wqy-microhei is not installed")]
 
 
 def photocheck(*argv: str) -> subprocess.CompletedProcess:

@@ -42,6 +42,8 @@ def read_csv(path: Path) -> tuple[bytes, list[dict]]:
 @pytest.fixture(scope="module")
 def loose(tmp_path_factory):
     """A small folder of loose files: a real fixed photo, drawn documents, and bad files."""
+    if not samples.have_font():
+        pytest.skip("fonts-wqy-microhei is not installed")
     d = tmp_path_factory.mktemp("loose")
     samples.fixed_photo(d / "photo_ok.jpg")
     (d / "docs").mkdir()

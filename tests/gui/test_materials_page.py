@@ -1,0 +1,142 @@
+"""The materials page as a candidate uses it: answer, create, add, delete, fix, submit;
+and the refusals, which must be the CLI's own."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from photocheck.fix.seal import verify
+from photocheck.submission import package, review
+from photocheck.text import Text
+
+
+def _drop(card, files):
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
+    card.dropEvent(QDropEvent(QPoint(5, 5).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
+                              Qt.KeyboardModifier.NoModifier))
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "photocheck.cli", *map(str, args)], capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_questionnaire_lists_the_slots_and_creates_the_package(window, dialogs, tmp_path):
+    page = window.materials_page
+    assert "身份证明" in page.preview.text() and "学位证书" in page.preview.text()
+    page.combos["full_time"].setCurrentIndex(page.combos["full_time"].findData("no"))
+    assert "学位证书" not in page.preview.text()                      # the catalogue decides
+    page.combos["route"].setCurrentIndex(page.combos["route"].findData("3+2"))
+    assert "3+2" in page.preview.text() and not page.create_btn.isEnabled()   # contradictory answers
+    page.combos["route"].setCurrentIndex(page.combos["route"].findData("standard"))
+    assert page.create_btn.isEnabled()
+    page.name_edit.setText("张晓明")
+    dialogs.dir_answers.append(str(tmp_path))
+    page.create_btn.click()
+    pkg_dir = tmp_path / "张晓明"
+    m = json.loads((pkg_dir / "manifest.json").read_text(encoding="utf-8"))
+    ids = [s["id"] for s in m["slots"]]
+    assert ids[:4] == ["photo", "id_card", "diploma", "education_report"] and "degree" not in ids
+    assert [c.slot.id for c in page.cards] == ids
+    assert page.banner.state == "warn" and "还差" in page.banner.text()
+
+
+def test_add_delete_fix_and_submit(window, dialogs, tmp_path, grace, drawn, qtbot):
+    from photocheck.submission.slots import SlotSpec
+
+    specs = [SlotSpec("photo", Text("报名照片", "Photo"), 1, 1), SlotSpec("id_card", Text("身份证明", "ID"), 2, 2)]
+    path = tmp_path / "pkg"
+    package.create(path, specs=specs).close()
+    page = window.materials_page
+    page.open_paths([str(path)])
+    photo_card, id_card = page.card("photo"), page.card("id_card")
+
+    # an unprocessed phone photo is refused by the package (checks, seal) and staged beside the slot
+    dialogs.open_answers.append([grace])
+    photo_card.add_btn.click()
+    assert photo_card.tile_count() == 1 and getattr(photo_card.tile(0), "staged", None) is not None
+    assert page.fix_btn.isEnabled()
+    # 一键修复: fixed on the way in, exactly like `package add --fix`
+    page.fix_btn.click()
+    assert photo_card.tile_count() == 1 and getattr(photo_card.tile(0), "file", None) is not None
+    with package.open_package(path) as pkg:
+        entry = pkg.manifest.slot("photo").files[0]
+        assert entry.fixed and verify(pkg.store.read(entry.name)).intact
+
+    # ID front and back by drag and drop; the slot is then full
+    _drop(id_card, [drawn["id_front"], drawn["id_back"]])
+    assert id_card.tile_count() == 2 and not id_card.add_btn.isEnabled()
+    assert page.banner.state == "pass"
+
+    # "−" deletes; the Delete key too
+    id_card.tile(1).minus.click()
+    assert id_card.tile_count() == 1
+    id_card.tile(0).setFocus()
+    qtbot.keyClick(id_card.tile(0), Qt.Key.Key_Delete)
+    assert id_card.tile_count() == 0
+
+    # submitting with something missing lists it and does nothing
+    dialogs.infos.clear()
+    page.submit_btn.click()
+    assert dialogs.infos and "身份证明" in dialogs.infos[-1]
+    assert json.loads((path / "manifest.json").read_text(encoding="utf-8"))["state"] == "editing"
+
+    _drop(id_card, [drawn["id_front"], drawn["id_back"]])
+    dialogs.confirm_answers.append(True)
+    page.submit_btn.click()
+    assert dialogs.confirms and "锁定" in dialogs.confirms[-1]
+    m = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    assert m["state"] == "submitted" and all(s["state"] == "locked" for s in m["slots"])
+    assert "已锁定" in page.banner.text()
+    assert not id_card.add_btn.isEnabled() and id_card.tile(0).minus.isHidden()
+
+
+def test_full_and_locked_slots_refuse_exactly_like_the_cli(window, dialogs, package_copy, drawn, tmp_path):
+    page = window.materials_page
+    page.open_paths([str(package_copy)])
+    # the package is submitted: every slot is locked
+    card = page.card("diploma")
+    _drop(card, [drawn["diploma"]])
+    gui_msg = dialogs.errors[-1]
+    cli = _cli("package", "add", package_copy, "--slot", "diploma", drawn["diploma"])
+    assert cli.returncode == 5
+    assert gui_msg.splitlines()[0].strip() in cli.stderr and "已锁定" in gui_msg
+
+    # a fixed-count slot that is full: unlock by a reviewer's rejection of the whole ID slot
+    with package.open_package(package_copy, write=True) as pkg:
+        t = review.template("blurry")
+        review.apply(pkg, [review.Decision("reject", "id_card", None, t.text, t.id)], reviewer="r")
+    page.session.reload()
+    id_card = page.card("id_card")
+    assert id_card.slot.editable and id_card.slot.full and not id_card.add_btn.isEnabled()
+    extra = tmp_path / "third.jpg"
+    shutil.copy(drawn["id_front"], extra)
+    _drop(id_card, [extra])
+    gui_msg = dialogs.errors[-1]
+    cli = _cli("package", "add", package_copy, "--slot", "id_card", extra)
+    assert cli.returncode == 5
+    assert "最多 2 张" in gui_msg and "最多 2 张" in cli.stderr
+    assert id_card.tile_count() == 2
+
+
+def test_reviewer_feedback_is_shown_at_the_top_and_unlocks_the_slot(window, package_copy):
+    with package.open_package(package_copy, write=True) as pkg:
+        t = review.template("blurry")
+        review.apply(pkg, [review.Decision("accept", "photo", None),
+                           review.Decision("reject", "id_card", 2, Text(f"{t.zh}：反面反光", f"{t.en}: glare"),
+                                           t.id)], reviewer="r")
+    page = window.materials_page
+    page.open_paths([str(package_copy)])
+    assert not page.feedback.isHidden() and "图像不清晰：反面反光" in page.feedback.text()
+    assert page.banner.state == "fail" and "需修改" in page.banner.text()
+    id_card, photo = page.card("id_card"), page.card("photo")
+    assert id_card.slot.state == "returned" and id_card.slot.editable and not id_card.tile(1).minus.isHidden()
+    assert photo.slot.state == "locked" and photo.tile(0).minus.isHidden()
+    assert "退回" in id_card.state.text() and "已锁定" in photo.state.text()
