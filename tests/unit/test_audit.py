@@ -44,6 +44,10 @@ def loose(tmp_path_factory):
     """A small folder of loose files: a real fixed photo, drawn documents, and bad files."""
     if not samples.have_font():
         pytest.skip("fonts-wqy-microhei is not installed")
+    from photocheck import models
+
+    if models.verify_all():
+        pytest.skip("models not fetched (run `make setup`)")
     d = tmp_path_factory.mktemp("loose")
     samples.fixed_photo(d / "photo_ok.jpg")
     (d / "docs").mkdir()
