@@ -117,7 +117,40 @@ def education_report() -> Image.Image:
     return page
 
 
-DOCUMENTS = {"id_front": id_front, "id_back": id_back, "diploma": diploma, "education_report": education_report}
+def degree() -> Image.Image:
+    card, d = _card(1600, 1130, (246, 248, 250))
+    d.rectangle([30, 30, 1570, 1100], outline=(30, 70, 140), width=10)
+    d.text((560, 90), "学士学位证书", fill=(30, 70, 140), font=font(90))
+    body = ["张晓明，男，一九九八年八月二十二日生。在长江大学临床医学专业",
+            "完成了本科学习计划，业已毕业，经审核符合《中华人民共和国",
+            "学位条例》的规定，授予医学学士学位。", "", "学位评定委员会主席：王 明",
+            "证书编号：1049742021000456"]
+    y = 300
+    for line in body:
+        d.text((140, y), line, fill=(30, 30, 30), font=font(46))
+        y += 95
+    card.paste(_portrait((250, 330)), (1240, 640))
+    return card
+
+
+def degree_report() -> Image.Image:
+    page, d = _card(1240, 1754, (255, 255, 255))
+    page.paste((255, 255, 255), (0, 0, 1240, 1754))
+    d.text((150, 120), "中国高等教育学位在线验证报告", fill=(20, 60, 140), font=font(62))
+    rows = [("姓名", "张晓明"), ("学位授予单位", "长江大学"), ("学位", "医学学士学位"), ("学科", "临床医学"),
+            ("授予日期", "2021 年 06 月 30 日"), ("证书编号", "1049742021000456")]
+    y = 330
+    for k, v in rows:
+        d.rectangle([120, y - 10, 1120, y + 80], outline=(180, 190, 210), width=2)
+        d.text((150, y + 8), k, fill=(80, 80, 80), font=font(44))
+        d.text((500, y + 8), v, fill=(20, 20, 20), font=font(44))
+        y += 100
+    d.text((150, 1150), "在线验证码：2H8KQ3LZP7M5WX2", fill=(20, 20, 20), font=font(54))
+    return page
+
+
+DOCUMENTS = {"id_front": id_front, "id_back": id_back, "diploma": diploma, "education_report": education_report,
+             "degree": degree, "degree_report": degree_report}
 
 
 def photographed(img: Image.Image, *, desk: tuple[int, int, int] = (122, 92, 66), blur: float = 0.0,
@@ -156,7 +189,7 @@ def grace(path: Path) -> Path:
 
 # --- packages built in code ------------------------------------------------------------------------
 
-PROFILE = {"education": "bachelor"}
+PROFILE: dict[str, str] = {}   # the most common candidate: full-time bachelor, mainland
 
 
 def new_package(path: Path, **kw):  # noqa: ANN201
