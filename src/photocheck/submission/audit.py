@@ -153,7 +153,10 @@ def classify(info: Any, small: Any, pack: Any) -> tuple[str, str]:
         from ..vision.face import get_detector
 
         det = get_detector()
-        for k in (0, 1, 3, 2):
+        # Quarter turns are tried only for images small enough to be a portrait photo:
+        # a camera-sized page is never a registration photo lying on its side.
+        turns = (0, 1, 3, 2) if max(w, h) <= PHOTO_MAX_SIDE else (0,)
+        for k in turns:
             img = np.ascontiguousarray(np.rot90(small, k)) if k else small
             faces = det.detect(img, min_face_frac=FACE_SEARCH_MIN)
             if faces:
