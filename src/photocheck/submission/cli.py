@@ -25,6 +25,18 @@ def _emit_error(out: Any, e: PhotocheckError, **extra: Any) -> int:
     return e.exit_code
 
 
+def _guarded(fn):
+    """Any library error becomes the contract's message and exit code, plus a JSON
+    object on stdout under --json (so scripts see why, not just an exit code)."""
+    def run(args: argparse.Namespace, out: Any) -> int:
+        try:
+            return fn(args, out)
+        except PhotocheckError as e:
+            return _emit_error(out, e)
+    run.__name__ = fn.__name__
+    return run
+
+
 # --- package ----------------------------------------------------------------------------------
 
 def cmd_init(args: argparse.Namespace, out: Any) -> int:
@@ -283,7 +295,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="考生情况，或一个 JSON 文件 / candidate profile, or a JSON file")
     p.add_argument("--name", default=None, help="考生姓名（可选）/ candidate name (optional)")
     p.add_argument("--number", default=None, metavar="报名号", help="报名号（可选）/ registration number (optional)")
-    p.set_defaults(func=cmd_init)
+    p.set_defaults(func=_guarded(cmd_init))
 
     p = psub.add_parser("add", parents=[common], help="加入图片 / add images to a slot")
     p.add_argument("dir", metavar="DIR")
@@ -291,26 +303,26 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--fix", action="store_true", help="加入前自动修复 / fix on the way in")
     p.add_argument("--replace", type=int, default=None, metavar="N", help="替换第 N 张 / replace image N")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(func=cmd_add)
+    p.set_defaults(func=_guarded(cmd_add))
 
     p = psub.add_parser("remove", parents=[common], help="删除一张图片 / delete one image")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--slot", required=True)
     p.add_argument("--index", type=int, required=True, metavar="N", help="从 1 开始 / 1-based")
-    p.set_defaults(func=cmd_remove)
+    p.set_defaults(func=_guarded(cmd_remove))
 
     p = psub.add_parser("status", parents=[common], help="查看材料包 / show the package")
     p.add_argument("dir", metavar="DIR")
-    p.set_defaults(func=cmd_status)
+    p.set_defaults(func=_guarded(cmd_status))
 
     p = psub.add_parser("submit", parents=[common], help="提交审核并锁定 / submit and lock")
     p.add_argument("dir", metavar="DIR")
-    p.set_defaults(func=cmd_submit)
+    p.set_defaults(func=_guarded(cmd_submit))
 
     p = psub.add_parser("verify", parents=[common], help="校验完整性并复检 / verify integrity and re-check")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--no-recheck", action="store_true", help="只校验哈希和印记 / hashes and seals only")
-    p.set_defaults(func=cmd_verify)
+    p.set_defaults(func=_guarded(cmd_verify))
 
     p = psub.add_parser("review", parents=[common], help="审核 / a reviewer's decision")
     p.add_argument("dir", metavar="DIR", nargs="?")
@@ -320,7 +332,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
                    help="退回理由：模板编号或文字 / template id or free text")
     p.add_argument("--reviewer", default=None, metavar="NAME")
     p.add_argument("--list-reasons", action="store_true", help="列出理由模板 / list reason templates")
-    p.set_defaults(func=cmd_review, decisions=None)
+    p.set_defaults(func=_guarded(cmd_review), decisions=None)
 
     a = subparsers.add_parser("audit", parents=[common], help="批量审核 / batch audit")
     a.add_argument("paths", nargs="+", metavar="PATH")
@@ -329,7 +341,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("--jobs", type=int, default=None, help="parallel processes (default: all cores)")
     a.add_argument("--engine", choices=["local", "dask"], default="local")
     a.add_argument("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler (default: a local cluster)")
-    a.set_defaults(func=cmd_audit)
+    a.set_defaults(func=_guarded(cmd_audit))
 
 
 if __name__ == "__main__":  # pragma: no cover
