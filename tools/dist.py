@@ -559,7 +559,8 @@ def _desktop(wine: Wine) -> Path:
 
 
 def cmd_installer_check(args: argparse.Namespace) -> None:
-    ensure_debian_packages({"makensis": "nsis", "wine": "wine", "wine64": "wine64", "wineserver": "wine"})
+    ensure_debian_packages({"makensis": "nsis", "wine": "wine", "/usr/lib/wine/wine64": "wine64",
+                            "wineserver": "wine"})
     if not BUNDLE.is_dir():
         raise Failed(f"{BUNDLE} does not exist: run make dist first")
     ver = version()
@@ -726,8 +727,8 @@ def stage_windows_bundle(wheel_dir: Path, stage: Path) -> dict:
         top = rel.split("/")[0]
         if top in WHEEL_ROOTS or top.endswith(".libs") or top == "fonts":
             continue
-        if "/" not in rel and rel.startswith("lib") and ".so" in rel and not rel.startswith("libpython"):
-            continue  # Debian system libraries: Windows has its own
+        if "/" not in rel and ".so" in rel and not rel.startswith("libpython"):
+            continue  # Debian system libraries (Windows has its own) or a wheel's extension
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(internal / rel, target)
