@@ -331,6 +331,12 @@ def _check_json(cmd: list, files: list[str], cwd: Path, env: dict) -> tuple[int,
     return proc.returncode, {r["path"]: _strip_timing(r) for r in rows}, took
 
 
+def newer_sources(than: float) -> list[str]:
+    """Source and resource files changed after ``than`` (a bundle's build time)."""
+    files = [*(ROOT / "src" / "photocheck").rglob("*.py"), *(ROOT / "resources").rglob("*.*")]
+    return sorted(p.relative_to(ROOT).as_posix() for p in files if p.stat().st_mtime > than)
+
+
 def cmd_compare(args: argparse.Namespace) -> None:
     frozen = BUNDLE / (rules.CLI_NAME + EXE)
     if not frozen.is_file():
@@ -340,6 +346,10 @@ def cmd_compare(args: argparse.Namespace) -> None:
     if not sets:
         say(f"compare: {CORPUS} not found (no shared corpus here); nothing to compare")
         return
+    stale = newer_sources(frozen.stat().st_mtime)
+    if stale:
+        raise Failed(f"the bundle is older than {len(stale)} source file(s) (e.g. {stale[0]}): "
+                     "run make dist first, or the comparison only shows the edits")
     dev = [sys.executable, "-m", "photocheck.cli"]
     env = clean_env()
     results = {}

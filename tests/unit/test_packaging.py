@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import re
 import struct
 import sys
@@ -330,3 +331,22 @@ def test_selftest_reports_a_broken_piece(monkeypatch, capsys):
     assert "✗ model files" in captured.out
     assert "self-test failed: model files" in captured.err
     assert "face_detection_short_range.tflite" in captured.err
+
+
+@pytest.mark.slow
+@pytest.mark.models
+def test_selftest_passes_in_the_source_tree():
+    """The whole self-test, as `photocheck --self-test` runs it (the GUI in its own process)."""
+    import subprocess
+
+    from photocheck import models
+
+    if models.verify_all():
+        pytest.skip("models not fetched (python -m photocheck.models fetch)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PHOTOCHECK_LANG": "en"}
+    proc = subprocess.run([sys.executable, "-m", "photocheck.cli", "--self-test"], capture_output=True,
+                          text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    passed = [ln[2:].split(":")[0] for ln in proc.stdout.splitlines() if ln.startswith("✓ ")]
+    assert passed == ["rule packs", "model files", "face detector", "segmenter", "text recognition",
+                      "photo check pipeline", "worker processes", "Qt runtime", "GUI window"]
