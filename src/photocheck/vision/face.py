@@ -469,6 +469,8 @@ class FaceDetector:
             found = self._detect_turned(img, work, f, min_face_frac, k)
             if found and (not best or _quality(found[0]) > _quality(best[0])):
                 best = found
+            if best and best[0].score >= 0.8 and best[0].landmark_score >= _STRONG_PRESENCE:
+                break  # a clear face: the remaining orientations cannot do better
         return best
 
     def _detect_turned(self, img: np.ndarray, work: np.ndarray, f: float,
@@ -559,6 +561,9 @@ class FaceDetector:
         logits, pts = _run_mesh(crops)
         return ([float(v) for v in logits],
                 [_to_image(pts[i], mats[i]) for i in range(len(rois))])
+
+
+_STRONG_PRESENCE = 1.0 / (1.0 + math.exp(-MESH_LOGIT_STRONG))
 
 
 def _quality(face: Face) -> float:
