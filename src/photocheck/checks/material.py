@@ -147,7 +147,7 @@ def params(pack: RulePack) -> Params:
 # --------------------------------------------------------------------------- helpers
 
 
-_ID_RE = re.compile(r"(?<![0-9])([1-9][0-9]{5})((?:19|20)[0-9]{2})([0-9]{2})([0-9]{2})([0-9]{3})([0-9Xx])(?![0-9])")
+_ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
 
 
 def mask_id(number: str) -> str:
@@ -172,24 +172,41 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", "", text.translate(_FULLWIDTH))
 
 
-def fuzzy_count(hay: str, needle: str) -> bool:
-    """True when ``needle`` occurs in ``hay``, allowing one wrong character in needles
-    of four or more characters (OCR misreads one glyph now and then)."""
+def keyword_credit(hay: str, needle: str) -> float:
+    """How much of ``needle`` appears in ``hay``: 1.0 for an exact occurrence; for needles
+    of four characters or more, the best in-place character match of any window when at
+    least 60% of the characters agree (OCR of a soft photo misreads a glyph or two);
+    otherwise 0."""
     if needle in hay:
-        return True
+        return 1.0
     n = len(needle)
-    if n < 4 or len(hay) < n:
-        return False
+    if n < 4 or len(hay) < n or len(set(needle) & set(hay)) < 0.6 * len(set(needle)):
+        return 0.0
+    best = 0
     for i in range(len(hay) - n + 1):
-        miss = 0
-        for a, b in zip(hay[i:i + n], needle):
-            if a != b:
-                miss += 1
-                if miss > 1:
-                    break
-        if miss <= 1:
-            return True
-    return False
+        hits = sum(a == b for a, b in zip(hay[i:i + n], needle))
+        if hits > best:
+            best = hits
+    frac = best / n
+    return frac if frac >= 0.6 else 0.0
+
+
+def fuzzy_count(hay: str, needle: str) -> bool:
+    """True when ``needle`` occurs in ``hay`` with at most one wrong character (needles of
+    four characters or more) or exactly (shorter ones)."""
+    n = len(needle)
+    return keyword_credit(hay, needle) >= (1.0 if n < 4 else (n - 1) / n)
+
+
+def plausible_id(number: str) -> bool:
+    """An 18-character resident identity number whose birth date or check digit is valid."""
+    if not re.fullmatch(r"[1-9][0-9]{16}[0-9Xx]", number):
+        return False
+    if _date(number[6:10], number[10:12], number[12:14]) is not None and "1900" <= number[6:10] <= "2099":
+        return True
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    total = sum(int(c) * w for c, w in zip(number[:17], weights))
+    return "10X98765432"[total % 11] == number[17].upper()
 
 
 def _date(y: str, m: str, d: str) -> _dt.date | None:
@@ -468,11 +485,12 @@ def classify(texts: list[str], kinds: tuple[KindSpec, ...]) -> tuple[str, float,
     """(kind id, score, runner-up score) from keyword evidence in the read lines."""
     hay = "".join(normalise(t) for t in texts)
     scores = {}
+    has_id = any(plausible_id(m.group(0)) for m in _ID_RE.finditer(hay))
     for k in kinds:
-        s = sum(w for kw, w in k.keywords.items() if fuzzy_count(hay, normalise(kw)))
-        if k.id_number and _ID_RE.search(hay):
+        s = sum(w * keyword_credit(hay, normalise(kw)) for kw, w in k.keywords.items())
+        if k.id_number and has_id:
             s += k.id_number
-        scores[k.id] = s
+        scores[k.id] = round(s, 3)
     if not scores:
         return "unknown", 0.0, 0.0
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
@@ -536,9 +554,13 @@ def describe(texts: list[str], p: Params, today: _dt.date | None = None) -> Docu
         details["warning_codes"].append(code)
         details["warnings"].append(text)
 
-    m = _ID_RE.search(hay)
-    if m:
-        details["id_number"] = mask_id(m.group(0))
+    ids = [m.group(0) for m in _ID_RE.finditer(hay)]
+    if ids:
+        # the number after 公民身份号码 when that label was read, else a plausible one
+        labelled = re.search(r"号码([1-9][0-9]{16}[0-9Xx])", hay)
+        pick = labelled.group(1) if labelled else next((n for n in ids if plausible_id(n)), None)
+        if pick:
+            details["id_number"] = mask_id(pick)
     code = None
     if spec is not None and spec.verification_code:
         code = _verification_code(hay)
