@@ -16,10 +16,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from photocheck.gui import i18n  # noqa: E402
+from photocheck.gui import i18n, qtfix  # noqa: E402
 from photocheck.gui.controller import AppController  # noqa: E402
 from photocheck.gui.dialogs import Dialogs  # noqa: E402
 from photocheck.gui.settings import Settings  # noqa: E402
+
+# PySide6 6.12 on CPython 3.11 leaks references to None/True (see photocheck.gui.qtfix);
+# the app guards against it at start-up, and so does the test session.
+qtfix.apply()
 
 # The one timeout of the GUI tests (ms), for every waitSignal / waitUntil.
 TIMEOUT = 30_000

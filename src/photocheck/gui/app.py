@@ -84,6 +84,9 @@ def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
+    from . import qtfix
+
+    qtfix.apply()
     if QApplication.instance() is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     qapp = QApplication.instance() or QApplication([sys.argv[0], *args.qt_args])

@@ -10,12 +10,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from .. import core
-from .. import io as pio
 from ..checks.base import FileReport
 from ..errors import FixRefused, OutputError, PhotocheckError
 from ..fsutil import atomic_write, same_file
@@ -26,6 +25,9 @@ from .overlay import Shape, shapes_for
 from .settings import Settings
 from .widgets import bgr_to_qimage
 from .workers import TaskRunner
+
+if TYPE_CHECKING:  # the image libraries load on the worker thread, after the window shows
+    from .. import io as pio
 
 log = logging.getLogger("photocheck.gui")
 
@@ -56,8 +58,11 @@ class Inspected:
     shapes: list[Shape] = field(default_factory=list)
 
 
-def inspect(src: pio.Source, pack: RulePack, kind: str = "photo", label: str | None = None) -> Inspected:
+def inspect(src: "pio.Source", pack: RulePack, kind: str = "photo", label: str | None = None) -> Inspected:
     """Probe, decode a preview and run the checks of ``kind``. Bad input is reported, not raised."""
+    from .. import core
+    from .. import io as pio
+
     name = label or (str(src) if isinstance(src, (str, Path)) else "<data>")
     try:
         info = pio.probe(src)
@@ -91,6 +96,9 @@ class Fixed:
 
 def fix_photo(path: str, pack: RulePack) -> Fixed:
     """Fix in memory and re-check the result with the same checks (core.fix_bytes + inspect)."""
+    from .. import core
+    from .. import io as pio
+
     info = pio.probe(path)
     outputs, steps = core.fix_bytes(info, kind="photo", pack=pack)
     if not outputs:

@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from .. import io as pio
 from ..errors import PhotocheckError
 from ..text import Text
 from .controller import AppController
@@ -102,6 +101,8 @@ class PackageView:
 # --- work functions (worker threads) ------------------------------------------------------------
 
 def thumbnail(data: bytes | str) -> QImage | None:
+    from .. import io as pio
+
     try:
         info = pio.probe(data)
         if info.format == "pdf":

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QDragEnterEvent, QDropEvent, QFont, QImage, QPainter, QPainterPath,
                            QPen, QPixmap, QResizeEvent, QWheelEvent)
@@ -13,6 +13,9 @@ from PySide6.QtWidgets import (QFrame, QGraphicsPixmapItem, QGraphicsScene, QGra
                                QSizePolicy, QWidget)
 
 from .overlay import CENTRE, CENTRE_BAND, CHIN, CHIN_BAND, CROWN, CROWN_BAND, EYES, FACE, FAIL, GUIDE, OK, WARN, Shape
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ROLE_COLOURS = {
     FACE: QColor(30, 136, 229),
@@ -23,8 +26,10 @@ ROLE_COLOURS = {
 }
 
 
-def bgr_to_qimage(bgr: np.ndarray) -> QImage:
+def bgr_to_qimage(bgr: "np.ndarray") -> QImage:
     """A deep-copied QImage from an HxWx3 BGR array (safe to build on a worker thread)."""
+    import numpy as np
+
     arr = np.ascontiguousarray(bgr[:, :, ::-1])
     h, w = arr.shape[:2]
     return QImage(arr.data, w, h, 3 * w, QImage.Format.Format_RGB888).copy()

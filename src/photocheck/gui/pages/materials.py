@@ -289,6 +289,10 @@ class MaterialsPage(QWidget):
             b.setMinimumHeight(b.fontMetrics().height() * 2)
         cols = QHBoxLayout()
         left = QVBoxLayout()
+        name_row = QHBoxLayout()
+        name_row.addWidget(self.name_label)
+        name_row.addWidget(self.name_edit, 1)
+        left.addLayout(name_row)
         left.addWidget(self.questions)
         left.addStretch(1)
         cols.addLayout(left, 2)
@@ -373,7 +377,6 @@ class MaterialsPage(QWidget):
             self.form.removeRow(0)
         self.combos.clear()
         self.combo_labels.clear()
-        self.form.addRow(self.name_label, self.name_edit)
         try:
             cat = self._catalogue()
         except PhotocheckError as e:

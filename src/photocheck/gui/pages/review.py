@@ -467,9 +467,24 @@ class ReviewPage(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def retranslate(self) -> None:
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        self._fill_reasons()
+        super().showEvent(event)
+
+    def _fill_reasons(self) -> None:
+        """The reason templates of the review module, loaded when the page is first shown
+        (the module pulls in the image libraries; the window must not wait for them)."""
         from ...submission import review
 
+        current = self.reason_combo.currentData()
+        self.reason_combo.clear()
+        self.reason_combo.addItem(self.tr("（不用模板，只用补充说明）"), "")
+        for t in review.TEMPLATES:
+            self.reason_combo.addItem(i18n.pick(t.text), t.id)
+        i = self.reason_combo.findData(current)
+        self.reason_combo.setCurrentIndex(i if i >= 0 else 1)
+
+    def retranslate(self) -> None:
         self.open_btn.setText(self.tr("打开材料包…"))
         self.open_btn.setToolTip(self.tr("选择考生的材料包文件夹（Ctrl+O）；也可以把材料包拖到这里"))
         self.folder_btn.setText(self.tr("打开文件夹…"))
@@ -484,13 +499,8 @@ class ReviewPage(QWidget):
         self.reason_label.setText(self.tr("退回理由："))
         self.free_label.setText(self.tr("补充说明："))
         self.reason_edit.setPlaceholderText(self.tr("可选：写给考生的具体说明"))
-        current = self.reason_combo.currentData()
-        self.reason_combo.clear()
-        self.reason_combo.addItem(self.tr("（不用模板，只用补充说明）"), "")
-        for t in review.TEMPLATES:
-            self.reason_combo.addItem(i18n.pick(t.text), t.id)
-        i = self.reason_combo.findData(current)
-        self.reason_combo.setCurrentIndex(i if i >= 0 else 1)
+        if self.isVisible():
+            self._fill_reasons()
         self.accept_file_btn.setText(self.tr("✓ 通过此文件"))
         self.reject_file_btn.setText(self.tr("↩ 退回此文件"))
         self.accept_slot_btn.setText(self.tr("✓ 通过整项"))

@@ -1,0 +1,1003 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="zh_CN">
+<context>
+    <name>ChecklistModel</name>
+    <message>
+        <source>结果</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <source>检测项目</source>
+        <translation>Check</translation>
+    </message>
+    <message>
+        <source>说明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>测得</source>
+        <translation>Measured</translation>
+    </message>
+    <message>
+        <source>要求</source>
+        <translation>Limit</translation>
+    </message>
+    <message>
+        <source>测得：%1&#x3000;要求：%2</source>
+        <translation>Measured: %1    Limit: %2</translation>
+    </message>
+    <message>
+        <source>无法检测</source>
+        <translation>Cannot check</translation>
+    </message>
+</context>
+<context>
+    <name>Dialogs</name>
+    <message>
+        <source>出错了</source>
+        <translation>Something went wrong</translation>
+    </message>
+    <message>
+        <source>图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;All files (*)</translation>
+    </message>
+    <message>
+        <source>图片或 PDF (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff *.pdf);;所有文件 (*)</source>
+        <translation>Images or PDF (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff *.pdf);;All files (*)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>%1（已导入）</source>
+        <translation>%1 (imported)</translation>
+    </message>
+    <message>
+        <source>规则来源：%1（版本 %2）</source>
+        <translation>Rules from: %1 (version %2)</translation>
+    </message>
+    <message>
+        <source>导入规则包</source>
+        <translation>Import rule pack</translation>
+    </message>
+    <message>
+        <source>规则包 (*.toml)</source>
+        <translation>Rule packs (*.toml)</translation>
+    </message>
+    <message>
+        <source>已导入规则包：%1</source>
+        <translation>Rule pack imported: %1</translation>
+    </message>
+    <message>
+        <source>医考报名照片与材料检测 %1</source>
+        <translation>Exam registration photo and document checker %1</translation>
+    </message>
+    <message>
+        <source>照片检测</source>
+        <translation>Photo check</translation>
+    </message>
+    <message>
+        <source>报名材料</source>
+        <translation>Materials</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>规则：</source>
+        <translation>Rules:</translation>
+    </message>
+    <message>
+        <source>导入规则包…</source>
+        <translation>Import rule pack…</translation>
+    </message>
+    <message>
+        <source>从文件导入其他考试、考区或年份的规则包（无需联网）</source>
+        <translation>Import the rule pack of another exam, region or year from a file (no internet needed)</translation>
+    </message>
+    <message>
+        <source>语言：</source>
+        <translation>Language:</translation>
+    </message>
+    <message>
+        <source>文件(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>帮助(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>打开…</source>
+        <translation>Open…</translation>
+    </message>
+    <message>
+        <source>保存…</source>
+        <translation>Save…</translation>
+    </message>
+    <message>
+        <source>退出</source>
+        <translation>Quit</translation>
+    </message>
+    <message>
+        <source>打开日志文件夹</source>
+        <translation>Open the log folder</translation>
+    </message>
+    <message>
+        <source>关于</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>离线运行，不上传任何文件。当前规则：%1</source>
+        <translation>Runs offline and uploads nothing. Current rules: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MaterialsPage</name>
+    <message>
+        <source>已提交审核，全部材料已锁定。</source>
+        <translation>Submitted for review; all materials are locked.</translation>
+    </message>
+    <message>
+        <source>新建材料包：选择存放的文件夹</source>
+        <translation>New package: choose the folder to keep it in</translation>
+    </message>
+    <message>
+        <source>打开材料包（选择材料包文件夹）</source>
+        <translation>Open a package (choose the package folder)</translation>
+    </message>
+    <message>
+        <source>添加图片</source>
+        <translation>Add images</translation>
+    </message>
+    <message>
+        <source>%1 张图片未通过检测，暂未加入。点击“一键修复”修复后加入。</source>
+        <translation>%1 image(s) failed their checks and were not added. Click “One-click fix” to fix and add them.</translation>
+    </message>
+    <message>
+        <source>请确认</source>
+        <translation>Please check</translation>
+    </message>
+    <message>
+        <source>一键修复：加入 %1 张，替换 %2 张。</source>
+        <translation>One-click fix: %1 added, %2 replaced.</translation>
+    </message>
+    <message>
+        <source>还不能提交审核</source>
+        <translation>Not ready to submit</translation>
+    </message>
+    <message>
+        <source>以下材料还不符合要求，请补齐后再提交：</source>
+        <translation>These materials are not complete yet. Complete them, then submit:</translation>
+    </message>
+    <message>
+        <source>提交后全部材料将被锁定（已锁定），审核期间不能修改。</source>
+        <translation>After submitting, all materials are locked and cannot be changed during the review.</translation>
+    </message>
+    <message>
+        <source>未上传的可选材料：%1</source>
+        <translation>Optional materials not uploaded: %1</translation>
+    </message>
+    <message>
+        <source>提交审核</source>
+        <translation>Submit for review</translation>
+    </message>
+    <message>
+        <source>材料已齐全。确定提交审核吗？</source>
+        <translation>All materials are in place. Submit them for review?</translation>
+    </message>
+    <message>
+        <source>已锁定：材料已提交，正在等待审核。审核期间不能修改。</source>
+        <translation>Locked: submitted and waiting for review. Nothing can be changed during the review.</translation>
+    </message>
+    <message>
+        <source>审核通过。</source>
+        <translation>Accepted.</translation>
+    </message>
+    <message>
+        <source>需修改：审核人员退回了部分材料，已为你解锁。请按审核意见修改后重新提交。</source>
+        <translation>Needs changes: the reviewer sent some materials back and they are unlocked for you. Change them as the feedback says, then submit again.</translation>
+    </message>
+    <message>
+        <source>未锁定：还差 %1 项材料。全部上传后点击“提交审核”。</source>
+        <translation>Unlocked: %1 item(s) still missing. When everything is uploaded, click “Submit for review”.</translation>
+    </message>
+    <message>
+        <source>未锁定：材料已齐全，可以提交审核。</source>
+        <translation>Unlocked: everything is in place; you can submit for review.</translation>
+    </message>
+    <message>
+        <source>%1 第 %2 张</source>
+        <translation>%1, image %2</translation>
+    </message>
+    <message>
+        <source>审核意见：</source>
+        <translation>Reviewer feedback:</translation>
+    </message>
+    <message>
+        <source>回答下面几个问题，右侧会列出你需要上传的报名材料。然后新建一个材料包，按项添加图片；全部齐全后点击“提交审核”。</source>
+        <translation>Answer the questions below and the materials you must upload are listed on the right. Then create a package and add the images item by item; when everything is in place, click “Submit for review”.</translation>
+    </message>
+    <message>
+        <source>你的情况</source>
+        <translation>About you</translation>
+    </message>
+    <message>
+        <source>姓名（可不填）</source>
+        <translation>Name (optional)</translation>
+    </message>
+    <message>
+        <source>需要上传的材料</source>
+        <translation>Materials to upload</translation>
+    </message>
+    <message>
+        <source>新建材料包…</source>
+        <translation>New package…</translation>
+    </message>
+    <message>
+        <source>打开已有材料包…</source>
+        <translation>Open a package…</translation>
+    </message>
+    <message>
+        <source>一键修复</source>
+        <translation>One-click fix</translation>
+    </message>
+    <message>
+        <source>修复所有可以自动修复的图片（方向、大小、格式、照片白底等），修复后重新检测</source>
+        <translation>Fix every image that can be fixed automatically (orientation, size, format, white photo background ...), then check it again</translation>
+    </message>
+    <message>
+        <source>提交后全部材料锁定；被审核退回的材料会重新解锁</source>
+        <translation>Submitting locks all materials; anything the reviewer sends back is unlocked again</translation>
+    </message>
+    <message>
+        <source>打开其他材料包…</source>
+        <translation>Open another package…</translation>
+    </message>
+</context>
+<context>
+    <name>PhotoPage</name>
+    <message>
+        <source>打开照片文件</source>
+        <translation>Open photo file</translation>
+    </message>
+    <message>
+        <source>保存照片文件</source>
+        <translation>Save photo file</translation>
+    </message>
+    <message>
+        <source>JPG 照片 (*.jpg)</source>
+        <translation>JPG photos (*.jpg)</translation>
+    </message>
+    <message>
+        <source>文件已存在</source>
+        <translation>File exists</translation>
+    </message>
+    <message>
+        <source>%1 已经存在。要替换它吗？</source>
+        <translation>%1 already exists. Replace it?</translation>
+    </message>
+    <message>
+        <source>原来的文件会被新的报名照片替换。</source>
+        <translation>The existing file will be replaced by the new registration photo.</translation>
+    </message>
+    <message>
+        <source>怎么办：%1</source>
+        <translation>What to do: %1</translation>
+    </message>
+    <message>
+        <source>正在检测…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>正在修复…</source>
+        <translation>Fixing…</translation>
+    </message>
+    <message>
+        <source>还没有打开照片</source>
+        <translation>No photo opened yet</translation>
+    </message>
+    <message>
+        <source>无法检测这个文件</source>
+        <translation>This file cannot be checked</translation>
+    </message>
+    <message>
+        <source>检测结果照片仍不合格：%1 项未通过</source>
+        <translation>The result photo still fails: %1 check(s) not met</translation>
+    </message>
+    <message>
+        <source>原照片不合格：%1 项未通过</source>
+        <translation>The original photo fails: %1 check(s) not met</translation>
+    </message>
+    <message>
+        <source>检测结果照片合格（有 %1 项提醒）</source>
+        <translation>The result photo passes (%1 warning(s))</translation>
+    </message>
+    <message>
+        <source>原照片合格（有 %1 项提醒）</source>
+        <translation>The original photo passes (%1 warning(s))</translation>
+    </message>
+    <message>
+        <source>检测结果照片合格</source>
+        <translation>The result photo passes</translation>
+    </message>
+    <message>
+        <source>原照片合格</source>
+        <translation>The original photo passes</translation>
+    </message>
+    <message>
+        <source>第一步：点击“①打开照片文件”，或把照片拖到窗口里。</source>
+        <translation>Step one: click “① Open photo file”, or drag a photo into the window.</translation>
+    </message>
+    <message>
+        <source>正在检测照片，请稍候…</source>
+        <translation>Checking the photo, please wait…</translation>
+    </message>
+    <message>
+        <source>正在自动裁剪、换白底并压缩，请稍候…</source>
+        <translation>Cropping, whitening the background and compressing, please wait…</translation>
+    </message>
+    <message>
+        <source>这个文件无法检测。请换一张照片（JPG 或 PNG）。</source>
+        <translation>This file cannot be checked. Choose another photo (JPG or PNG).</translation>
+    </message>
+    <message>
+        <source>无法自动修复这张照片，请按右侧提示重新拍摄。</source>
+        <translation>This photo cannot be fixed automatically. Retake it as the hints on the right say.</translation>
+    </message>
+    <message>
+        <source>已保存：%1。上传报名系统时请选择这个文件。</source>
+        <translation>Saved: %1. Choose this file when you upload to the registration site.</translation>
+    </message>
+    <message>
+        <source>检测结果照片合格。点击“②保存照片文件”保存。</source>
+        <translation>The result photo passes. Click “② Save photo file” to save it.</translation>
+    </message>
+    <message>
+        <source>修复后的照片仍不合格，无法保存。请按右侧提示重新拍摄。</source>
+        <translation>The fixed photo still fails and cannot be saved. Retake it as the hints on the right say.</translation>
+    </message>
+    <message>
+        <source>原照片合格。点击“一键修复”生成带检测印记的报名照片，然后保存。</source>
+        <translation>The original passes. Click “One-click fix” to make the sealed registration photo, then save it.</translation>
+    </message>
+    <message>
+        <source>点击“一键修复”：自动摆正、裁剪、换白底并压缩到规定大小。</source>
+        <translation>Click “One-click fix”: it levels, crops, whitens the background and compresses to the required size.</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3 像素</source>
+        <translation>%1 · %2 · %3 px</translation>
+    </message>
+    <message>
+        <source>无法修复：</source>
+        <translation>Cannot fix: </translation>
+    </message>
+    <message>
+        <source>出错了：</source>
+        <translation>Error: </translation>
+    </message>
+    <message>
+        <source>已完成：</source>
+        <translation>Done: </translation>
+    </message>
+    <message>
+        <source>①打开照片文件</source>
+        <translation>① Open photo file</translation>
+    </message>
+    <message>
+        <source>选择一张照片（Ctrl+O），也可以把照片拖到窗口里</source>
+        <translation>Choose a photo (Ctrl+O), or drag one into the window</translation>
+    </message>
+    <message>
+        <source>一键修复</source>
+        <translation>One-click fix</translation>
+    </message>
+    <message>
+        <source>自动摆正、按标准裁剪、换成白色背景，并压缩到规定大小以内</source>
+        <translation>Level the head, crop to the standard, make the background white and compress under the size limit</translation>
+    </message>
+    <message>
+        <source>②保存照片文件</source>
+        <translation>② Save photo file</translation>
+    </message>
+    <message>
+        <source>保存合格的检测结果照片（Ctrl+S），默认保存在原照片旁边</source>
+        <translation>Save the passing result photo (Ctrl+S), next to the original by default</translation>
+    </message>
+    <message>
+        <source>在照片上标注</source>
+        <translation>Marks on the photo</translation>
+    </message>
+    <message>
+        <source>画出人脸框、眼睛连线、头顶和下巴的位置、头部应在的范围，以及不合格的背景区域</source>
+        <translation>Draw the face box, the eye line, the crown and chin, where the head should be, and the background areas that fail</translation>
+    </message>
+    <message>
+        <source>打开所在文件夹</source>
+        <translation>Open the folder</translation>
+    </message>
+    <message>
+        <source>原照片</source>
+        <translation>Original photo</translation>
+    </message>
+    <message>
+        <source>检测结果照片</source>
+        <translation>Result photo</translation>
+    </message>
+    <message>
+        <source>原照片的检测</source>
+        <translation>Checks of the original</translation>
+    </message>
+    <message>
+        <source>检测结果照片的检测</source>
+        <translation>Checks of the result</translation>
+    </message>
+    <message>
+        <source>把照片拖到这里
+或点击“①打开照片文件”</source>
+        <translation>Drag a photo here
+or click “① Open photo file”</translation>
+    </message>
+    <message>
+        <source>点击“一键修复”后，
+合格的报名照片显示在这里</source>
+        <translation>After “One-click fix”,
+the passing registration photo appears here</translation>
+    </message>
+    <message>
+        <source>头顶</source>
+        <translation>Crown</translation>
+    </message>
+    <message>
+        <source>下巴</source>
+        <translation>Chin</translation>
+    </message>
+    <message>
+        <source>眼睛</source>
+        <translation>Eyes</translation>
+    </message>
+    <message>
+        <source>中线</source>
+        <translation>Centre</translation>
+    </message>
+    <message>
+        <source>头顶范围</source>
+        <translation>Crown range</translation>
+    </message>
+    <message>
+        <source>下巴范围</source>
+        <translation>Chin range</translation>
+    </message>
+    <message>
+        <source>居中范围</source>
+        <translation>Centre range</translation>
+    </message>
+    <message>
+        <source>以下几项无法自动检测，请自己确认</source>
+        <translation>These cannot be measured; please check them yourself</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewItemsModel</name>
+    <message>
+        <source>文件</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>材料项</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <source>检测</source>
+        <translation>Checks</translation>
+    </message>
+    <message>
+        <source>完整性</source>
+        <translation>Integrity</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>检测中…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>✓ 合格</source>
+        <translation>✓ Pass</translation>
+    </message>
+    <message>
+        <source>? 无法检测</source>
+        <translation>? Cannot check</translation>
+    </message>
+    <message>
+        <source>✗ 不合格：%1</source>
+        <translation>✗ Fails: %1</translation>
+    </message>
+    <message>
+        <source>✗ 已被改动</source>
+        <translation>✗ Changed (tampered)</translation>
+    </message>
+    <message>
+        <source>✓ 哈希一致</source>
+        <translation>✓ Hash matches</translation>
+    </message>
+    <message>
+        <source>✓ 哈希一致，印记完好</source>
+        <translation>✓ Hash matches, seal intact</translation>
+    </message>
+    <message>
+        <source>✓ 哈希一致，✗ 印记缺失或损坏</source>
+        <translation>✓ Hash matches, ✗ seal missing or broken</translation>
+    </message>
+    <message>
+        <source>未审核</source>
+        <translation>Not reviewed</translation>
+    </message>
+    <message>
+        <source>通过</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>退回：%1</source>
+        <translation>Sent back: %1</translation>
+    </message>
+    <message>
+        <source>%1（待导出）</source>
+        <translation>%1 (not exported yet)</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <source>打开材料包（选择材料包文件夹）</source>
+        <translation>Open a package (choose the package folder)</translation>
+    </message>
+    <message>
+        <source>打开文件夹（检查其中的所有图片）</source>
+        <translation>Open a folder (check every image in it)</translation>
+    </message>
+    <message>
+        <source>正在重新检测…</source>
+        <translation>Checking again…</translation>
+    </message>
+    <message>
+        <source>正在重新检测：%1 / %2</source>
+        <translation>Checking again: %1 / %2</translation>
+    </message>
+    <message>
+        <source>正在载入…</source>
+        <translation>Loading…</translation>
+    </message>
+    <message>
+        <source>无法显示这个文件</source>
+        <translation>This file cannot be shown</translation>
+    </message>
+    <message>
+        <source>通过 %1</source>
+        <translation>Accept %1</translation>
+    </message>
+    <message>
+        <source>退回 %1：%2</source>
+        <translation>Send back %1: %2</translation>
+    </message>
+    <message>
+        <source>审核意见已写入材料包。材料包状态：%1</source>
+        <translation>Feedback written into the package. Package state: %1</translation>
+    </message>
+    <message>
+        <source>需要退回理由</source>
+        <translation>A reason is needed</translation>
+    </message>
+    <message>
+        <source>退回时请选择理由模板，或填写补充说明。</source>
+        <translation>To send something back, choose a reason template or type an explanation.</translation>
+    </message>
+    <message>
+        <source>导出审核意见</source>
+        <translation>Export feedback</translation>
+    </message>
+    <message>
+        <source>把以下审核意见写入材料包？</source>
+        <translation>Write this feedback into the package?</translation>
+    </message>
+    <message>
+        <source>%1 第 %2 张</source>
+        <translation>%1, image %2</translation>
+    </message>
+    <message>
+        <source>%1（整项）</source>
+        <translation>%1 (whole item)</translation>
+    </message>
+    <message>
+        <source>批量审核：选择要检查的文件夹</source>
+        <translation>Batch audit: choose the folder to check</translation>
+    </message>
+    <message>
+        <source>保存审核报告</source>
+        <translation>Save the audit report</translation>
+    </message>
+    <message>
+        <source>网页报告 (*.html)</source>
+        <translation>Web page report (*.html)</translation>
+    </message>
+    <message>
+        <source>文件已存在</source>
+        <translation>File exists</translation>
+    </message>
+    <message>
+        <source>%1 已经存在。要替换它吗？</source>
+        <translation>%1 already exists. Replace it?</translation>
+    </message>
+    <message>
+        <source>正在批量审核…</source>
+        <translation>Auditing…</translation>
+    </message>
+    <message>
+        <source>正在批量审核：%1 / %2  %3</source>
+        <translation>Auditing: %1 / %2  %3</translation>
+    </message>
+    <message>
+        <source>批量审核完成</source>
+        <translation>Batch audit finished</translation>
+    </message>
+    <message>
+        <source>共 %1 个文件：通过 %2，不通过 %3，无法检测 %4。</source>
+        <translation>%1 files: %2 pass, %3 fail, %4 could not be checked.</translation>
+    </message>
+    <message>
+        <source>报告：%1
+表格：%2</source>
+        <translation>Report: %1
+Table: %2</translation>
+    </message>
+    <message>
+        <source>批量审核已取消，没有生成报告。</source>
+        <translation>Batch audit cancelled; no report was written.</translation>
+    </message>
+    <message>
+        <source>请打开一个材料包或文件夹。</source>
+        <translation>Open a package or a folder.</translation>
+    </message>
+    <message>
+        <source>材料包 %1 · %2 · 状态：%3 · %4 个文件，%5 个有问题</source>
+        <translation>Package %1 · %2 · state: %3 · %4 files, %5 with problems</translation>
+    </message>
+    <message>
+        <source>文件夹 %1 · %2 个文件，%3 个有问题</source>
+        <translation>Folder %1 · %2 files, %3 with problems</translation>
+    </message>
+    <message>
+        <source>识别为：%1</source>
+        <translation>Recognised as: %1</translation>
+    </message>
+    <message>
+        <source>打开材料包…</source>
+        <translation>Open package…</translation>
+    </message>
+    <message>
+        <source>选择考生的材料包文件夹（Ctrl+O）；也可以把材料包拖到这里</source>
+        <translation>Choose a candidate&apos;s package folder (Ctrl+O), or drag a package here</translation>
+    </message>
+    <message>
+        <source>打开文件夹…</source>
+        <translation>Open folder…</translation>
+    </message>
+    <message>
+        <source>检查一个文件夹里的所有图片（不是材料包时只能查看，不能审核）</source>
+        <translation>Check every image in a folder (outside a package you can look but not decide)</translation>
+    </message>
+    <message>
+        <source>批量审核并生成报告…</source>
+        <translation>Batch audit with report…</translation>
+    </message>
+    <message>
+        <source>检查文件夹中所有材料包和图片，生成网页报告和表格</source>
+        <translation>Check every package and image in a folder and write a web page report and a table</translation>
+    </message>
+    <message>
+        <source>适合窗口</source>
+        <translation>Fit</translation>
+    </message>
+    <message>
+        <source>放大（也可按住 Ctrl 滚动鼠标滚轮）</source>
+        <translation>Zoom in (or hold Ctrl and turn the mouse wheel)</translation>
+    </message>
+    <message>
+        <source>缩小</source>
+        <translation>Zoom out</translation>
+    </message>
+    <message>
+        <source>打开材料包后，在左侧选择文件；方向键切换，A 通过，R 退回</source>
+        <translation>Open a package, then pick a file on the left; arrow keys move, A accepts, R sends back</translation>
+    </message>
+    <message>
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <source>退回理由：</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>补充说明：</source>
+        <translation>Explanation:</translation>
+    </message>
+    <message>
+        <source>可选：写给考生的具体说明</source>
+        <translation>Optional: what exactly the candidate should do</translation>
+    </message>
+    <message>
+        <source>（不用模板，只用补充说明）</source>
+        <translation>(no template, explanation only)</translation>
+    </message>
+    <message>
+        <source>✓ 通过此文件</source>
+        <translation>✓ Accept this file</translation>
+    </message>
+    <message>
+        <source>↩ 退回此文件</source>
+        <translation>↩ Send this file back</translation>
+    </message>
+    <message>
+        <source>✓ 通过整项</source>
+        <translation>✓ Accept the whole item</translation>
+    </message>
+    <message>
+        <source>↩ 退回整项</source>
+        <translation>↩ Send the whole item back</translation>
+    </message>
+    <message>
+        <source>待导出的审核意见</source>
+        <translation>Feedback to export</translation>
+    </message>
+    <message>
+        <source>撤销所选</source>
+        <translation>Undo selected</translation>
+    </message>
+    <message>
+        <source>审核人：</source>
+        <translation>Reviewer:</translation>
+    </message>
+    <message>
+        <source>导出审核意见到材料包</source>
+        <translation>Export feedback into the package</translation>
+    </message>
+    <message>
+        <source>一次写入全部意见：被退回的材料项对考生解锁，并显示理由</source>
+        <translation>Writes all feedback at once: items sent back unlock for the candidate, with the reason shown</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <source>上次打开的文件夹</source>
+        <translation>Last opened folder</translation>
+    </message>
+    <message>
+        <source>上次打开的材料包文件夹</source>
+        <translation>Last opened package folder</translation>
+    </message>
+    <message>
+        <source>窗口位置和大小</source>
+        <translation>Window position and size</translation>
+    </message>
+    <message>
+        <source>窗口布局</source>
+        <translation>Window layout</translation>
+    </message>
+    <message>
+        <source>界面语言（空为跟随系统）</source>
+        <translation>Interface language (empty: follow the system)</translation>
+    </message>
+    <message>
+        <source>规则包（考试、考区、年份）</source>
+        <translation>Rule pack (exam, region, year)</translation>
+    </message>
+    <message>
+        <source>在照片上标出检测结果</source>
+        <translation>Mark the check results on the photo</translation>
+    </message>
+    <message>
+        <source>审核人员姓名</source>
+        <translation>Reviewer&apos;s name</translation>
+    </message>
+    <message>
+        <source>上次使用的页面</source>
+        <translation>Last used page</translation>
+    </message>
+</context>
+<context>
+    <name>SlotCard</name>
+    <message>
+        <source>+ 添加图片</source>
+        <translation>+ Add images</translation>
+    </message>
+    <message>
+        <source>（%1，已上传 %2 张）</source>
+        <translation>(%1; %2 uploaded)</translation>
+    </message>
+    <message>
+        <source>第 %1 张</source>
+        <translation>image %1</translation>
+    </message>
+    <message>
+        <source>整项</source>
+        <translation>whole item</translation>
+    </message>
+    <message>
+        <source>审核意见（%1）：%2</source>
+        <translation>Reviewer feedback (%1): %2</translation>
+    </message>
+    <message>
+        <source>未加入 %1：%2</source>
+        <translation>Not added %1: %2</translation>
+    </message>
+    <message>
+        <source>未通过检测</source>
+        <translation>fails its checks</translation>
+    </message>
+    <message>
+        <source>已锁定：提交审核后不能修改；被审核退回的材料会重新解锁</source>
+        <translation>Locked: nothing can change after submitting; anything sent back by the reviewer unlocks again</translation>
+    </message>
+    <message>
+        <source>已满：这一项只能上传 %1 张。要换图片，请先点图片右上角的“−”删除</source>
+        <translation>Full: this item takes %1 image(s). To replace one, first delete it with the “−” at its top right</translation>
+    </message>
+    <message>
+        <source>选择图片，也可以把图片拖到这一栏</source>
+        <translation>Choose images, or drag them onto this item</translation>
+    </message>
+    <message>
+        <source>还没有图片。点击“+ 添加图片”，或把图片拖到这里。</source>
+        <translation>No images yet. Click “+ Add images”, or drag images here.</translation>
+    </message>
+    <message>
+        <source>没有图片。</source>
+        <translation>No images.</translation>
+    </message>
+    <message>
+        <source>✓ 已通过检测</source>
+        <translation>✓ Passes its checks</translation>
+    </message>
+    <message>
+        <source>✗ 未通过：%1</source>
+        <translation>✗ Fails: %1</translation>
+    </message>
+    <message>
+        <source>已自动修复</source>
+        <translation>Fixed automatically</translation>
+    </message>
+    <message>
+        <source>审核通过</source>
+        <translation>Accepted by the reviewer</translation>
+    </message>
+    <message>
+        <source>审核退回：%1</source>
+        <translation>Sent back by the reviewer: %1</translation>
+    </message>
+    <message>
+        <source>点击“一键修复”，修复后加入</source>
+        <translation>Click “One-click fix” to fix and add it</translation>
+    </message>
+    <message>
+        <source>未加入</source>
+        <translation>Not added</translation>
+    </message>
+</context>
+<context>
+    <name>ThumbTile</name>
+    <message>
+        <source>删除这张图片（Delete 键）</source>
+        <translation>Delete this image (Delete key)</translation>
+    </message>
+</context>
+<context>
+    <name>Values</name>
+    <message>
+        <source>宽</source>
+        <translation>width</translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation>height</translation>
+    </message>
+    <message>
+        <source>宽高比</source>
+        <translation>aspect</translation>
+    </message>
+    <message>
+        <source>最小宽</source>
+        <translation>min width</translation>
+    </message>
+    <message>
+        <source>最小高</source>
+        <translation>min height</translation>
+    </message>
+    <message>
+        <source>允许误差</source>
+        <translation>tolerance</translation>
+    </message>
+    <message>
+        <source>白色比例</source>
+        <translation>white share</translation>
+    </message>
+    <message>
+        <source>最低亮度</source>
+        <translation>min level</translation>
+    </message>
+    <message>
+        <source>最大色度</source>
+        <translation>max chroma</translation>
+    </message>
+    <message>
+        <source>最低白色比例</source>
+        <translation>min white share</translation>
+    </message>
+    <message>
+        <source>最大不均匀度</source>
+        <translation>max unevenness</translation>
+    </message>
+    <message>
+        <source>脸部亮度</source>
+        <translation>face brightness</translation>
+    </message>
+    <message>
+        <source>过暗比例</source>
+        <translation>too dark</translation>
+    </message>
+    <message>
+        <source>过亮比例</source>
+        <translation>too bright</translation>
+    </message>
+    <message>
+        <source>反光</source>
+        <translation>glare</translation>
+    </message>
+    <message>
+        <source>反光提醒</source>
+        <translation>glare warning</translation>
+    </message>
+    <message>
+        <source>光线不均</source>
+        <translation>uneven light</translation>
+    </message>
+    <message>
+        <source>光线不均提醒</source>
+        <translation>uneven light warning</translation>
+    </message>
+    <message>
+        <source>最低</source>
+        <translation>min</translation>
+    </message>
+    <message>
+        <source>低于此值提醒</source>
+        <translation>warn below</translation>
+    </message>
+    <message>
+        <source>头高</source>
+        <translation>head height</translation>
+    </message>
+    <message>
+        <source>头高（提醒）</source>
+        <translation>head height (warning)</translation>
+    </message>
+    <message>
+        <source>头宽</source>
+        <translation>head width</translation>
+    </message>
+    <message>
+        <source>头顶</source>
+        <translation>crown</translation>
+    </message>
+</context>
+</TS>

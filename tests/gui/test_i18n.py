@@ -1,0 +1,41 @@
+"""The translation workflow: every string of the GUI has its English, and `compile` is idempotent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+TOOL = REPO / "tools" / "i18n.py"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True, timeout=300)
+
+
+def test_english_is_complete_and_up_to_date_with_the_code():
+    r = _run("check")
+    assert r.returncode == 0, r.stderr[-3000:]
+
+
+def test_compile_is_idempotent_and_quick(compiled_translations):
+    qm = compiled_translations
+    assert qm.exists()
+    before = qm.stat().st_mtime_ns
+    t0 = time.perf_counter()
+    r = _run("compile")
+    assert r.returncode == 0 and r.stdout == ""            # nothing changed: nothing to do
+    assert qm.stat().st_mtime_ns == before
+    assert time.perf_counter() - t0 < 5
+
+
+def test_every_source_string_is_chinese_and_placeholders_are_positional():
+    sys.path.insert(0, str(REPO / "tools"))
+    import i18n as tool
+
+    for ctx, src, tr in tool.messages(tool.ts_path("en")):
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in src) or src.strip("+−%1 ") == "", (ctx, src)
+        assert "{" not in src and "%s" not in src and "%d" not in src, (ctx, src)
+        assert tr is not None and tr.text and not any("\u4e00" <= ch <= "\u9fff" for ch in tr.text), (ctx, src)
