@@ -39,6 +39,9 @@ MAX_OTHER_FACE_OVERLAP = 0.0
 # Another face at least this large (area, relative to the main face) means a photo
 # of several people, which is refused outright rather than cropped.
 RIVAL_FACE_AREA = 0.25
+# At most this fraction of the crop, in the torso's corners below the chin, may be
+# left white where the source has no pixels (see _coverage_problem).
+MAX_TORSO_FILL = 0.05
 
 
 @dataclass
@@ -89,20 +92,43 @@ def _pick_face(faces, shape) -> object:
     return faces[0]
 
 
-def geometry_candidates(rules) -> list[tuple[float, float]]:
-    """(head height, crown margin) pairs to try, the pack's target first.
+def geometry_candidates(rules, head: Head | None = None, shape: tuple[int, int] | None = None,
+                        limit: int = 6) -> list[tuple[float, float]]:
+    """(head height, crown margin) pairs to try, best first.
 
-    When the source is short below the chin, a slightly larger head and a lower
-    crown need less of it; every candidate stays inside the pass bands with a margin."""
+    The pack's target comes first when its crop lies inside the source. Otherwise the
+    pairs inside the pass bands (with a margin) are ranked: crops wholly inside the
+    source first, then crops that only leave it at the top (plain background above
+    a head may be extended with white), each by distance from the target. A larger
+    head means a smaller crop, a larger crown margin moves the crop up, so a tight,
+    off-centre or tilted source can still be cropped without inventing anything."""
     r = rules.head
-    hi_h = r.height_pass[1] - 0.02
-    hi_c = r.crown_margin[1] - 0.025
-    out = [(r.fix_height, r.fix_crown)]
-    for h, c in ((r.fix_height, (r.fix_crown + hi_c) / 2), ((r.fix_height + hi_h) / 2, (r.fix_crown + hi_c) / 2),
-                 (hi_h, hi_c)):
-        if (h, c) not in out and h >= r.fix_height and c >= r.fix_crown:
-            out.append((h, c))
-    return out
+    target = (r.fix_height, r.fix_crown)
+    if head is None or shape is None:
+        return [target]
+    margin_h, margin_c = 0.015, 0.015
+    # Heights inside the pass band first; up into the warning band (a warning still
+    # passes) only when nothing in the pass band fits the source.
+    hs = np.concatenate([np.linspace(r.fix_height, r.height_pass[1] - margin_h, 7),
+                         np.linspace(r.height_pass[1] + 0.005, r.height_warn[1] - margin_h / 2, 3)])
+    cs = np.linspace(r.crown_margin[0] + margin_c, r.crown_margin[1] - margin_c, 9)
+    sh, sw = shape
+    ranked = []
+    ones = np.full((sh, sw), 255, np.uint8)
+    pw, ph = 48, int(round(48 / rules.aspect))
+    for h in hs:
+        for c in cs:
+            plan = plan_crop(head, rules, (float(h), float(c)))
+            m = _scaled(plan, 1.0, pw, ph)
+            valid = _warp(ones, m, (pw, ph), border=0, interp=cv2.INTER_NEAREST) > 127
+            missing = float((~valid).mean())
+            dist = abs(h - target[0]) / 0.01 + abs(c - target[1]) / 0.02
+            in_warn = h > r.height_pass[1]
+            ranked.append((in_warn, round(missing / 0.01), dist, (float(h), float(c))))
+    ranked.sort()
+    passing = [g for w, *_, g in ranked if not w]
+    warning = [g for w, *_, g in ranked if w]
+    return passing[:limit // 2] + warning[:limit - limit // 2]
 
 
 def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None) -> Plan:
@@ -128,9 +154,14 @@ def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None) ->
     return Plan(matrix=m, crop_w=int(round(crop_w)), crop_h=int(round(crop_h)), roll_deg=head.roll_deg)
 
 
-def _coverage_problem(alpha: np.ndarray, valid: np.ndarray) -> str | None:
+def _coverage_problem(alpha: np.ndarray, valid: np.ndarray, torso_y: int | None = None) -> str | None:
     """Where the person meets an edge of the source inside the crop: 'bottom', 'top',
-    'side', or None when the crop needs nothing the source lacks (or only background)."""
+    'side', or None when the crop needs nothing of the person that the source lacks.
+
+    Plain background beyond the source may be extended with white. Of the person,
+    only small corners of the torso, well below the chin, may be left white (a
+    levelled tilt or a re-centred photo leaves such triangles); never anything at
+    head height, never a band across the bottom."""
     invalid = ~valid
     if not invalid.any():
         return None
@@ -141,8 +172,13 @@ def _coverage_problem(alpha: np.ndarray, valid: np.ndarray) -> str | None:
     if int(person_edge.sum()) < max(3, int(0.02 * w)):
         return None
     ys, xs = np.nonzero(person_edge)
+    if torso_y is not None and 0 < torso_y < h and ys.min() >= torso_y:
+        corner_area = float(invalid[torso_y:].sum()) / (h * w)
+        bottom_band = float(invalid[-1].mean())
+        if corner_area <= MAX_TORSO_FILL and bottom_band < 0.5:
+            return None
     at_side = ((xs < 0.04 * w) | (xs > 0.96 * w)).mean()
-    if at_side > 0.5:
+    if at_side > 0.5 and ys.mean() < 0.85 * h:
         return "side"
     if ys.mean() > 0.6 * h:
         return "bottom"
@@ -339,13 +375,14 @@ def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput
     # warp, segment, and keep the first crop the source covers wherever the person is.
     problem = None
     chosen = None
-    for geom in geometry_candidates(rules):
+    for geom in geometry_candidates(rules, head, w_bgr.shape[:2]):
         plan = plan_crop(head, rules, geom)
         _other_faces_outside(faces[1:], ratio, plan)
         out_w, out_h = _output_size(plan, rules)
         crop, valid = _render(w_bgr, plan, out_w, out_h)
         alpha = _alpha(crop, face, plan, out_w, out_h)
-        problem = _coverage_problem(alpha, valid)
+        torso_y = int(round((geom[1] * plan.crop_h + head.height * 1.15) * out_h / plan.crop_h))
+        problem = _coverage_problem(alpha, valid, torso_y)
         if problem is None:
             chosen = (plan, out_w, out_h, crop, valid, alpha)
             break
