@@ -128,8 +128,8 @@ def _fmt(v: Any) -> str:
         return f"{v:.3g}"
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_fmt(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return ", ".join(f"{k}={_fmt(x)}" for k, x in v.items())
+    if isinstance(v, dict):  # nested detail (per-region statistics) stays in --json
+        return ", ".join(f"{k}={_fmt(x)}" for k, x in v.items() if not isinstance(x, dict))
     return str(v)
 
 

@@ -503,7 +503,7 @@ class BackgroundCheck(Check):
         if failing:
             failing.sort(key=lambda f: f[2])
             name, box, frac, std, mean = failing[0]
-            where = {"top": _t("头顶上方", "above the head"), "left": _t("左侧", "left side"),
+            where = {"top": _t("头顶上方", "area above the head"), "left": _t("左侧", "left side"),
                      "right": _t("右侧", "right side")}[name]
             colour = _describe_colour(mean)
             if frac < r.min_fraction:
