@@ -586,20 +586,21 @@ def cmd_installer_check(args: argparse.Namespace) -> None:
 
     with tempfile.TemporaryDirectory(prefix="pc-installer-") as tmp_s:
         tmp = Path(tmp_s)
-        # An "older version": a tiny bundle with a file the new version no longer has.
-        old = tmp / "old-bundle"
-        (old / rules.CONTENTS_DIR).mkdir(parents=True)
-        (old / rules.CONTENTS_DIR / "only-in-0.0.1.txt").write_text("old\n")
-        for exe in (rules.GUI_NAME, rules.CLI_NAME):
-            (old / exe).write_text("old\n")
-        old_setup = tmp / "photocheck-0.0.1-setup.exe"
-        compile_installer(old, old_setup, ver="0.0.1", compression="zlib", exe_suffix="")
-
         wine = Wine(tmp)
         say("wine prefix: initialising ...")
         t0 = time.perf_counter()
         wine.boot()
         timings["wineboot_s"] = time.perf_counter() - t0
+
+        # An "older version": a tiny bundle with a file the new version no longer has.
+        # Its "GUI" is wine's ping.exe, a Windows program that can be kept running.
+        old = tmp / "old-bundle"
+        (old / rules.CONTENTS_DIR).mkdir(parents=True)
+        (old / rules.CONTENTS_DIR / "only-in-0.0.1.txt").write_text("old\n")
+        shutil.copy2(wine.prefix / "drive_c" / "windows" / "system32" / "ping.exe", old / rules.GUI_NAME)
+        (old / rules.CLI_NAME).write_text("old\n")
+        old_setup = tmp / "photocheck-0.0.1-setup.exe"
+        compile_installer(old, old_setup, ver="0.0.1", compression="zlib", exe_suffix="")
 
         say("1. Windows 7: the installer must refuse (Qt 6 needs Windows 10)")
         wine.windows_version("win7")
@@ -620,7 +621,18 @@ def cmd_installer_check(args: argparse.Namespace) -> None:
         (user_data / "Logs").mkdir(parents=True, exist_ok=True)
         (user_data / "Logs" / "photocheck.log").write_text("settings survive upgrades\n")
 
-        say(f"3. upgrade in place to {ver}")
+        say("3. while 0.0.1 is running, the upgrade must refuse and change nothing")
+        running = subprocess.Popen(["wine", instdir / rules.GUI_NAME, "-n", "12", "127.0.0.1"], env=wine.env,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(4)
+        proc = wine(setup, "/S")  # returns after the running copy has ended too
+        running.wait(timeout=120)
+        _expect(proc.returncode != 0
+                and (instdir / rules.CONTENTS_DIR / "only-in-0.0.1.txt").is_file()
+                and wine.user_reg().get(UNINST_KEY, {}).get("displayversion") == "0.0.1",
+                f"refused while the app runs (exit {proc.returncode}), 0.0.1 left intact", failures)
+
+        say(f"4. upgrade in place to {ver}")
         t0 = time.perf_counter()
         proc = wine(setup, "/S")
         timings["install_s"] = time.perf_counter() - t0
@@ -660,7 +672,7 @@ def cmd_installer_check(args: argparse.Namespace) -> None:
         entries = [k for k in reg if k.startswith(UNINST_KEY.rsplit("\\", 1)[0] + "\\photocheck")]
         _expect(entries == [UNINST_KEY], "one uninstall entry after the upgrade", failures)
 
-        say("4. uninstall")
+        say("5. uninstall")
         t0 = time.perf_counter()
         wine(instdir / "uninstall.exe", "/S")
         timings["uninstall_s"] = time.perf_counter() - t0

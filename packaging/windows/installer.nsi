@@ -112,8 +112,42 @@ LangString SEC_SETTINGS ${LANG_SIMPCHINESE} "同时删除设置和日志"
 LangString SEC_SETTINGS ${LANG_ENGLISH} "Also delete settings and logs"
 LangString MSG_PLATFORM ${LANG_SIMPCHINESE} "本程序需要 64 位 Windows 10 或更高版本。"
 LangString MSG_PLATFORM ${LANG_ENGLISH} "photocheck needs 64-bit Windows 10 or later."
+LangString MSG_RUNNING ${LANG_SIMPCHINESE} "医考照片检测正在运行。请先关闭它（包括正在进行的批量检测），然后点击“重试”。"
+LangString MSG_RUNNING ${LANG_ENGLISH} "photocheck is running. Close it (and any batch check in progress), then click Retry."
 LangString SHORTCUT_DESC ${LANG_SIMPCHINESE} "检测并修正医师资格考试报名照片和材料图片"
 LangString SHORTCUT_DESC ${LANG_ENGLISH} "Check and fix exam registration photos and documents"
+
+; A running copy keeps its .exe open, and Windows refuses to replace or delete an open
+; executable. Opening it for writing fails the same way, before anything is touched:
+; ask the user to close the app (a silent run gives up with an error code instead).
+!macro DEFINE_CHECK_NOT_RUNNING PREFIX
+Function ${PREFIX}CheckNotRunning
+  retry:
+  StrCpy $1 ""
+  ${ForEach} $2 0 1 + 1
+    ${If} $2 == 0
+      StrCpy $3 "$INSTDIR\${GUI_EXE}"
+    ${Else}
+      StrCpy $3 "$INSTDIR\${CLI_EXE}"
+    ${EndIf}
+    ${If} ${FileExists} $3
+      ClearErrors
+      FileOpen $0 $3 a
+      ${If} ${Errors}
+        StrCpy $1 "running"
+      ${Else}
+        FileClose $0
+      ${EndIf}
+    ${EndIf}
+  ${Next}
+  ${If} $1 == "running"
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(MSG_RUNNING)" /SD IDCANCEL IDRETRY retry
+    Abort
+  ${EndIf}
+FunctionEnd
+!macroend
+!insertmacro DEFINE_CHECK_NOT_RUNNING ""
+!insertmacro DEFINE_CHECK_NOT_RUNNING "un."
 
 Function .onInit
   SetShellVarContext current
@@ -132,6 +166,7 @@ FunctionEnd
 
 Section "$(SEC_APP)" SecApp
   SectionIn RO
+  Call CheckNotRunning
   SetOutPath "$INSTDIR"
   ; Upgrade in place: take away the previous version's program files only.
   RMDir /r "$INSTDIR\_internal"
@@ -165,6 +200,7 @@ SectionEnd
 
 Section "un.$(SEC_APP)" UnSecApp
   SectionIn RO
+  Call un.CheckNotRunning
   Delete "$SMPROGRAMS\${SHORTCUT}"
   Delete "$DESKTOP\${SHORTCUT}"
   RMDir /r "$INSTDIR\_internal"

@@ -216,6 +216,14 @@ def test_nsis_removes_only_its_own_files(nsi):
     assert 'RMDir /r "$INSTDIR\\_internal"' in nsi
 
 
+def test_nsis_refuses_to_touch_a_running_app(nsi):
+    for section in ('Section "$(SEC_APP)"', 'Section "un.$(SEC_APP)"'):
+        body = nsi.split(section)[1].split("SectionEnd")[0]
+        first = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.strip().startswith(";")]
+        assert first[1].startswith("Call ") and first[1].endswith("CheckNotRunning"), first[:2]
+    assert "LangString MSG_RUNNING ${LANG_SIMPCHINESE}" in nsi
+
+
 def test_nsis_upgrade_keeps_settings(nsi):
     install = nsi.split('Section "$(SEC_APP)"')[1].split("SectionEnd")[0]
     assert "SETTINGS_KEY" not in install and "$LOCALAPPDATA\\${APP}" not in install
