@@ -219,8 +219,9 @@ def test_nsis_removes_only_its_own_files(nsi):
 def test_nsis_refuses_to_touch_a_running_app(nsi):
     for section in ('Section "$(SEC_APP)"', 'Section "un.$(SEC_APP)"'):
         body = nsi.split(section)[1].split("SectionEnd")[0]
-        first = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.strip().startswith(";")]
-        assert first[1].startswith("Call ") and first[1].endswith("CheckNotRunning"), first[:2]
+        ops = [ln.split()[0] for ln in body.splitlines()[1:] if ln.strip() and not ln.strip().startswith(";")]
+        # the check comes before anything is deleted or written
+        assert ops[:2] == ["SectionIn", "Call"] and "CheckNotRunning" in body.split("\n")[2], ops[:3]
     assert "LangString MSG_RUNNING ${LANG_SIMPCHINESE}" in nsi
 
 
