@@ -179,6 +179,10 @@ def step_face() -> Text:
     if len(faces) != 1:
         raise StepFailed(_t(f"绘制的人像中应找到 1 张脸，实际 {len(faces)} 张",
                             f"expected 1 face in the drawn portrait, found {len(faces)}"))
+    cx, cy = faces[0].center
+    if abs(cx - 195) > 20 or abs(cy - 244) > 40:  # drawn at (width/2, 0.43 * height)
+        raise StepFailed(_t(f"人脸位置有误：中心 ({cx:.0f}, {cy:.0f})，应在 (195, 244) 附近",
+                            f"face found in the wrong place: centre ({cx:.0f}, {cy:.0f}), expected near (195, 244)"))
     level = faces[0].roll_deg
     tilted = det.detect(draw_portrait(roll_deg=10.0))
     if len(tilted) != 1 or abs(tilted[0].roll_deg - 10.0) > 3.0 or abs(level) > 3.0:
