@@ -35,6 +35,21 @@ def _init_worker() -> None:
         pass
 
 
+_PRELOAD = ["numpy", "cv2", "PIL.Image", "photocheck.core", "photocheck.checks.photo",
+            "photocheck.vision.face", "photocheck.vision.segment"]
+
+
+def _mp_context():
+    """Workers start from a server process that has the heavy modules imported already
+    (forkserver), so a batch does not pay the imports once per worker. Windows only has
+    spawn. Never plain fork: the parent may hold OpenCV or Qt threads."""
+    if sys.platform != "win32" and "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(_PRELOAD)
+        return ctx
+    return mp.get_context("spawn")
+
+
 def run(fn: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
         progress: Callable[[int, int, T], None] | None = None, total: int | None = None) -> Iterator[R]:
     """Yield fn(item) for each item, in order, using ``jobs`` processes."""
@@ -48,7 +63,7 @@ def run(fn: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
                 progress(i + 1, n, it)
             yield r
         return
-    ctx = mp.get_context("spawn")
+    ctx = _mp_context()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as ex:
         # Bounded look-ahead keeps memory flat for huge batches.
         window = jobs * 4
