@@ -28,7 +28,7 @@ from .widgets import bgr_to_qimage
 
 log = logging.getLogger("photocheck.gui")
 
-THUMB_SIDE = 220
+THUMB_SIDE = 320  # enough for a sharp tile at 200% scaling
 # Problem codes that the candidate can cure with the fix (checks failed, photo not sealed).
 FIXABLE = {"check_failed", "seal_absent", "seal_broken", "seal_not_jpeg"}
 

@@ -221,19 +221,29 @@ VERDICT_COLOURS = {"pass": QColor("#2e7d32"), "fail": QColor("#c62828"), "error"
 VERDICT_SYMBOLS = {"pass": "✓", "fail": "✗", "error": "?", "pending": "…", "warn": "!"}
 
 
-def badged(image: QImage | None, side: int, verdict: str, corner: str = "") -> QPixmap:
-    """A square thumbnail with the verdict badge (bottom right) and an optional mark (top left)."""
-    from PySide6.QtCore import QRectF
-    from PySide6.QtGui import QFont, QPainter
+def badged(image: QImage | None, side: int, verdict: str, corner: str = "", dpr: float | None = None) -> QPixmap:
+    """A square thumbnail with the verdict badge (bottom right) and an optional mark (top left).
 
-    pm = QPixmap(side, side)
+    ``side`` is in device-independent pixels; the pixmap carries the screen's pixel
+    ratio, so it stays sharp at 150% and 200% scaling."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QGuiApplication, QPainter
+
+    if dpr is None:
+        app = QGuiApplication.instance()
+        dpr = app.devicePixelRatio() if app is not None else 1.0  # type: ignore[union-attr]
+    pm = QPixmap(round(side * dpr), round(side * dpr))
+    pm.setDevicePixelRatio(dpr)
     pm.fill(QColor(245, 247, 248))
     p = QPainter(pm)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     if image is not None and not image.isNull():
-        scaled = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
-        p.drawImage((side - scaled.width()) // 2, (side - scaled.height()) // 2, scaled)
+        scaled = image.scaled(round(side * dpr), round(side * dpr), Qt.AspectRatioMode.KeepAspectRatio,
+                              Qt.TransformationMode.SmoothTransformation)
+        scaled.setDevicePixelRatio(dpr)
+        w, h = scaled.width() / dpr, scaled.height() / dpr
+        p.drawImage(QRectF((side - w) / 2, (side - h) / 2, w, h), scaled)
     r = side * 0.17
     for text, colour, cx in ((VERDICT_SYMBOLS.get(verdict, "?"), VERDICT_COLOURS.get(verdict), side - r - 2),
                              (corner, QColor("#1565c0"), r + 2)):

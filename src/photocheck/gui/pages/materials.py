@@ -70,7 +70,7 @@ class ThumbTile(QFrame):
 
     def set_content(self, image, verdict: str, mark: str, caption: str, tip: str, removable: bool,  # noqa: ANN001
                     staged: bool = False) -> None:
-        self.picture.setPixmap(badged(image, self.side, verdict, mark))
+        self.picture.setPixmap(badged(image, self.side, verdict, mark, self.devicePixelRatioF()))
         self.caption.setText(caption)
         self.setToolTip(tip)
         self.minus.setVisible(removable)

@@ -144,6 +144,7 @@ class PhotoPage(QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 4)
         self.splitter.setChildrenCollapsible(False)
+        self._sized = False
 
         root = QVBoxLayout(self)
         root.addLayout(top)
@@ -166,6 +167,13 @@ class PhotoPage(QWidget):
         session.failed.connect(lambda e: self.dialogs.error(self, e))
         app.packChanged.connect(lambda _p: self._update_reminders())
         self.retranslate()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        if not self._sized:  # photos get a fair share; the table's own size hint would take most
+            self._sized = True
+            w = max(self.splitter.width(), self.fontMetrics().height() * 40)
+            self.splitter.setSizes([w * 28 // 100, w * 28 // 100, w * 44 // 100])
 
     # -- user actions ---------------------------------------------------------------------
     def request_open(self) -> None:
