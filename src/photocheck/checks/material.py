@@ -38,8 +38,11 @@ from .base import Check, CheckResult, DocumentInfo, Status, register
 DET_SIDE = 640            # the text detector sees the page at this long side
 SHARP_LINE_PX = 32        # text lines are resampled to this height before measuring edges
 SHARP_LINES = 8           # the biggest lines measured for sharpness
-READ_FIRST = 6            # lines read in full to name the document
-READ_MORE = 8             # further lines read when a needed field is still missing
+READ_FIRST = 6            # lines read (their starts) to name the document
+READ_MORE = 8             # further lines read when the kind is still unknown
+HEAD_CHARS = 10           # how much of a line's start is read at first
+# A line starting with one of these labels is read in full for its value.
+_FIELD_LABELS = re.compile(r"验证码|有效期|日期|号码|编号")
 
 
 def _t(zh: str, en: str) -> Text:
@@ -350,12 +353,19 @@ class Context:
         if not self.boxes:
             return []
         order = vt.by_priority(self.boxes)
-        first = vt.read_lines(self.stored, order[:READ_FIRST], self.correction)
-        texts = [ln.text for ln in first]
-        if len(order) <= READ_FIRST or not _needs_more(classify(texts, self.p.kinds), texts, self.p):
-            return first
-        more = vt.read_lines(self.stored, order[READ_FIRST:READ_FIRST + READ_MORE], self.correction)
-        return vt.reading_order(first + more)
+        code = self.correction
+        lines = vt.read_lines(self.stored, order[:READ_FIRST], code, head_chars=HEAD_CHARS)
+        texts = [ln.text for ln in lines]
+        if len(order) > READ_FIRST and classify(texts, self.p.kinds)[1] < self.p.min_kind_score:
+            # not named yet: the next lines, starts only
+            lines += vt.read_lines(self.stored, order[READ_FIRST:READ_FIRST + READ_MORE], code,
+                                   head_chars=HEAD_CHARS)
+        # lines whose start shows a field label are read in full, for the value
+        again = [ln for ln in lines if ln.cut and _FIELD_LABELS.search(normalise(ln.text))]
+        if again:
+            full = vt.read_lines(self.stored, [ln.source for ln in again], code)
+            lines = [ln for ln in lines if ln not in again] + full
+        return vt.reading_order(lines)
 
     @cached_property
     def document(self) -> DocumentInfo | None:
@@ -496,19 +506,6 @@ def classify(texts: list[str], kinds: tuple[KindSpec, ...]) -> tuple[str, float,
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     return ranked[0][0], ranked[0][1], second
-
-
-def _needs_more(kind: tuple[str, float, float], texts: list[str], p: Params) -> bool:
-    kid, score, _ = kind
-    if score < p.min_kind_score:
-        return True
-    hay = "".join(normalise(t) for t in texts)
-    spec = next((k for k in p.kinds if k.id == kid), None)
-    if spec is not None and spec.verification_code and _verification_code(hay) is None:
-        return True
-    if kid == "id_card_back" and "有效期限" in hay and _validity(hay) is None:
-        return True
-    return False
 
 
 def _verification_code(hay: str) -> str | None:
