@@ -791,10 +791,6 @@ Table: %2</translation>
         <translation>Window position and size</translation>
     </message>
     <message>
-        <source>窗口布局</source>
-        <translation>Window layout</translation>
-    </message>
-    <message>
         <source>界面语言（空为跟随系统）</source>
         <translation>Interface language (empty: follow the system)</translation>
     </message>

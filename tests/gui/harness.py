@@ -2,6 +2,7 @@
 
     python harness.py startup            -> prints {"shown_ms": ...}
     python harness.py memory FILE...     -> opens each photo in turn, prints RSS after each
+    python harness.py dialogs FILE...    -> opens the photos, prints what dialogs would have said
 
 A fresh process is the honest measure: the test process has pytest, matplotlib and
 scikit-image loaded and its own Qt application.
@@ -33,18 +34,24 @@ def main() -> int:
     tmp_png = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"harness-{os.getpid()}.png")
     gui = app.build(app.parse_args(["--screenshot", tmp_png]), T0)
     out: dict[str, object] = {"shown_ms": gui.shown_ms}
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    def wait_idle() -> None:
+        loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(10)
+        timer.timeout.connect(lambda: None if gui.controller.tasks.busy else loop.quit())
+        timer.start()
+        loop.exec()
+        timer.stop()
+
+    if mode == "dialogs":
+        wait_idle()
+        for f in files:
+            gui.window.photo_page.open_path(f)
+            wait_idle()
+        out["dialogs"] = list(gui.window.dialogs.shown)
     if mode == "memory":
-        from PySide6.QtCore import QEventLoop, QTimer
-
-        def wait_idle() -> None:
-            loop = QEventLoop()
-            timer = QTimer()
-            timer.setInterval(10)
-            timer.timeout.connect(lambda: None if gui.controller.tasks.busy else loop.quit())
-            timer.start()
-            loop.exec()
-            timer.stop()
-
         wait_idle()
         out["rss_start"] = rss_mb()
         rows = []

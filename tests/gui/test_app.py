@@ -70,6 +70,36 @@ def test_screenshot_mode_writes_a_png_and_exits_0(tmp_path, grace_src, lang, com
     assert not img.isNull() and img.width() >= 1000 and img.height() >= 600
 
 
+def test_missing_models_are_a_plain_dialog(tmp_path, grace_src):
+    """No model files: the app says so at start-up and on the photo, in words, and keeps running."""
+    import os
+
+    empty = tmp_path / "no-models"
+    empty.mkdir()
+    env = {**os.environ, "PHOTOCHECK_MODEL_DIR": str(empty)}
+    proc = subprocess.run([sys.executable, str(HERE / "harness.py"), "dialogs", str(grace_src)], capture_output=True,
+                          text=True, timeout=180, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    shown = json.loads(proc.stdout.strip().splitlines()[-1])["dialogs"]
+    assert shown and any("模型" in s for s in shown), shown
+    assert not any("Traceback" in s for s in shown)
+
+
+def test_high_dpi_screenshot_scales_with_the_display(tmp_path, compiled_translations):
+    """At 200% the window renders at twice the pixels with the same layout (no fixed positions)."""
+    import os
+
+    from PySide6.QtGui import QImage
+
+    out = tmp_path / "shot-200.png"
+    env = {**os.environ, "QT_SCALE_FACTOR": "2"}
+    proc = subprocess.run([sys.executable, "-m", "photocheck.gui.app", "--screenshot", str(out), "--page", "materials",
+                           "--size", "1000x700"], capture_output=True, text=True, timeout=180, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    img = QImage(str(out))
+    assert (img.width(), img.height()) == (2000, 1400)
+
+
 def test_bad_command_line_exits_2_without_traceback(capsys):
     from photocheck.gui.app import main
 

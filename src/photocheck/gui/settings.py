@@ -35,8 +35,6 @@ LAST_PACKAGE_FOLDER: Setting[str] = Setting("paths/last_package_folder", str, ""
                                             QT_TRANSLATE_NOOP("Settings", "上次打开的材料包文件夹"))
 GEOMETRY: Setting[QByteArray] = Setting("window/geometry", QByteArray, QByteArray(),
                                         QT_TRANSLATE_NOOP("Settings", "窗口位置和大小"))
-WINDOW_STATE: Setting[QByteArray] = Setting("window/state", QByteArray, QByteArray(),
-                                            QT_TRANSLATE_NOOP("Settings", "窗口布局"))
 LANGUAGE: Setting[str] = Setting("ui/language", str, "",
                                  QT_TRANSLATE_NOOP("Settings", "界面语言（空为跟随系统）"))
 RULE_PACK: Setting[str] = Setting("rules/pack", str, DEFAULT_PACK,
@@ -48,7 +46,7 @@ REVIEWER: Setting[str] = Setting("review/reviewer", str, "",
 LAST_PAGE: Setting[str] = Setting("ui/last_page", str, "photo",
                                   QT_TRANSLATE_NOOP("Settings", "上次使用的页面"))
 
-ALL: tuple[Setting[Any], ...] = (LAST_FOLDER, LAST_PACKAGE_FOLDER, GEOMETRY, WINDOW_STATE, LANGUAGE,
+ALL: tuple[Setting[Any], ...] = (LAST_FOLDER, LAST_PACKAGE_FOLDER, GEOMETRY, LANGUAGE,
                                  RULE_PACK, SHOW_OVERLAY, REVIEWER, LAST_PAGE)
 
 

@@ -272,6 +272,7 @@ class MaterialsPage(QWidget):
         self.questions = QGroupBox()
         self.form = QFormLayout(self.questions)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long questions: answer below
         self.name_label = QLabel()
         self.name_edit = QLineEdit()
         self.combos: dict[str, QComboBox] = {}
@@ -384,13 +385,12 @@ class MaterialsPage(QWidget):
             return
         for k in cat.keys():
             combo = QComboBox()
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             for v in k.values:
                 combo.addItem("", v)
             combo.setCurrentIndex(k.values.index(k.default))
             combo.currentIndexChanged.connect(lambda _i: self._update_preview())
             label = QLabel()
-            label.setWordWrap(True)
             self.combos[k.id] = combo
             self.combo_labels[k.id] = label
             self.form.addRow(label, combo)
