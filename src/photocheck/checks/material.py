@@ -354,7 +354,9 @@ class Context:
             return []
         order = vt.by_priority(self.boxes)
         code = self.correction
-        lines = vt.read_lines(self.stored, order[:READ_FIRST], code, head_chars=HEAD_CHARS)
+        # the two most prominent lines (titles, usually) whole, the next ones by their starts
+        lines = vt.read_lines(self.stored, order[:2], code) + \
+            vt.read_lines(self.stored, order[2:READ_FIRST], code, head_chars=HEAD_CHARS)
         texts = [ln.text for ln in lines]
         if len(order) > READ_FIRST and classify(texts, self.p.kinds)[1] < self.p.min_kind_score:
             # not named yet: the next lines, starts only
