@@ -302,6 +302,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         out.err(Text("已取消", "cancelled"))
         return 130
+    except BrokenPipeError:  # e.g. `photocheck ... | head`: the reader left; not an error
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except OSError:
+            pass
+        return 0
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else 2
     except Exception:  # noqa: BLE001 - log it, never show a traceback

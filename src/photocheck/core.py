@@ -57,6 +57,10 @@ def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str
     try:
         for check in checks_for(kind, only):
             report.checks.append(check.run(ctx))
+        scale = getattr(ctx, "scale", None)
+        if scale is not None:  # overlay drawing data is in the checked (reduced) image's pixels
+            for c in report.checks:
+                c.overlay.setdefault("scale", scale)
         doc = getattr(ctx, "document_info", None)
         report.document = doc() if callable(doc) else None
     except PhotocheckError as e:  # e.g. a missing model: the file cannot be judged
