@@ -77,7 +77,7 @@ def cmd_add(args: argparse.Namespace, out: Any) -> int:
             out.line(out.t(Text(f"  {slot.spec.name.zh}：{n}" + (f"/{mx}" if mx else "") + " 张",
                                 f"  {slot.spec.name.en}: {n}" + (f"/{mx}" if mx else "") + " images")))
         for _src, w in res.warnings:
-            out.err(Text("警告：", "warning: ") + w)
+            out.err(Text("警告：", "warning:") + w)
     return 0
 
 

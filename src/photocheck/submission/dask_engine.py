@@ -16,7 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
-from ..errors import UsageError
+from ..errors import InputError, UsageError
 from ..text import Text
 
 T = TypeVar("T")
@@ -46,7 +46,7 @@ def run_dask(fn: Callable[[T], R], items: Sequence[T], *, workers: int | None = 
         try:
             client = distributed.Client(address, timeout="10s")
         except (OSError, TimeoutError) as e:
-            raise UsageError(Text(f"无法连接 Dask 调度器：{address}", f"cannot reach the Dask scheduler: {address} ({e})"),
+            raise InputError(Text(f"无法连接 Dask 调度器：{address}", f"cannot reach the Dask scheduler: {address} ({e})"),
                              code="dask_unreachable") from None
     else:
         n = workers or max(1, os.cpu_count() or 1)
