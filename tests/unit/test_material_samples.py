@@ -92,42 +92,42 @@ def id_back(valid: str = "2016.01.12-2036.01.12", scale: float = 1.0) -> np.ndar
     return cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
 
 
-def diploma(scale: float = 1.0) -> np.ndarray:
+def _certificate(title: str, body: list[str], signer: str, number: str, colour, paper, scale: float,
+                 school: str | None = None) -> np.ndarray:
+    """A landscape certificate: framed, a spaced title, body lines, photo, signature, number."""
     W, H = int(1500 * scale), int(1060 * scale)
-    im = Image.new("RGB", (W, H), (250, 246, 236))
+    im = Image.new("RGB", (W, H), paper)
     d = ImageDraw.Draw(im)
     s = scale
-    d.rectangle((25 * s, 25 * s, W - 25 * s, H - 25 * s), outline=(170, 20, 30), width=int(12 * s))
-    _text(d, (560 * s, 80 * s), "毕 业 证 书", int(84 * s), (170, 20, 30))
+    d.rectangle((25 * s, 25 * s, W - 25 * s, H - 25 * s), outline=colour, width=int(11 * s))
+    tsize = 84 if len(title) < 9 else 72
+    tw = d.textlength(title, font=_font(int(tsize * s)))
+    _text(d, ((W - tw) / 2, 80 * s), title, int(tsize * s), colour)
+    for i, line in enumerate(body):
+        _text(d, (330 * s, (260 + i * 80) * s), line, int(40 * s))
+    _paste_face(im, (int(100 * s), int(260 * s), int(180 * s), int(240 * s)))
+    _text(d, (820 * s, 760 * s), signer, int(40 * s))
+    if school:
+        _text(d, (820 * s, 840 * s), school, int(40 * s))
+    _text(d, (100 * s, 940 * s), "证书编号：" + number, int(32 * s))
+    return cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
+
+
+def diploma(scale: float = 1.0) -> np.ndarray:
     body = ["学生 杨帆，性别男，1996年2月28日生，于二〇一六年",
             "九月至二〇二一年六月在本校临床医学专业五年制本科",
             "学习，修完教学计划规定的全部课程，成绩合格，准予",
             "毕业。"]
-    for i, line in enumerate(body):
-        _text(d, (330 * s, (260 + i * 80) * s), line, int(40 * s))
-    _paste_face(im, (int(100 * s), int(260 * s), int(180 * s), int(240 * s)))
-    _text(d, (900 * s, 760 * s), "校长：黄敏", int(40 * s))
-    _text(d, (900 * s, 840 * s), "武汉大学", int(40 * s))
-    _text(d, (100 * s, 940 * s), "证书编号：104862021050012345", int(32 * s))
-    return cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
+    return _certificate("毕 业 证 书", body, "校长：黄敏", "104862021050012345", (170, 20, 30),
+                        (250, 246, 236), scale, school="武汉大学")
 
 
 def degree(scale: float = 1.0) -> np.ndarray:
-    W, H = int(1500 * scale), int(1060 * scale)
-    im = Image.new("RGB", (W, H), (244, 248, 250))
-    d = ImageDraw.Draw(im)
-    s = scale
-    d.rectangle((25 * s, 25 * s, W - 25 * s, H - 25 * s), outline=(20, 60, 140), width=int(10 * s))
-    _text(d, (540 * s, 80 * s), "学 士 学 位 证 书", int(72 * s), (20, 60, 140))
     body = ["杨帆，男，1996年2月28日生。在武汉大学临床医学",
             "专业完成了本科学习计划，业已毕业。经审核符合",
             "《中华人民共和国学位条例》的规定，授予医学学士学位。"]
-    for i, line in enumerate(body):
-        _text(d, (330 * s, (260 + i * 80) * s), line, int(40 * s))
-    _paste_face(im, (int(100 * s), int(260 * s), int(180 * s), int(240 * s)))
-    _text(d, (820 * s, 760 * s), "学位评定委员会主席：黄敏", int(40 * s))
-    _text(d, (100 * s, 940 * s), "证书编号：1048642021000123", int(32 * s))
-    return cv2.cvtColor(np.asarray(im), cv2.COLOR_RGB2BGR)
+    return _certificate("学 士 学 位 证 书", body, "学位评定委员会主席：黄敏", "1048642021000123", (20, 60, 140),
+                        (244, 248, 250), scale)
 
 
 def report(code: str = "DA9W4NZHKF9LXQPL", date: dt.date | None = None, scale: float = 1.0) -> np.ndarray:

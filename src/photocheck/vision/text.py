@@ -139,6 +139,9 @@ def _session(name: str):
                 opts.intra_op_num_threads = _threads()
                 opts.inter_op_num_threads = 1
                 opts.log_severity_level = 3
+                # Idle threads sleep instead of spinning: on a busy machine (or beside a
+                # second batch worker) spinning burns the CPU the other work needs.
+                opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
                 sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
                 _sessions[name] = sess
     return sess
