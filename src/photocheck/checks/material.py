@@ -290,9 +290,17 @@ class Context:
         return self.info.width, self.info.height
 
     @property
-    def scale(self) -> float:
+    def work_scale(self) -> float:
         """Work pixels per stored full-resolution pixel."""
         return self.stored.shape[1] / max(1, self.full_size[0])
+
+    @property
+    def scale(self) -> float | None:
+        """``work_scale`` once pixels have been decoded (None before, and for a PDF):
+        asking never forces a decode."""
+        if self._given is None and "stored" not in self.__dict__:
+            return None
+        return self.work_scale
 
     @cached_property
     def grey(self) -> np.ndarray:
@@ -303,7 +311,7 @@ class Context:
         from ..vision.text import orient_points
 
         x, y, w, h = box
-        s = self.scale or 1.0
+        s = self.work_scale or 1.0
         pts = np.array([[x, y], [x + w, y + h]], np.float32) / s
         fw, fh = self.full_size
         code = 1 if self._given is not None else self.info.exif_orientation

@@ -205,7 +205,7 @@ def _fix_page(ctx: Context, page: int | None, crop: bool, steps: list[Text]) -> 
             longest = max(rules.fix_min_long_side, p.work_long_side)
             src = img
             side = max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[3] - quad[0]))
-            if side < rules.fix_min_long_side and ctx.scale < 0.999 and ctx._given is None:
+            if side < rules.fix_min_long_side and ctx.work_scale < 0.999 and ctx._given is None:
                 # the document is small in the frame: cut it from the full-resolution pixels
                 full = pio.decode(ctx.info, apply_exif=False).bgr
                 src = orient(full, code)
