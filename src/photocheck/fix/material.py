@@ -27,7 +27,7 @@ from ..core import FixOutput
 from ..errors import FixRefused, InputError
 from ..rules import RulePack
 from ..text import Text
-from .encode import encode_under
+from .encode import Encoded, encode_jpeg, encode_under
 
 RESHOOT = Text("请重新拍摄：文档放平、光线均匀、对准焦点、让文档充满画面",
                "Photograph it again: document flat, even light, in focus, filling the frame")
@@ -217,7 +217,7 @@ def _fix_page(ctx: Context, page: int | None, crop: bool, steps: list[Text]) -> 
     floor = min(rules.fix_min_long_side, max(w, h))
     kw = {"min_width": floor} if w >= h else {"min_height": floor}
     try:
-        enc = encode_under(img, rules.fix_max_bytes, q_min=p.min_quality, q_max=p.max_quality, **kw)
+        enc = _encode(img, rules.fix_max_bytes, p.min_quality, p.max_quality, kw)
     except FixRefused as e:
         raise FixRefused(Text(pz + e.text.zh, pe + e.text.en), code=e.code, failing=e.failing,
                          hint=Text("画面纹理过多（如桌面花纹），可加 --crop 只保留文档",
@@ -228,6 +228,15 @@ def _fix_page(ctx: Context, page: int | None, crop: bool, steps: list[Text]) -> 
                       pe + f"saved as JPEG: {enc.width}×{enc.height}, quality {enc.quality}{scaled_en}, "
                       f"{len(enc.data):,} bytes"))
     return FixOutput(enc.data, ".jpg", page)
+
+
+def _encode(img: np.ndarray, max_bytes: int, q_min: int, q_max: int, floor: dict) -> Encoded:
+    """The best quality under ``max_bytes`` (quality first, then size). Clean scans and
+    PDF pages usually fit at the top quality, so that is tried once before the search."""
+    top = encode_jpeg(img, q_max)
+    if len(top) < max_bytes:
+        return Encoded(top, q_max, img.shape[1], img.shape[0], 1.0)
+    return encode_under(img, max_bytes, q_min=q_min, q_max=q_max - 1, **floor)
 
 
 def fix(info: pio.ImageInfo, pack: RulePack, *, crop: bool = False, **_options) -> tuple[list[FixOutput], list[Text]]:
