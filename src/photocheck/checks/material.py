@@ -38,9 +38,10 @@ from .base import Check, CheckResult, DocumentInfo, Status, register
 DET_SIDE = 640            # the text detector sees the page at this long side
 SHARP_LINE_PX = 32        # text lines are resampled to this height before measuring edges
 SHARP_LINES = 8           # the biggest lines measured for sharpness
-READ_FIRST = 6            # lines read (their starts) to name the document
+READ_FIRST = 5            # lines read (their starts) to name the document
 READ_MORE = 8             # further lines read when the kind is still unknown
 HEAD_CHARS = 10           # how much of a line's start is read at first
+TITLE_CHARS = 16          # ... and of the two most prominent lines (titles)
 # A line starting with one of these labels is read in full for its value.
 _FIELD_LABELS = re.compile(r"验证码|有效期|日期|号码|编号")
 
@@ -363,7 +364,7 @@ class Context:
         order = vt.by_priority(self.boxes)
         code = self.correction
         # the two most prominent lines (titles, usually) whole, the next ones by their starts
-        lines = vt.read_lines(self.stored, order[:2], code) + \
+        lines = vt.read_lines(self.stored, order[:2], code, head_chars=TITLE_CHARS) + \
             vt.read_lines(self.stored, order[2:READ_FIRST], code, head_chars=HEAD_CHARS)
         texts = [ln.text for ln in lines]
         if len(order) > READ_FIRST and classify(texts, self.p.kinds)[1] < self.p.min_kind_score:
