@@ -34,6 +34,8 @@ import cv2
 import numpy as np
 
 from .. import models
+from ..errors import ModelMissingError
+from ..text import Text
 
 DET_MODEL = "ch_PP-OCRv4_det_infer.onnx"
 REC_MODEL = "ch_PP-OCRv4_rec_infer.onnx"
@@ -132,9 +134,16 @@ def _session(name: str):
         with _session_lock:
             sess = _sessions.get(name)
             if sess is None:
-                import onnxruntime as ort
-
                 path = models.path(name)  # ModelMissingError (bilingual) when absent
+                try:
+                    import onnxruntime as ort
+                except ImportError:
+                    raise ModelMissingError(
+                        Text("缺少文字识别运行库 onnxruntime，无法检测材料图片",
+                             "the OCR runtime (onnxruntime) is missing; material images cannot be checked"),
+                        hint=Text("请重新安装本程序，或运行 make setup", "Reinstall the application, or run make setup"),
+                        code="ocr_runtime_missing") from None
+
                 opts = ort.SessionOptions()
                 opts.intra_op_num_threads = _threads()
                 opts.inter_op_num_threads = 1
