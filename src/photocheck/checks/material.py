@@ -38,6 +38,7 @@ from .base import Check, CheckResult, DocumentInfo, Status, register
 DET_SIDE = 640            # the text detector sees the page at this long side
 SHARP_LINE_PX = 32        # text lines are resampled to this height before measuring edges
 SHARP_LINES = 8           # the biggest lines measured for sharpness
+GLARE_SIDE = 640          # highlights are looked for on the page at this long side
 READ_FIRST = 5            # lines read (their starts) to name the document
 READ_MORE = 8             # further lines read when the kind is still unknown
 HEAD_CHARS = 10           # how much of a line's start is read at first
@@ -364,8 +365,9 @@ class Context:
         order = vt.by_priority(self.boxes)
         code = self.correction
         # the two most prominent lines (titles, usually) whole, the next ones by their starts
-        lines = vt.read_lines(self.stored, order[:2], code, head_chars=TITLE_CHARS) + \
-            vt.read_lines(self.stored, order[2:READ_FIRST], code, head_chars=HEAD_CHARS)
+        first = order[:READ_FIRST]
+        lines = vt.read_lines(self.stored, first, code,
+                              head_chars=[TITLE_CHARS if n < 2 else HEAD_CHARS for n in range(len(first))])
         texts = [ln.text for ln in lines]
         if len(order) > READ_FIRST and classify(texts, self.p.kinds)[1] < self.p.min_kind_score:
             # not named yet: the next lines, starts only
@@ -444,26 +446,31 @@ class Context:
 
     @cached_property
     def glare(self) -> tuple[float, tuple[int, int, int, int]] | None:
-        """The largest specular highlight on the page: (fraction of the page, work-image box)."""
+        """The largest specular highlight on the page: (fraction of the page, work-image box).
+        Looked for at a reduced size (a highlight worth a warning is large)."""
         e = self.p.exposure
         x, y, w, h = self.page_box
         page = self.stored[y:y + h, x:x + w]
         if page.size == 0:
             return None
-        grey = self.grey[y:y + h, x:x + w]
+        f = min(1.0, GLARE_SIDE / max(w, h))
+        if f < 1.0:
+            page = cv2.resize(page, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        brightest = page.min(axis=2)  # a highlight is bright in every channel
+        grey = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
         paper_level = float(np.percentile(grey, 60))
         if paper_level >= e["glare_paper_below"]:
             return None  # a clean scan or render on pure white: nothing can be hidden by glare
-        clipped = (page.min(axis=2) >= e["glare_level"]).astype(np.uint8)
+        clipped = (brightest >= e["glare_level"]).astype(np.uint8)
         if not clipped.any():
             return None
-        clipped = cv2.morphologyEx(clipped, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+        clipped = cv2.morphologyEx(clipped, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
         n, _, stats, _ = cv2.connectedComponentsWithStats(clipped, connectivity=8)
         if n <= 1:
             return None
         k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-        area = float(stats[k, cv2.CC_STAT_AREA]) / float(w * h)
-        bx, by, bw, bh = (int(v) for v in stats[k, :4])
+        area = float(stats[k, cv2.CC_STAT_AREA]) / float(page.shape[0] * page.shape[1])
+        bx, by, bw, bh = (int(round(v / f)) for v in stats[k, :4])
         return area, (x + bx, y + by, bw, bh)
 
 

@@ -350,7 +350,7 @@ def recognise(lines: Sequence[np.ndarray], max_width: int = REC_MAX_WIDTH) -> li
         j = i + 1
         # group rows of similar width; the batch is padded to its widest row
         while j < len(order) and rows[order[j]].shape[2] * (j - i + 1) * REC_HEIGHT <= REC_BATCH_PIXELS \
-                and rows[order[j]].shape[2] <= width * 1.5:
+                and rows[order[j]].shape[2] <= width * 2.0:
             j += 1
         group = order[i:j]
         bw = max(rows[k].shape[2] for k in group)
@@ -574,17 +574,19 @@ def by_priority(boxes: Iterable[TextBox]) -> list[TextBox]:
 
 
 def read_lines(bgr: np.ndarray, boxes: Sequence[TextBox], code: int = 1, *, max_chars: float = 24.0,
-               head_chars: float | None = None) -> list[Line]:
+               head_chars: float | Sequence[float | None] | None = None) -> list[Line]:
     """Recognise ``boxes`` of the stored image ``bgr`` as seen after ``orient(bgr, code)``.
 
-    With ``head_chars``, only the start of each line (about that many square characters,
-    in reading direction) is read: enough for titles and field labels, at a fraction of
-    the cost. Lines come back in reading order, with boxes in upright coordinates."""
+    With ``head_chars`` (one value, or one per box), only the start of each line (about
+    that many square characters, in reading direction) is read: enough for titles and
+    field labels, at a fraction of the cost. Lines come back in reading order, with boxes
+    in upright coordinates."""
     h, w = bgr.shape[:2]
+    heads = list(head_chars) if isinstance(head_chars, Sequence) else [head_chars] * len(boxes)
     patches, cut = [], []
-    for b in boxes:
+    for b, head in zip(boxes, heads):
         p = orient(crop(bgr, b), code)
-        limit = int(head_chars * p.shape[0]) if head_chars else 0
+        limit = int(head * p.shape[0]) if head else 0
         cut.append(bool(limit) and p.shape[1] > limit * 1.15)
         patches.append(p[:, :limit] if cut[-1] else p)
     keep = [n for n, p in enumerate(patches) if p.shape[1] * 1.3 >= p.shape[0]]
