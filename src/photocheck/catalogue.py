@@ -160,6 +160,7 @@ class Catalogue:
     rules: tuple[ProfileRule, ...] = ()
     pack_label: str = ""
     pack_name: Text = field(default_factory=lambda: Text("", ""))
+    reminders: tuple[Text, ...] = ()   # what every material image must be (seed: 上传的图片要求)
 
     def slot(self, slot_id: str) -> SlotSpec:
         for s in self.slots:
@@ -268,7 +269,14 @@ def _load(pack: RulePack) -> Catalogue:
                     _values_map(pack, "profile_rules.require", r.get("require", {}), keys),
                     _text(r, "message"))
         for r in extra.get("profile_rules", []))
-    cat = Catalogue(tuple(slots), tuple(keys.values()), rules, pack.label, pack.info.name)
+    doc = extra.get("document", {}) if isinstance(extra.get("document"), dict) else {}
+    reminders = tuple(Text(z, e) for z, e in zip(doc.get("reminders_zh", []), doc.get("reminders_en", [])))
+    m = pack.material
+    reminders += (Text(f"格式 {'/'.join(extra.get('extensions', ['jpg', 'jpeg', 'png']))}，单个文件不超过 "
+                       f"{m.max_bytes // 1024} KB，长边至少 {m.min_long_side} 像素",
+                       f"format {'/'.join(extra.get('extensions', ['jpg', 'jpeg', 'png']))}, at most "
+                       f"{m.max_bytes // 1024} KB per file, long side at least {m.min_long_side} px"),)
+    cat = Catalogue(tuple(slots), tuple(keys.values()), rules, pack.label, pack.info.name, reminders)
     _cache[key] = cat
     return cat
 
@@ -391,7 +399,8 @@ def cmd_materials(args: Any, out: Any) -> int:
     if out.json:
         out.emit_json({"rules": cat.pack_label, "profile": prof.to_json(),
                        "slots": [s.to_json(lang) for s in required],
-                       "optional": [s.to_json(lang) for s in optional]})
+                       "optional": [s.to_json(lang) for s in optional],
+                       "requirements": [r.get(lang) for r in cat.reminders]})
         return 0
     title = Text(f"报名材料清单（{cat.pack_name.zh}）", f"Materials checklist ({cat.pack_name.en})")
     out.line(title.get(lang) if lang == "en" else title.zh)
@@ -404,6 +413,10 @@ def cmd_materials(args: Any, out: Any) -> int:
     for s in optional:
         name = s.name.en if lang == "en" else s.name.zh
         out.line(f" +  {s.id:<34} {name}  —  {s.count_text().get(lang)}")
+    if cat.reminders:
+        out.line("每张图片：" if lang != "en" else "Every image:")
+        for r in cat.reminders:
+            out.line(f"  · {r.get(lang)}")
     return 0
 
 

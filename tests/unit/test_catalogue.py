@@ -153,8 +153,9 @@ def test_cli_materials_text_and_json(capsys):
     assert data["profile"]["origin"] == "hmt"
     idc = next(s for s in data["slots"] if s["id"] == "id_card")
     assert idc["min"] == idc["max"] == 2
+    assert any("500 KB" in r for r in data["requirements"])
     code, out, _ = run(capsys, "materials", "--lang", "en")
-    assert code == 0 and "Proof of identity" in out and "exactly 2" in out
+    assert code == 0 and "Proof of identity" in out and "exactly 2" in out and "Upright" in out
 
 
 def test_cli_materials_keys(capsys):
