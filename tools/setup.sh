@@ -49,5 +49,5 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 "$VENV/bin/python" -m pip install -q --upgrade "pip>=24" >/dev/null
 echo "photocheck: installing pinned dependencies (requirements.lock)"
-"$VENV/bin/python" -m pip install -q -c requirements.lock -e ".[test,build]"
+"$VENV/bin/python" -m pip install -q -c requirements.lock -e ".[test,build,dask]"
 echo "photocheck: environment ready ($VENV)"

@@ -119,8 +119,16 @@ def print_report(rep: Any, out: Out) -> None:
                 out.line(f"      → {out.t(c.hint)}")
     if rep.document is not None:
         d = rep.document
-        out.line(f"  {'文档类型' if out.lang != 'en' else 'document'}: {d.label.get(out.lang) or d.kind}"
-                 f" ({d.confidence:.2f})" + (f"  验证码: {d.verification_code}" if d.verification_code else ""))
+        line = f"  {out.t(Text('材料类型', 'document'))}: {d.label.get(out.lang) or d.kind} ({d.confidence:.2f})"
+        if d.verification_code:
+            line += f"  {out.t(Text('验证码', 'code'))}: {d.verification_code}"
+        elif d.details.get("verification_code_readable") is False:
+            line += f"  {out.t(Text('验证码：未能识别', 'code: not readable'))}"
+        if d.details.get("id_number"):
+            line += f"  {out.t(Text('证件号', 'ID'))}: {d.details['id_number']}"  # already masked
+        out.line(line)
+        for w in d.details.get("warnings", []):
+            out.line(f"  ! {out.t(w) if isinstance(w, Text) else w}")
 
 
 def _fmt(v: Any) -> str:
@@ -243,6 +251,8 @@ def build_parser() -> ArgParser:
     p = ArgParser(prog="photocheck", description="医考报名照片与材料检测工具 / exam photo and document checker")
     p.add_argument("--version", action="version", version=f"photocheck {__version__}")
     p.add_argument("--self-test", action="store_true", help="load models and packs, run a smoke test / 自检")
+    p.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # for --self-test
+    p.add_argument("--lang", choices=["zh_CN", "en"], default=None, help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", parser_class=ArgParser)
 
     c = sub.add_parser("check", parents=[common], help="检测照片或材料 / check files")

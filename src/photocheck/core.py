@@ -57,7 +57,7 @@ def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str
     try:
         for check in checks_for(kind, only):
             report.checks.append(check.run(ctx))
-        scale = getattr(ctx, "scale", None)
+        scale = getattr(ctx, "scale", None) if kind == "photo" else None
         if scale is not None:  # overlay drawing data is in the checked (reduced) image's pixels
             for c in report.checks:
                 c.overlay.setdefault("scale", scale)

@@ -20,6 +20,10 @@ class PhotocheckError(Exception):
         self.code = code or self.default_code
         self.hint = hint
 
+    def __reduce__(self):
+        # Errors cross process boundaries in batches (pickled results from workers).
+        return (_rebuild, (type(self), self.text, self.code, self.hint, self.__dict__.copy()))
+
     def message(self, lang: str) -> str:
         return self.text.get(lang)
 
@@ -75,3 +79,10 @@ class FixRefused(PhotocheckError):
                  failing: list[str] | None = None):
         super().__init__(message, code=code, hint=hint)
         self.failing = failing or []
+
+
+def _rebuild(cls, text, code, hint, state):
+    err = cls.__new__(cls)
+    Exception.__init__(err, text.en)
+    err.__dict__.update(state)
+    return err

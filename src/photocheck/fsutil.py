@@ -53,6 +53,13 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, overwrite: bool = True
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        # mkstemp makes 0600 files; give the result the permissions of a normal file.
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        else:
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, target)
     except OSError as e:
         try:

@@ -286,8 +286,8 @@ def apply_orientation(img: np.ndarray, orientation: int) -> np.ndarray:
         return np.ascontiguousarray(np.swapaxes(img, 0, 1))
     if orientation == 6:
         return np.ascontiguousarray(np.rot90(img, -1))
-    if orientation == 7:
-        return np.ascontiguousarray(np.rot90(img, 1)[::-1, ::-1])
+    if orientation == 7:  # transverse: mirror across the anti-diagonal
+        return np.ascontiguousarray(np.swapaxes(img[::-1, ::-1], 0, 1))
     if orientation == 8:
         return np.ascontiguousarray(np.rot90(img, 1))
     return img

@@ -109,3 +109,25 @@ def test_verify_exit_codes(capsys, tmp_path):
 def test_english_only_under_lang_en(capsys, tmp_path):
     code, _, err = run(capsys, "check", "--lang", "en", str(tmp_path / "missing.jpg"))
     assert code == 3 and "file not found" in err and "找不到" not in err
+
+
+def test_errors_survive_a_process_boundary():
+    import pickle
+
+    from photocheck.errors import FixRefused
+    from photocheck.text import Text
+
+    e = pickle.loads(pickle.dumps(FixRefused(Text("甲", "a"), code="crown_cut", hint=Text("乙", "b"),
+                                             failing=["head_size"])))
+    assert (type(e), e.code, e.failing, e.text.zh, e.hint.en, e.exit_code) == (FixRefused, "crown_cut",
+                                                                                ["head_size"], "甲", "b", 1)
+
+
+def test_parallel_batch_reports_every_file_and_the_highest_code(capsys, tmp_path):
+    files = [jpeg(tmp_path / f"ok{i}.jpg") for i in range(4)]
+    bad = tmp_path / "cut.jpg"
+    bad.write_bytes(files[0].read_bytes()[:-200])
+    code, out, err = run(capsys, "check", "--json", "--jobs", "2", *map(str, files), str(bad))
+    reps = json.loads(out)
+    assert len(reps) == 5 and reps[-1]["error"]["code"] == "truncated"
+    assert code == 3 and "意外" not in err

@@ -165,3 +165,13 @@ def test_100_megapixel_jpeg_decodes_reduced(tmp_path):
     assert info.pixels == 100_000_000
     dec = pio.decode(info, max_side=900)
     assert max(dec.bgr.shape[:2]) <= 1350
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_orientation_matches_pillow(orientation):
+    arr = np.arange(3 * 4 * 3, dtype=np.uint8).reshape(3, 4, 3)
+    t = Image.Transpose
+    ops = {2: t.FLIP_LEFT_RIGHT, 3: t.ROTATE_180, 4: t.FLIP_TOP_BOTTOM, 5: t.TRANSPOSE, 6: t.ROTATE_270,
+           7: t.TRANSVERSE, 8: t.ROTATE_90}
+    ref = np.asarray(Image.fromarray(arr).transpose(ops[orientation])) if orientation in ops else arr
+    assert np.array_equal(pio.apply_orientation(arr, orientation), ref)
