@@ -34,8 +34,6 @@ DETECT_SIDE = 900
 # Decode so the crop has at least this many times the output height (quality of the
 # final downscale), when the source has it.
 OVERSAMPLE = 1.5
-# A second face whose box overlaps the crop means the photo is not of one person.
-MAX_OTHER_FACE_OVERLAP = 0.0
 # Another face at least this large (area, relative to the main face) means a photo
 # of several people, which is refused outright rather than cropped.
 RIVAL_FACE_AREA = 0.25
