@@ -31,6 +31,7 @@ run: setup
 	$(VENV)/bin/photocheck-gui $(ARGS)
 
 test: setup
+	@mkdir -p build
 	$(PY) -m pytest -n 2 -q -p no:cacheprovider --basetemp=build/pytest-tmp $(PYTEST_ARGS)
 
 test-fast: setup
