@@ -31,8 +31,7 @@ run: setup
 	$(VENV)/bin/photocheck-gui $(ARGS)
 
 test: setup
-	@mkdir -p build
-	$(PY) -m pytest -n 2 -q -p no:cacheprovider --basetemp=build/pytest-tmp $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 -q -p no:cacheprovider --basetemp=.pytest-tmp $(PYTEST_ARGS)
 
 test-fast: setup
 	$(PY) -m pytest -q -x -m "not slow" $(PYTEST_ARGS)
@@ -50,4 +49,4 @@ installer-check: dist
 	$(PY) tools/dist.py installer-check
 
 clean:
-	rm -rf build dist .pytest_cache
+	rm -rf build dist .pytest_cache .pytest-tmp

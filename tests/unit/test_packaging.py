@@ -246,6 +246,10 @@ def test_workflow_runs_the_makefile_commands():
     make = MAKEFILE.read_text(encoding="utf-8")
     pytest_cmd = re.search(r"^test:.*\n\t\$\(PY\) (-m pytest [^$\n]*)", make, re.M).group(1).strip()
     assert f"python {pytest_cmd}" in wf
+    # pytest creates --basetemp but not its parents; a fresh clone has no build/ yet
+    basetemp = re.search(r"--basetemp=(\S+)", pytest_cmd)
+    if basetemp:
+        assert Path(basetemp.group(1)).parent == Path("."), basetemp.group(1)
     assert "pip install -c requirements.lock -e \".[test,build]\"" in wf
     assert "python -m photocheck.models fetch" in wf
     assert "python tools/dist.py build" in wf
