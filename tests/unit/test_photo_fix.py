@@ -78,6 +78,34 @@ def test_sideways_photo_without_exif_is_turned_upright():
     assert rep.passed and any("sideways" in s.en for s in steps)
 
 
+def test_sideways_photo_squeezed_into_an_upright_canvas_is_unstretched():
+    # A portrait turned on its side and then resized back to its old width and height:
+    # upright again, the face is stretched sideways by (h/w)^2.
+    from photocheck.vision.face import face_width_ratio, get_detector
+
+    src = big(grace_hopper())
+    h, w = src.shape[:2]
+    squeezed = cv2.resize(np.ascontiguousarray(np.rot90(src)), (w, h), interpolation=cv2.INTER_AREA)
+    outs, steps = fix(squeezed)
+    assert any("stretched" in s.en for s in steps)
+    out = pio.load(outs[0].data).bgr
+    face = get_detector().detect(out)[0]
+    assert 0.45 <= face_width_ratio(face) <= 0.68
+    assert core.check_file(outs[0].data).passed
+
+
+def test_face_width_ratio_tells_a_stretched_face():
+    from photocheck.vision.face import face_width_ratio, get_detector
+
+    src = big(grace_hopper())
+    normal = face_width_ratio(get_detector().detect(src)[0])
+    wide = face_width_ratio(get_detector().detect(cv2.resize(src, None, fx=1.6, fy=1.0))[0])
+    assert 0.45 <= normal <= 0.65
+    from photocheck.fix.photo import STRETCHED_RATIO
+
+    assert wide > STRETCHED_RATIO
+
+
 def test_coloured_wall_becomes_white_with_no_colour_left():
     outs, _ = fix(on_wall(big(grace_hopper(), 1.5)))
     out = cv2.imdecode(np.frombuffer(outs[0].data, np.uint8), 1)
@@ -107,10 +135,17 @@ def test_head_cut_at_the_top_is_refused():
     assert ei.value.code == "crown_cut"
 
 
-def test_source_ending_at_the_chin_is_refused():
+@pytest.mark.parametrize("below", [0.1, 0.35])
+def test_source_ending_at_the_chin_is_refused(below):
+    # Cut just below the chin (the early test) and a little lower, where the crop
+    # still needs body the source does not have (the coverage test).
+    from photocheck.vision.face import get_detector
+
     src = big(grace_hopper())
+    f = get_detector().detect(src)[0]
+    cut = int(f.chin[1] + below * (f.chin[1] - f.forehead[1]))
     with pytest.raises(FixRefused) as ei:
-        fix(src[: int(0.72 * src.shape[0])])
+        fix(src[:cut])
     assert ei.value.code in ("source_too_short",)
     assert "shoulders" in ei.value.text.en
 

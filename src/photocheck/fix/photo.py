@@ -34,12 +34,21 @@ DETECT_SIDE = 900
 # Decode so the crop has at least this many times the output height (quality of the
 # final downscale), when the source has it.
 OVERSAMPLE = 1.5
+# ... but the half-size decode is used as it is when it gives at least this much.
+MIN_OVERSAMPLE = 1.0
 # Another face at least this large (area, relative to the main face) means a photo
 # of several people, which is refused outright rather than cropped.
 RIVAL_FACE_AREA = 0.25
 # At most this fraction of the crop, in the torso's corners below the chin, may be
 # left white where the source has no pixels (see _coverage_problem).
 MAX_TORSO_FILL = 0.05
+# A sideways photo that was squeezed into an upright canvas (turned, then resized to
+# the old width and height) shows a face far wider than any real one. The measure is
+# vision.face.face_width_ratio; real frontal faces stay below about 0.63. Such a photo
+# is un-stretched when that brings the face back inside the normal band.
+STRETCHED_RATIO = 0.75
+NORMAL_RATIO = (0.45, 0.68)
+UNSTRETCH_MAX_SIDE = 2400
 
 
 @dataclass
@@ -80,6 +89,17 @@ def _fg_map(bgr: np.ndarray) -> np.ndarray:
 
     # The head measurement needs the silhouette only; edge refinement is for the composite.
     return get_segmenter().mask(bgr, refine_edges=False) > 0.5
+
+
+def _reduced(dec: pio.Decoded, max_side: int) -> pio.Decoded:
+    """The decoded image shrunk so its long side is at most max_side."""
+    h, w = dec.bgr.shape[:2]
+    if max(h, w) <= max_side:
+        return dec
+    f = max_side / max(h, w)
+    size = (max(1, round(w * f)), max(1, round(h * f)))
+    bgr = cv2.resize(dec.bgr, size, interpolation=cv2.INTER_AREA)
+    return pio.Decoded(bgr=bgr, scale=dec.scale * size[0] / w, info=dec.info)
 
 
 def _pick_face(faces, shape) -> object:
@@ -307,14 +327,35 @@ def _render(w_bgr: np.ndarray, plan: Plan, out_w: int, out_h: int) -> tuple[np.n
     return crop, valid
 
 
-def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput], list[Text]]:
+def _unstretched(info: pio.ImageInfo, k: int) -> pio.ImageInfo | None:
+    """The photo turned upright by k quarter turns and resized back to its own canvas
+    (width and height swapped), as an in-memory PNG, when that undoes a stretch: the
+    face must be implausibly wide before and plausible after. None otherwise."""
+    from ..vision.face import face_width_ratio, get_detector
+
+    img = pio.decode(info, max_side=UNSTRETCH_MAX_SIDE).bgr
+    img = np.ascontiguousarray(np.rot90(img, k))
+    h, w = img.shape[:2]
+    fixed = cv2.resize(img, (h, w), interpolation=cv2.INTER_CUBIC if h > w else cv2.INTER_AREA)
+    faces = get_detector().detect(fixed, any_orientation=False)
+    if not faces or not NORMAL_RATIO[0] <= face_width_ratio(faces[0]) <= NORMAL_RATIO[1]:
+        return None
+    ok, png = cv2.imencode(".png", fixed, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    return pio.probe(png.tobytes()) if ok else None
+
+
+def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
+        **_options) -> tuple[list[FixOutput], list[Text]]:
     rules = pack.photo
     steps: list[Text] = []
     if info.format == "pdf":
         raise _refuse("unsupported", "PDF 不是照片，请选择照片文件", "a PDF is not a photo; choose a photo file", failing=["format"])
 
-    # 1. small copy for detection, upright
-    small = pio.decode(info, max_side=DETECT_SIDE)
+    # 1. One decode at the scale the crop usually needs (JPEG decode time is mostly
+    # entropy decoding, so a DCT-scaled half-size decode costs little more than a
+    # quarter-size one); detection works on a reduced copy of it.
+    pre = pio.decode(info, max_side=DETECT_SIDE * 2)
+    small = _reduced(pre, DETECT_SIDE)
     if info.exif_orientation != 1:
         steps.append(Text("已按 EXIF 方向信息转正", "applied the EXIF orientation"))
     s_bgr = small.bgr
@@ -323,6 +364,16 @@ def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput
     if not faces or abs(faces[0].roll_deg) > 45:
         s_bgr, k = _upright(s_bgr, steps)
         faces = _faces(s_bgr) if k else faces
+    if k % 2 and faces and not _restretched:
+        from ..vision.face import face_width_ratio
+
+        if face_width_ratio(faces[0]) > STRETCHED_RATIO:
+            restored = _unstretched(info, k)
+            if restored is not None:
+                outputs, more = fix(restored, pack, _restretched=True)
+                return outputs, [*steps, Text("照片转正后人脸被横向拉伸（原图转向后被压进了竖版尺寸），已还原比例",
+                                              "turned upright, the face was stretched sideways (the photo had been squeezed "
+                                              "into an upright canvas); its proportions were restored"), *more]
     face = _pick_face(faces, s_bgr.shape)
     main_area = face.box[2] * face.box[3]
     rivals = [f for f in faces[1:] if f.box[2] * f.box[3] >= RIVAL_FACE_AREA * main_area]
@@ -348,11 +399,20 @@ def fix(info: pio.ImageInfo, pack: RulePack, **_options) -> tuple[list[FixOutput
     head_h_orig = head.height / scale_small
     crop_h_orig = head_h_orig / rules.head.fix_height
     want = rules.out_height * OVERSAMPLE
-    max_side = None
-    if crop_h_orig > want:
-        full_long = max(info.width, info.height)
-        max_side = int(full_long * want / crop_h_orig) + 1
-    work = pio.decode(info, max_side=max_side) if max_side is None or max_side > DETECT_SIDE * 1.2 else small
+    if crop_h_orig * small.scale >= want:
+        work = small
+    elif crop_h_orig * pre.scale >= rules.out_height * MIN_OVERSAMPLE or pre.scale >= 1.0:
+        work = pre
+    else:
+        # The largest DCT-scaled size that still gives the crop its pixels, decoded
+        # as it is (the warp samples the crop straight from it; no resize of the
+        # whole frame).
+        long_side = max(info.width, info.height)
+        need = long_side * rules.out_height * MIN_OVERSAMPLE / crop_h_orig
+        factor = 1
+        while factor < 8 and long_side / (factor * 2) >= need:
+            factor *= 2
+        work = pio.decode(info, max_side=-(-long_side // factor))
     w_bgr = work.bgr
     if k:
         w_bgr = np.ascontiguousarray(np.rot90(w_bgr, k))

@@ -599,6 +599,23 @@ def get_detector() -> FaceDetector:
         return _detector
 
 
+def face_width_ratio(face: Face) -> float:
+    """Eye distance over the eye-line-to-chin distance, measured in the face's own frame.
+
+    A proportion of the face, independent of its size and roll. On real frontal faces
+    the mesh gives about 0.47 to 0.63 (median 0.57); a face stretched sideways reads
+    far higher, a squashed one lower. Turning the head (yaw) only lowers it."""
+    el = np.asarray(face.eye_left, np.float64)
+    er = np.asarray(face.eye_right, np.float64)
+    axis = er - el
+    eye_dist = float(np.hypot(*axis))
+    if eye_dist <= 0:
+        return 0.0
+    normal = np.array([-axis[1], axis[0]]) / eye_dist
+    down = abs(float(np.dot(np.asarray(face.chin, np.float64) - (el + er) / 2, normal)))
+    return eye_dist / down if down > 0 else 0.0
+
+
 def upright_rotation(bgr: np.ndarray) -> int:
     """np.rot90 k (0..3 counter-clockwise quarter turns) that makes the main face upright.
 
