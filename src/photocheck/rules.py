@@ -83,6 +83,7 @@ class ExposureRules:
     max_clipped_bright: float
     shadow_ratio_min: float
     shadow_median_max: float
+    dim_clipped_dark: float
     glare_warn: float
     contrast_warn: float
 

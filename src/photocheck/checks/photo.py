@@ -29,6 +29,15 @@ def _t(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
+# Face-mesh outlines of the eyes and brows (MediaPipe canonical mesh indices).
+_FEATURE_OUTLINES = (
+    (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246),
+    (362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398),
+    (70, 63, 105, 66, 107, 55, 65, 52, 53, 46),
+    (300, 293, 334, 296, 336, 285, 295, 282, 283, 276),
+)
+
+
 class Context:
     """Lazily computed measurements shared by the photo checks of one file."""
 
@@ -162,6 +171,22 @@ class Context:
         up[:int(max(0, self.face.forehead[1]))] = False
         up[int(max(0, self.face.nose[1])):] = False
         return up if up.sum() >= 50 else region
+
+    @cached_property
+    def upper_skin(self) -> np.ndarray | None:
+        """The upper face without the eyes and brows (grown a little for lashes and
+        sockets): skin only, where a shadow is a shadow and not a dark feature."""
+        up = self.upper_face
+        f = self.face
+        if up is None or f.landmarks is None:
+            return up
+        feat = np.zeros(up.shape, np.uint8)
+        for idx in _FEATURE_OUTLINES:
+            pts = f.landmarks[list(idx)].astype(np.float32)
+            cv2.fillConvexPoly(feat, cv2.convexHull(pts).astype(np.int32), 1)
+        k = max(3, int(0.05 * (f.face_right_x - f.face_left_x))) | 1
+        skin = up & ~(cv2.dilate(feat, np.ones((k, k), np.uint8)) > 0)
+        return skin if skin.sum() >= 50 else up
 
     @cached_property
     def face_crop_grey(self) -> np.ndarray | None:
@@ -574,7 +599,9 @@ class ExposureCheck(Check):
         grey = ctx.grey
         vals = grey[region] if region is not None and region.any() else grey.ravel()
         median = float(np.median(vals))
-        p10, p90 = np.percentile(vals, [10, 90])
+        skin = ctx.upper_skin
+        skin_vals = grey[skin] if skin is not None and skin.any() else vals
+        p10, p90 = np.percentile(skin_vals, [10, 90])
         ratio = float(p10 / max(1.0, p90))
         dark = float((vals <= 10).mean())
         bright = float((vals >= 250).mean())
@@ -583,7 +610,7 @@ class ExposureCheck(Check):
         measured = {"face_median": round(median, 1), "shadow_ratio": round(ratio, 3), "dark": round(dark, 4),
                     "bright": round(bright, 4), "glare": round(glare, 4), "uneven": round(uneven, 3)}
         limit = {"face_median": [r.face_mean_min, r.face_mean_max], "shadow_ratio": r.shadow_ratio_min,
-                 "dark": r.max_clipped_dark, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
+                 "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_below": r.shadow_median_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
                  "uneven_warn": r.contrast_warn}
         box = ctx.to_original(ctx.face.box)
         retake = _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light")
@@ -592,10 +619,15 @@ class ExposureCheck(Check):
                                _t(f"脸部太暗（亮度 {median:.0f}，至少 {r.face_mean_min:.0f}）",
                                   f"the face is too dark (brightness {median:.0f}, need {r.face_mean_min:.0f})"),
                                retake, box)
-        if ratio < r.shadow_ratio_min and median < r.shadow_median_max:
+        if median < r.shadow_median_max and ratio < r.shadow_ratio_min:
             return self.result(Status.FAIL, measured, limit,
                                _t(f"脸部偏暗且阴影很重（暗部/亮部 {ratio:.2f}，至少 {r.shadow_ratio_min:.2f}）",
                                   f"the face is dim with deep shadows (shadow/highlight {ratio:.2f}, need {r.shadow_ratio_min:.2f})"),
+                               retake, box)
+        if median < r.shadow_median_max and dark > r.dim_clipped_dark:
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"脸部偏暗，暗部已死黑（{dark:.1%}，至多 {r.dim_clipped_dark:.0%}）",
+                                  f"the face is dim with shadows crushed to black ({dark:.1%}, at most {r.dim_clipped_dark:.0%})"),
                                retake, box)
         if median > r.face_mean_max or bright > r.max_clipped_bright:
             return self.result(Status.FAIL, measured, limit,

@@ -111,7 +111,7 @@ def _pick_face(faces, shape) -> object:
 
 
 def geometry_candidates(rules, head: Head | None = None, shape: tuple[int, int] | None = None,
-                        limit: int = 6) -> list[tuple[float, float]]:
+                        limit: int = 6, roll: float | None = None) -> list[tuple[float, float]]:
     """(head height, crown margin) pairs to try, best first.
 
     The pack's target comes first when its crop lies inside the source. Otherwise the
@@ -136,7 +136,7 @@ def geometry_candidates(rules, head: Head | None = None, shape: tuple[int, int] 
     pw, ph = 48, int(round(48 / rules.aspect))
     for h in hs:
         for c in cs:
-            plan = plan_crop(head, rules, (float(h), float(c)))
+            plan = plan_crop(head, rules, (float(h), float(c)), roll=roll)
             m = _scaled(plan, 1.0, pw, ph)
             valid = _warp(ones, m, (pw, ph), border=0, interp=cv2.INTER_NEAREST) > 127
             missing = float((~valid).mean())
@@ -149,10 +149,13 @@ def geometry_candidates(rules, head: Head | None = None, shape: tuple[int, int] 
     return passing[:limit // 2] + warning[:limit - limit // 2]
 
 
-def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None) -> Plan:
+def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None,
+              roll: float | None = None) -> Plan:
     """Affine map from the working image to a crop with the given head geometry
-    (head height and crown margin as fractions of the crop height)."""
+    (head height and crown margin as fractions of the crop height), turned by
+    ``roll`` degrees (default: the head's own roll, which levels it)."""
     r = rules.head
+    roll = head.roll_deg if roll is None else roll
     fix_height, fix_crown = geometry or (r.fix_height, r.fix_crown)
     head_h = head.height
     crop_h = head_h / fix_height
@@ -160,7 +163,7 @@ def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None) ->
     # Level the roll about the point between the eyes; in the levelled frame the face
     # centre (as the checks measure it) is halfway between that point and the chin.
     ex, ey = head.eye_x, head.eye_y
-    rot = cv2.getRotationMatrix2D((ex, ey), head.roll_deg, 1.0)
+    rot = cv2.getRotationMatrix2D((ex, ey), roll, 1.0)
     chin_x = float(rot[0, 0] * head.chin_x + rot[0, 1] * head.chin_y + rot[0, 2])
     cx = (ex + chin_x) / 2
     # The crown keeps its distance above the eye line.
@@ -169,7 +172,20 @@ def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None) ->
     m = rot.copy()
     m[0, 2] -= left
     m[1, 2] -= top
-    return Plan(matrix=m, crop_w=int(round(crop_w)), crop_h=int(round(crop_h)), roll_deg=head.roll_deg)
+    return Plan(matrix=m, crop_w=int(round(crop_w)), crop_h=int(round(crop_h)), roll_deg=roll)
+
+
+def roll_options(roll: float, rules) -> list[float]:
+    """Levelling angles to try, best first: level the head fully; else leave the
+    residual tilt the fixer may leave; else, for a tilt the check already passes,
+    none. Each less levelling needs less of the source around the crop's corners."""
+    opts = [roll]
+    residual = rules.tilt.fix_max_deg * 0.9
+    if abs(roll) > residual:
+        opts.append(roll - math.copysign(residual, roll))
+    if residual < abs(roll) <= rules.tilt.max_deg - 1.0:
+        opts.append(0.0)
+    return opts
 
 
 def _coverage_problem(alpha: np.ndarray, valid: np.ndarray, torso_y: int | None = None) -> str | None:
@@ -251,6 +267,15 @@ def composite_white(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
+def _main_person(person: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.ndarray:
+    """The part of a crop's person mask connected to this face (see geometry.main_person)."""
+    from types import SimpleNamespace
+
+    m = _scaled(plan, 1.0, out_w, out_h)
+    mouth_y = float(cv2.transform(np.array([[face.mouth]], np.float32), m)[0][0][1])
+    return main_person(person, SimpleNamespace(box=_face_box_in_crop(face, plan, out_w, out_h)), split_y=mouth_y)
+
+
 def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.ndarray:
     """Soft person mask of the crop, limited to the person with this face."""
     from ..vision.segment import get_segmenter
@@ -259,14 +284,24 @@ def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.nda
     a = seg.mask(crop).astype(np.float32)
     # Push confident regions to 0/1 and keep a soft band at the boundary.
     a = np.clip((a - 0.15) / 0.7, 0.0, 1.0)
-    from types import SimpleNamespace
-
-    m = _scaled(plan, 1.0, out_w, out_h)
-    mouth_y = float(cv2.transform(np.array([[face.mouth]], np.float32), m)[0][0][1])
-    keep = main_person(a > 0.5, SimpleNamespace(box=_face_box_in_crop(face, plan, out_w, out_h)), split_y=mouth_y)
+    keep = _main_person(a > 0.5, face, plan, out_w, out_h)
     keep = cv2.dilate(keep.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     a[~keep] = 0.0
     return a
+
+
+def _coarse_cover(fg_small: np.ndarray, ratio: float, work_shape: tuple[int, int], face, plan: Plan,
+                  out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray]:
+    """The main person (from the whole-frame silhouette) and where the source has
+    pixels, both in crop coordinates: enough to tell whether a crop needs more of the
+    person than the source has, without segmenting every candidate crop."""
+    m = _scaled(plan, 1.0, out_w, out_h)
+    m_small = m.copy()
+    m_small[:, :2] *= ratio  # small px -> working px -> crop px
+    person = _warp(fg_small, m_small, (out_w, out_h), border=0, interp=cv2.INTER_NEAREST) > 127
+    valid = _warp(np.full(work_shape, 255, np.uint8), m, (out_w, out_h), border=0, interp=cv2.INTER_NEAREST) > 127
+    person = _main_person(person & valid, face, plan, out_w, out_h)
+    return person.astype(np.float32), valid
 
 
 def _is_white_bg(bgr: np.ndarray, fg: np.ndarray, rules) -> bool:
@@ -433,24 +468,36 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     # warp, segment, and keep the first crop the source covers wherever the person is.
     problem = None
     chosen = None
-    for geom in geometry_candidates(rules, head, w_bgr.shape[:2]):
-        plan = plan_crop(head, rules, geom)
-        _other_faces_outside(faces[1:], ratio, plan)
-        out_w, out_h = _output_size(plan, rules)
-        crop, valid = _render(w_bgr, plan, out_w, out_h)
-        alpha = _alpha(crop, face, plan, out_w, out_h)
-        torso_y = int(round((geom[1] * plan.crop_h + head.height * 1.15) * out_h / plan.crop_h))
-        problem = _coverage_problem(alpha, valid, torso_y)
-        if problem is None:
-            chosen = (plan, out_w, out_h, crop, valid, alpha)
+    fg_u8 = fg_small.astype(np.uint8) * 255
+    for roll in roll_options(head.roll_deg, rules):
+        for geom in geometry_candidates(rules, head, w_bgr.shape[:2], roll=roll):
+            plan = plan_crop(head, rules, geom, roll=roll)
+            _other_faces_outside(faces[1:], ratio, plan)
+            out_w, out_h = _output_size(plan, rules)
+            person, valid = _coarse_cover(fg_u8, ratio, w_bgr.shape[:2], face, plan, out_w, out_h)
+            torso_y = int(round((geom[1] * plan.crop_h + head.height * 1.15) * out_h / plan.crop_h))
+            problem = _coverage_problem(person, valid, torso_y)
+            if problem is None:
+                chosen = (plan, out_w, out_h)
+                break
+        if chosen is not None:
             break
     if chosen is None:
         _raise_coverage(problem or "side")
-    plan, out_w, out_h, crop, valid, alpha = chosen
+    plan, out_w, out_h = chosen
+    crop, valid = _render(w_bgr, plan, out_w, out_h)
+    alpha = _alpha(crop, face, plan, out_w, out_h)
     if len(faces) > 1:
         steps.append(Text("画面中还有其他人脸，已裁剪排除", "other faces in the frame were cropped out"))
+    left = head.roll_deg - plan.roll_deg
     if abs(plan.roll_deg) > 0.5:
-        steps.append(Text(f"头部倾斜 {plan.roll_deg:+.1f}°，已摆正", f"levelled a head tilt of {plan.roll_deg:+.1f}°"))
+        steps.append(Text(f"头部倾斜 {head.roll_deg:+.1f}°，已摆正", f"levelled a head tilt of {head.roll_deg:+.1f}°")
+                     if abs(left) < 0.05 else
+                     Text(f"头部倾斜 {head.roll_deg:+.1f}°，原图边缘不够完全摆正，已转正到 {left:+.1f}°",
+                          f"head tilt {head.roll_deg:+.1f}°: the source's edges allow levelling only to {left:+.1f}°"))
+    elif abs(left) > 0.5:
+        steps.append(Text(f"头部倾斜 {left:+.1f}°，在允许范围内；原图边缘不够，未转正",
+                          f"head tilt {left:+.1f}° is within the limit; the source's edges do not allow levelling it"))
     if (out_w, out_h) != (rules.out_width, rules.out_height):
         steps.append(Text(f"原图像素不足，按原始像素保存为 {out_w}×{out_h}（未放大）",
                           f"the source has fewer pixels; saved at its own size {out_w}×{out_h} (not enlarged)"))
