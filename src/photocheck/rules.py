@@ -84,6 +84,7 @@ class ExposureRules:
     shadow_ratio_min: float
     shadow_median_max: float
     dim_clipped_dark: float
+    dim_shadow_ratio: float
     glare_warn: float
     contrast_warn: float
 

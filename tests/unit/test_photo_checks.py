@@ -152,6 +152,31 @@ def test_dark_photo_fails_exposure(compliant):
     assert status(check(jpeg(cv2.LUT(compliant, lut))), "exposure") is Status.FAIL
 
 
+def test_black_eye_make_up_is_not_underexposure(compliant):
+    # Crushed blacks around the eyes alone (eyeliner, lashes) are not a dark photo:
+    # paint the eye and brow outlines pure black on a compliant photo.
+    from photocheck.checks.photo import _FEATURE_OUTLINES
+    from photocheck.vision.face import get_detector
+
+    img = compliant.copy()
+    face = get_detector().detect(img)[0]
+    for idx in _FEATURE_OUTLINES:
+        pts = face.landmarks[list(idx)].astype(np.int32)
+        cv2.polylines(img, [pts], True, (0, 0, 0), thickness=max(2, img.shape[1] // 120))
+    rep = check(jpeg(img))
+    assert rep.get("exposure").measured["dark"] > 0.01
+    assert status(rep, "exposure") is not Status.FAIL
+
+
+def test_dim_face_with_even_light_passes_exposure(compliant):
+    # Uniformly dimmer (not a gamma curve): no crushed shadows, skin contrast unchanged.
+    dim = cv2.convertScaleAbs(compliant, alpha=0.72, beta=0)
+    dim[compliant.min(axis=2) >= 245] = 255  # the white background stays white
+    rep = check(jpeg(dim))
+    assert rep.get("exposure").measured["face_median"] < 160
+    assert status(rep, "exposure") is not Status.FAIL
+
+
 def test_blown_out_photo_fails_exposure(compliant):
     bright = cv2.convertScaleAbs(compliant, alpha=1.9, beta=40)
     assert status(check(jpeg(bright)), "exposure") is Status.FAIL

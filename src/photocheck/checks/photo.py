@@ -46,6 +46,14 @@ class Context:
         self.pack = pack
         self.rules = pack.photo
 
+    @classmethod
+    def from_pixels(cls, bgr: np.ndarray, pack: RulePack) -> "Context":
+        """Measurements of an image already in memory (no file: format and size are
+        not known); the fixer uses it to measure its own crop."""
+        ctx = cls(None, pack)  # type: ignore[arg-type]
+        ctx.__dict__["decoded"] = pio.Decoded(bgr=bgr, scale=1.0, info=None)  # type: ignore[arg-type]
+        return ctx
+
     # -- pixels ---------------------------------------------------------------------------
     @cached_property
     def decoded(self) -> pio.Decoded:
@@ -610,7 +618,7 @@ class ExposureCheck(Check):
         measured = {"face_median": round(median, 1), "shadow_ratio": round(ratio, 3), "dark": round(dark, 4),
                     "bright": round(bright, 4), "glare": round(glare, 4), "uneven": round(uneven, 3)}
         limit = {"face_median": [r.face_mean_min, r.face_mean_max], "shadow_ratio": r.shadow_ratio_min,
-                 "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_below": r.shadow_median_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
+                 "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_ratio": r.dim_shadow_ratio, "dim_below": r.shadow_median_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
                  "uneven_warn": r.contrast_warn}
         box = ctx.to_original(ctx.face.box)
         retake = _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light")
@@ -624,7 +632,7 @@ class ExposureCheck(Check):
                                _t(f"脸部偏暗且阴影很重（暗部/亮部 {ratio:.2f}，至少 {r.shadow_ratio_min:.2f}）",
                                   f"the face is dim with deep shadows (shadow/highlight {ratio:.2f}, need {r.shadow_ratio_min:.2f})"),
                                retake, box)
-        if median < r.shadow_median_max and dark > r.dim_clipped_dark:
+        if median < r.shadow_median_max and ratio < r.dim_shadow_ratio and dark > r.dim_clipped_dark:
             return self.result(Status.FAIL, measured, limit,
                                _t(f"脸部偏暗，暗部已死黑（{dark:.1%}，至多 {r.dim_clipped_dark:.0%}）",
                                   f"the face is dim with shadows crushed to black ({dark:.1%}, at most {r.dim_clipped_dark:.0%})"),

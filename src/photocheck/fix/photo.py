@@ -36,6 +36,8 @@ DETECT_SIDE = 900
 OVERSAMPLE = 1.5
 # ... but the half-size decode is used as it is when it gives at least this much.
 MIN_OVERSAMPLE = 1.0
+# A chosen head geometry closer than this to a pass-band edge is verified on the crop.
+REAIM_MARGIN = 0.02
 # Another face at least this large (area, relative to the main face) means a photo
 # of several people, which is refused outright rather than cropped.
 RIVAL_FACE_AREA = 0.25
@@ -100,6 +102,36 @@ def _reduced(dec: pio.Decoded, max_side: int) -> pio.Decoded:
     size = (max(1, round(w * f)), max(1, round(h * f)))
     bgr = cv2.resize(dec.bgr, size, interpolation=cv2.INTER_AREA)
     return pio.Decoded(bgr=bgr, scale=dec.scale * size[0] / w, info=dec.info)
+
+
+def _safe_geometry(geom: tuple[float, float], rules) -> bool:
+    """True when the head height and crown margin are far enough inside their pass
+    bands that the difference between the fixer's and the check's measurement (up to
+    about 2-3% of the height) cannot take them out."""
+    r = rules.head
+    h, c = geom
+    return (r.height_pass[0] + REAIM_MARGIN <= h <= r.height_pass[1] - REAIM_MARGIN
+            and r.crown_margin[0] + REAIM_MARGIN <= c <= r.crown_margin[1] - REAIM_MARGIN)
+
+
+def _reaim(head: Head, geom: tuple[float, float], plan: Plan, composed: np.ndarray, pack: RulePack) -> Head | None:
+    """The head corrected by what the check measures in the composed crop, or None
+    when the crop already lands inside the pass bands."""
+    from ..checks.photo import Context
+
+    r = pack.photo.head
+    measured = Context.from_pixels(composed, pack).head
+    if measured is None:
+        return None
+    oh = composed.shape[0]
+    h_m, c_m = measured.height / oh, measured.crown_y / oh
+    if r.height_pass[0] <= h_m <= r.height_pass[1] and r.crown_margin[0] <= c_m <= r.crown_margin[1]:
+        return None
+    from dataclasses import replace
+
+    crown_shift = (c_m - geom[1]) * plan.crop_h
+    chin_shift = (c_m + h_m - geom[1] - geom[0]) * plan.crop_h
+    return replace(head, crown_y=head.crown_y + crown_shift, chin_y=head.chin_y + chin_shift)
 
 
 def _pick_face(faces, shape) -> object:
@@ -478,15 +510,30 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
             torso_y = int(round((geom[1] * plan.crop_h + head.height * 1.15) * out_h / plan.crop_h))
             problem = _coverage_problem(person, valid, torso_y)
             if problem is None:
-                chosen = (plan, out_w, out_h)
+                chosen = (plan, out_w, out_h, geom)
                 break
         if chosen is not None:
             break
     if chosen is None:
         _raise_coverage(problem or "side")
-    plan, out_w, out_h = chosen
+    plan, out_w, out_h, geom = chosen
     crop, valid = _render(w_bgr, plan, out_w, out_h)
     alpha = _alpha(crop, face, plan, out_w, out_h)
+    if not _safe_geometry(geom, rules):
+        # Near the edge of a band, measure the head in the crop as the check will
+        # (crown on the composited result) and re-aim once if it drifted outside,
+        # when the source covers the re-aimed crop.
+        fixed = _reaim(head, geom, plan, composite_white(crop, np.where(valid, alpha, 0.0)), pack)
+        if fixed is not None:
+            plan2 = plan_crop(fixed, rules, geom, roll=plan.roll_deg)
+            w2, h2 = _output_size(plan2, rules)
+            person, valid2 = _coarse_cover(fg_u8, ratio, w_bgr.shape[:2], face, plan2, w2, h2)
+            torso_y = int(round((geom[1] * plan2.crop_h + fixed.height * 1.15) * h2 / plan2.crop_h))
+            # Not covered: keep the first crop; the re-check has the last word.
+            if _coverage_problem(person, valid2, torso_y) is None:
+                plan, out_w, out_h, head = plan2, w2, h2, fixed
+                crop, valid = _render(w_bgr, plan, out_w, out_h)
+                alpha = _alpha(crop, face, plan, out_w, out_h)
     if len(faces) > 1:
         steps.append(Text("画面中还有其他人脸，已裁剪排除", "other faces in the frame were cropped out"))
     left = head.roll_deg - plan.roll_deg
