@@ -11,7 +11,7 @@ import multiprocessing as mp
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -20,6 +20,10 @@ R = TypeVar("R")
 # Below this many items the start-up of worker processes (imports, model loads)
 # costs more than it saves.
 MIN_PARALLEL = 4
+# Up to this many items, threads of this process do the work: no start-up at all, and
+# the heavy parts (decoding, cv2.dnn, resizing, onnxruntime) release the GIL. Larger
+# batches go to processes, which scale fully.
+THREADS_UP_TO = 48
 
 
 def default_jobs() -> int:
@@ -50,9 +54,19 @@ def _mp_context():
     return mp.get_context("spawn")
 
 
+def _executor(mode: str, jobs: int, count: int) -> Executor:
+    if mode == "thread" or (mode == "auto" and count <= THREADS_UP_TO):
+        return ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="photocheck-batch")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_mp_context(), initializer=_init_worker)
+
+
 def run(fn: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
-        progress: Callable[[int, int, T], None] | None = None, total: int | None = None) -> Iterator[R]:
-    """Yield fn(item) for each item, in order, using ``jobs`` processes."""
+        progress: Callable[[int, int, T], None] | None = None, total: int | None = None,
+        mode: str = "auto") -> Iterator[R]:
+    """Yield fn(item) for each item, in order, on ``jobs`` workers.
+
+    ``mode``: "process", "thread", or "auto" (threads for small batches, processes
+    for large ones). ``fn`` must be module-level and thread-safe either way."""
     items = list(items)
     n = total or len(items)
     jobs = jobs or default_jobs()
@@ -63,8 +77,7 @@ def run(fn: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
                 progress(i + 1, n, it)
             yield r
         return
-    ctx = _mp_context()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker) as ex:
+    with _executor(mode, jobs, len(items)) as ex:
         # Bounded look-ahead keeps memory flat for huge batches.
         window = jobs * 4
         pending: list[Any] = []

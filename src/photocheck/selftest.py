@@ -261,7 +261,7 @@ def _worker_pid(_: int) -> int:
 def step_workers() -> Text:
     from . import batch
 
-    pids = list(batch.run(_worker_pid, range(batch.MIN_PARALLEL), jobs=2))
+    pids = list(batch.run(_worker_pid, range(batch.MIN_PARALLEL), jobs=2, mode="process"))
     if len(pids) != batch.MIN_PARALLEL or os.getpid() in pids:
         raise StepFailed(_t("并行处理未在子进程中运行", "batch work did not run in worker processes"))
     return _t(f"{len(pids)} 个任务在 {len(set(pids))} 个子进程中完成",
