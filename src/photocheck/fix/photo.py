@@ -114,9 +114,11 @@ def _safe_geometry(geom: tuple[float, float], rules) -> bool:
             and r.crown_margin[0] + REAIM_MARGIN <= c <= r.crown_margin[1] - REAIM_MARGIN)
 
 
-def _reaim(head: Head, geom: tuple[float, float], plan: Plan, composed: np.ndarray, pack: RulePack) -> Head | None:
-    """The head corrected by what the check measures in the composed crop, or None
-    when the crop already lands inside the pass bands."""
+def _reaim(head: Head, geom: tuple[float, float], plan: Plan, composed: np.ndarray,
+           pack: RulePack) -> tuple[Head, float] | None:
+    """The head corrected by what the check measures in the composed crop, and how
+    far (fraction of the height) the measurement lies outside the pass bands; None
+    when the crop already lands inside them."""
     from ..checks.photo import Context
 
     r = pack.photo.head
@@ -125,13 +127,14 @@ def _reaim(head: Head, geom: tuple[float, float], plan: Plan, composed: np.ndarr
         return None
     oh = composed.shape[0]
     h_m, c_m = measured.height / oh, measured.crown_y / oh
-    if r.height_pass[0] <= h_m <= r.height_pass[1] and r.crown_margin[0] <= c_m <= r.crown_margin[1]:
+    outside = max(r.height_pass[0] - h_m, h_m - r.height_pass[1], r.crown_margin[0] - c_m, c_m - r.crown_margin[1])
+    if outside <= 0:
         return None
     from dataclasses import replace
 
     crown_shift = (c_m - geom[1]) * plan.crop_h
     chin_shift = (c_m + h_m - geom[1] - geom[0]) * plan.crop_h
-    return replace(head, crown_y=head.crown_y + crown_shift, chin_y=head.chin_y + chin_shift)
+    return replace(head, crown_y=head.crown_y + crown_shift, chin_y=head.chin_y + chin_shift), outside
 
 
 def _pick_face(faces, shape) -> object:
@@ -523,17 +526,23 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
         # Near the edge of a band, measure the head in the crop as the check will
         # (crown on the composited result) and re-aim once if it drifted outside,
         # when the source covers the re-aimed crop.
-        fixed = _reaim(head, geom, plan, composite_white(crop, np.where(valid, alpha, 0.0)), pack)
-        if fixed is not None:
+        reaim = _reaim(head, geom, plan, composite_white(crop, np.where(valid, alpha, 0.0)), pack)
+        if reaim is not None:
+            fixed, outside = reaim
             plan2 = plan_crop(fixed, rules, geom, roll=plan.roll_deg)
             w2, h2 = _output_size(plan2, rules)
             person, valid2 = _coarse_cover(fg_u8, ratio, w_bgr.shape[:2], face, plan2, w2, h2)
             torso_y = int(round((geom[1] * plan2.crop_h + fixed.height * 1.15) * h2 / plan2.crop_h))
-            # Not covered: keep the first crop; the re-check has the last word.
-            if _coverage_problem(person, valid2, torso_y) is None:
+            problem = _coverage_problem(person, valid2, torso_y)
+            if problem is None:
                 plan, out_w, out_h, head = plan2, w2, h2, fixed
                 crop, valid = _render(w_bgr, plan, out_w, out_h)
                 alpha = _alpha(crop, face, plan, out_w, out_h)
+            elif outside > REAIM_MARGIN:
+                # Far outside, and the source cannot give the crop that would fix it.
+                _raise_coverage(problem)
+            # Otherwise a small miss, within what the two measurements differ by:
+            # keep the first crop; the re-check has the last word.
     if len(faces) > 1:
         steps.append(Text("画面中还有其他人脸，已裁剪排除", "other faces in the frame were cropped out"))
     left = head.roll_deg - plan.roll_deg
