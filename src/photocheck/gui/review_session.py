@@ -181,18 +181,8 @@ def audit_to_report(job: Job, paths: list[str], html: str, csv: str, rules: str 
 
     jobs = audit.collect(paths, rules=rules, thumbs=True)
     sinks = [audit.HtmlReport(Path(html), lang=lang), audit.CsvReport(Path(csv))]
-    counts = {"pass": 0, "fail": 0, "error": 0}
-    try:
-        for row in audit.run(jobs, progress=lambda d, t, _item: job.progress(d, t, Path(str(_item.label)).name)):
-            for s in sinks:
-                s.add(row)
-            counts[row.verdict] += 1
-    except BaseException:
-        for s in sinks:
-            s.abort()
-        raise
-    for s in sinks:
-        s.close()
+    rows = audit.run(jobs, progress=lambda d, t, _item: job.progress(d, t, Path(str(_item.label)).name))
+    counts, _code = audit.feed(rows, sinks)
     return AuditSummary(len(jobs), counts, html, csv)
 
 
