@@ -340,7 +340,7 @@ def _coarse_cover(fg_small: np.ndarray, ratio: float, work_shape: tuple[int, int
 
 
 def _is_white_bg(bgr: np.ndarray, fg: np.ndarray, rules) -> bool:
-    bgpx = bgr[~fg]
+    bgpx = bgr[::2, ::2][~fg[::2, ::2]]  # every 4th pixel is plenty for a 98% vote
     if len(bgpx) < 100:
         return False
     mn, mx = bgpx.min(axis=1).astype(int), bgpx.max(axis=1).astype(int)
