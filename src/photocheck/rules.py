@@ -136,6 +136,7 @@ class PhotoRules:
     require_seal: bool
     face_count: int
     max_yaw: float
+    max_face_proportion: float
     tilt: TiltRules
     position: PositionRules
     head: HeadRules

@@ -152,6 +152,16 @@ def test_dark_photo_fails_exposure(compliant):
     assert status(check(jpeg(cv2.LUT(compliant, lut))), "exposure") is Status.FAIL
 
 
+def test_stretched_photo_fails_face(compliant):
+    # Resized 1.6x wider without keeping proportions, then cut back to the canvas width.
+    w = compliant.shape[1]
+    wide = cv2.resize(compliant, None, fx=1.6, fy=1.0, interpolation=cv2.INTER_LINEAR)
+    x0 = (wide.shape[1] - w) // 2
+    rep = check(jpeg(np.ascontiguousarray(wide[:, x0:x0 + w])))
+    assert status(rep, "face") is Status.FAIL
+    assert rep.get("face").measured > 0.75 and "stretched" in rep.get("face").message.en
+
+
 def test_black_eye_make_up_is_not_underexposure(compliant):
     # Crushed blacks around the eyes alone (eyeliner, lashes) are not a dark photo:
     # paint the eye and brow outlines pure black on a compliant photo.

@@ -378,6 +378,16 @@ class FaceCheck(Check):
             return self.result(Status.FAIL, round(f.yaw, 3), f"|yaw| <= {ctx.rules.max_yaw}",
                                _t("脸没有正对镜头（侧脸）", "the face is turned away from the camera"),
                                _t("请正面直视镜头重新拍摄", "look straight into the camera and retake"), box, boxes=[f.box])
+        from ..vision.face import face_width_ratio
+
+        hi = ctx.rules.max_face_proportion
+        prop = face_width_ratio(f)
+        if prop > hi:
+            return self.result(Status.FAIL, round(prop, 3), f"<= {hi}",
+                               _t(f"照片比例失真：人脸被横向拉伸（比例 {prop:.2f}，至多 {hi:.2f}）",
+                                  f"the photo is distorted: the face is stretched sideways (proportion {prop:.2f}, at most {hi:.2f})"),
+                               _t("请用原始照片重新裁剪，缩放时保持长宽比例", "crop again from the original photo and keep its proportions when resizing"),
+                               box, boxes=[f.box])
         return self.result(Status.PASS, 1, want, _t("检测到一张正面人脸", "one frontal face found"), box=box, boxes=[f.box],
                            landmarks=f.landmarks)
 

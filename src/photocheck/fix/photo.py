@@ -46,8 +46,9 @@ RIVAL_FACE_AREA = 0.25
 MAX_TORSO_FILL = 0.05
 # A sideways photo that was squeezed into an upright canvas (turned, then resized to
 # the old width and height) shows a face far wider than any real one. The measure is
-# vision.face.face_width_ratio; real frontal faces stay below about 0.63. Such a photo
-# is un-stretched when that brings the face back inside the normal band.
+# vision.face.face_width_ratio; real frontal faces stay below about 0.63 (the pack's
+# max_face_proportion is the check's limit). Such a photo is un-stretched when that
+# brings the face back inside the normal band.
 STRETCHED_RATIO = 0.75
 NORMAL_RATIO = (0.45, 0.68)
 UNSTRETCH_MAX_SIDE = 2400
