@@ -111,8 +111,11 @@ def _proc_status_mb(field: str) -> float:
     return 0.0
 
 
-def _children_rss_mb() -> float:
-    """Largest resident set among this process's children right now (psutil, if installed)."""
+def _children_sample(cpu_s: dict[int, float]) -> float:
+    """Largest resident set among this process's descendants right now, in MB; also
+    records each one's CPU seconds so far in ``cpu_s`` (pid -> seconds). psutil, if
+    installed: pool workers started by a forkserver are not this process's children
+    for ``os.times``, so their CPU is read while they run."""
     try:
         import psutil
     except ImportError:
@@ -120,7 +123,10 @@ def _children_rss_mb() -> float:
     best = 0
     for c in psutil.Process().children(recursive=True):
         try:
-            best = max(best, c.memory_info().rss)
+            with c.oneshot():
+                best = max(best, c.memory_info().rss)
+                t = c.cpu_times()
+            cpu_s[c.pid] = t.user + t.system
         except psutil.Error:
             continue
     return best / 1048576
@@ -137,17 +143,22 @@ def measure(folder: Path, jobs: int | None, engine: str = "local") -> dict:
     kinds: dict[str, int] = {}
     child = [0.0]
     parent = [rss_before]
+    cpu_before: dict[int, float] = {}
+    _children_sample(cpu_before)  # a forkserver left by an earlier run already has CPU time
+    worker_cpu: dict[int, float] = {}
 
     def tally(row: audit.AuditRow) -> None:
         kinds[row.kind] = kinds.get(row.kind, 0) + 1
-        if sum(kinds.values()) % 25 == 1:
-            child[0] = max(child[0], _children_rss_mb())
+        done = sum(kinds.values())
+        if done % 25 == 1 or done == len(jobs_list):  # the last row: every worker's CPU is in
+            child[0] = max(child[0], _children_sample(worker_cpu))
             parent[0] = max(parent[0], _proc_status_mb("VmRSS"))
 
     verdicts, _ = audit.feed(audit.run(jobs_list, engine=engine, workers=jobs), [audit.CsvReport(csv_path)], tally)
     wall = time.perf_counter() - t0
     cpu1 = os.times()
     cpu = (cpu1.children_user + cpu1.children_system) - (cpu0.children_user + cpu0.children_system)
+    cpu = max(cpu, sum(t - cpu_before.get(pid, 0.0) for pid, t in worker_cpu.items()))
     return {"files": len(jobs_list), "seconds": round(wall, 1), "files_per_s": round(len(jobs_list) / wall, 2),
             "verdicts": verdicts, "kinds": kinds, "parent_rss_growth_mb": round(max(parent[0], _proc_status_mb("VmRSS")) - rss_before, 1),
             "largest_worker_rss_mb": round(child[0], 1), "worker_cpu_ms_per_file": round(cpu * 1000 / max(1, len(jobs_list)), 1),

@@ -47,13 +47,16 @@ def _label(src: Any, fallback: str = "<data>") -> str:
 
 
 def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str | None = None,
-               only: list[str] | None = None, label: str | None = None) -> FileReport:
-    """Run the checks of ``kind`` on an already-probed file."""
+               only: list[str] | None = None, label: str | None = None, work: Any = None) -> FileReport:
+    """Run the checks of ``kind`` on an already-probed file.
+
+    ``work`` (materials only): the file's pixels already decoded by
+    ``checks.material.work_pixels``, so they are not decoded a second time."""
     rp = _pack(pack)
     t0 = time.perf_counter()
     report = FileReport(path=label or info.path or "<data>", kind=kind, rules=rp.label)
     module = importlib.import_module(_KIND_MODULES[kind])
-    ctx = module.Context(info, rp)
+    ctx = module.Context(info, rp) if work is None else module.Context(info, rp, work=work)
     try:
         for check in checks_for(kind, only):
             report.checks.append(check.run(ctx))

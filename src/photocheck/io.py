@@ -313,6 +313,38 @@ def _pil_to_bgr(im: Image.Image) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
+def _reduction(w: int, h: int, max_side: int | None, min_side: int | None) -> int:
+    """The power-of-two reduction (1, 2, 4 or 8) ``decode`` decodes a w x h source at: the
+    largest that keeps the long side at ``max_side`` or more (and the short side at
+    ``min_side`` or more)."""
+    factor = 1
+    if max_side:
+        while factor < 8 and max(w, h) / (factor * 2) >= max_side and (
+                not min_side or min(w, h) / (factor * 2) >= min_side):
+            factor *= 2
+    return factor
+
+
+def _fit(bgr: np.ndarray, max_side: int | None, min_side: int | None) -> np.ndarray:
+    """``decode``'s last step: pixels still over 1.5 x ``max_side`` are resized to it."""
+    if max_side and max(bgr.shape[:2]) > max_side * 1.5:
+        s = max_side / max(bgr.shape[:2])
+        if not min_side or min(bgr.shape[:2]) * s >= min_side:
+            bgr = cv2.resize(bgr, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    return bgr
+
+
+def shrink(bgr: np.ndarray, max_side: int) -> np.ndarray:
+    """Decoded pixels reduced the way ``decode(max_side=...)`` reduces a source of their
+    size (area averaging in place of JPEG DCT scaling), so that one decode can serve a
+    second, smaller scale instead of decoding the file again."""
+    h, w = bgr.shape[:2]
+    factor = _reduction(w, h, max_side, None)
+    if factor > 1:
+        bgr = cv2.resize(bgr, (-(-w // factor), -(-h // factor)), interpolation=cv2.INTER_AREA)
+    return _fit(bgr, max_side, None)
+
+
 @dataclass
 class Decoded:
     """Pixels in BGR uint8, upright (EXIF applied unless told otherwise)."""
@@ -333,12 +365,7 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
     if info.format == "pdf":
         raise _err("unsupported", "PDF 文件需要先转换成图片", "a PDF must be converted to images first")
     w, h = info.width, info.height
-    long_side = max(w, h)
-    factor = 1
-    if max_side:
-        while factor < 8 and long_side / (factor * 2) >= max_side and (
-                not min_side or min(w, h) / (factor * 2) >= min_side):
-            factor *= 2
+    factor = _reduction(w, h, max_side, min_side)
     bgr: np.ndarray | None = None
     if info.format == "jpeg" and info.mode in ("RGB", "L", "YCbCr"):
         buf = np.frombuffer(info.data, dtype=np.uint8)
@@ -360,10 +387,7 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
         except Exception:
             raise _err("unreadable", f"图片无法解码：{info.path or ''}",
                        f"the image cannot be decoded: {info.path or ''}") from None
-    if max_side and max(bgr.shape[:2]) > max_side * 1.5:
-        s = max_side / max(bgr.shape[:2])
-        if not min_side or min(bgr.shape[:2]) * s >= min_side:
-            bgr = cv2.resize(bgr, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
+    bgr = _fit(bgr, max_side, min_side)
     if apply_exif and info.exif_orientation != 1:
         bgr = apply_orientation(bgr, info.exif_orientation)
     ow, oh = info.oriented_size if apply_exif else (w, h)

@@ -90,6 +90,48 @@ def test_classify_loose_files(loose):
         side.unlink()
 
 
+def test_camera_sized_file_is_decoded_once(loose, tmp_path, monkeypatch):
+    """A 12 MP document: one decode serves the kind decision and the material checks,
+    with the same report as checking it on its own."""
+    from photocheck import core
+
+    path = samples.write_document(tmp_path / "doc.jpg", "id_back", size=(4000, 3000))
+    expected = core.check_file(path, kind="material")
+    calls = []
+    real = pio.decode
+    monkeypatch.setattr(pio, "decode", lambda *a, **kw: calls.append(kw) or real(*a, **kw))
+    row = audit.audit_one(audit.AuditJob(label=str(path), source=str(path), thumb=True))
+    assert len(calls) == 1
+    assert (row.kind, row.kind_source) == ("material", "default") and row.thumb
+    assert row.failing == list(expected.failing)
+    assert row.document_kind == expected.document.kind
+    assert [m[:2] for m in row.messages] == [(c.id, c.status.value) for c in expected.checks
+                                             if c.status.value != "pass"]
+
+
+def test_camera_sized_file_is_searched_for_faces_upright_only(monkeypatch):
+    """A camera-sized page is never a registration photo lying on its side: one upright
+    search; a portrait-sized image is still searched in every quarter turn."""
+    from photocheck.vision import face
+
+    seen = []
+
+    class Detector:
+        def detect(self, img, *, min_face_frac, any_orientation=True):
+            seen.append((img.shape[:2], any_orientation))
+            return []
+
+    monkeypatch.setattr(face, "get_detector", lambda: Detector())
+    pack = load_pack()
+    big = pio.probe(samples.jpeg_bytes(Image.new("RGB", (4000, 3000), (200, 200, 200))))
+    assert audit.classify(big, np.zeros((240, 320, 3), np.uint8), pack) == ("material", "default")
+    assert seen == [((240, 320), False)]
+    seen.clear()
+    small = pio.probe(samples.jpeg_bytes(Image.new("RGB", (390, 567), (200, 200, 200))))
+    audit.classify(small, np.zeros((567, 390, 3), np.uint8), pack)
+    assert len(seen) == 4 and all(any_orientation for _, any_orientation in seen)
+
+
 def test_collect_walks_folders_and_sorts(loose, tmp_path):
     jobs = audit.collect([loose, tmp_path / "missing.jpg"], kind="auto")
     labels = [j.label for j in jobs]

