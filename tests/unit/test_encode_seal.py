@@ -32,6 +32,28 @@ def test_encode_under_is_strictly_under_and_never_padded(cap):
     assert info.dpi == (300.0, 300.0)
 
 
+@pytest.mark.parametrize("cap", [60000, 45000, 30000, 12000, 150000, 110000, 90000])
+def test_encode_under_from_top_finds_the_same_quality(cap):
+    img = noisy(600, 800, seed=3) if cap <= 60000 else cv2.GaussianBlur(noisy(600, 800, seed=3), (0, 0), 1.5)
+    plain = encode_under(img, cap, q_min=30, q_max=94)
+    top = encode_under(img, cap, q_min=30, q_max=94, from_top=True)
+    assert (top.quality, top.scale, top.data) == (plain.quality, plain.scale, plain.data)
+
+
+def test_encode_jpeg_without_dpi_writes_what_pillow_writes():
+    """The OpenCV path (no dpi, 4:2:0) must give Pillow's bytes for the same settings."""
+    import io
+
+    from PIL import Image
+
+    for img in (noisy(), noisy(37, 51, seed=1), np.full((16, 24, 3), 255, np.uint8)):
+        for q in (30, 60, 85, 94, 95):
+            buf = io.BytesIO()
+            Image.fromarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), "RGB").save(
+                buf, "JPEG", quality=q, optimize=True, progressive=False, subsampling=2)
+            assert encode_jpeg(img, q) == buf.getvalue()
+
+
 def test_encode_scales_down_only_when_quality_is_exhausted():
     img = noisy(1200, 825)
     enc = encode_under(img, 30000, q_min=60, min_width=190, min_height=254)

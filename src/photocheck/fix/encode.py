@@ -28,8 +28,20 @@ class Encoded:
     scale: float  # relative to the input pixels
 
 
+# OpenCV's encoder with these settings writes the very bytes Pillow writes for
+# quality=q, optimize=True, progressive=False, subsampling=2 and no dpi (both are
+# libjpeg-turbo; tests/unit/test_encode_seal.py checks it), straight from BGR and
+# without Pillow's copies: a third faster on a 12 MP document.
+_CV_420 = [cv2.IMWRITE_JPEG_OPTIMIZE, 1, cv2.IMWRITE_JPEG_PROGRESSIVE, 0,
+           cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420]
+
+
 def encode_jpeg(bgr: np.ndarray, quality: int, *, dpi: int | None = None, subsampling: int = 2) -> bytes:
     """Baseline (non-progressive), 8-bit, 3-channel JPEG with no metadata except JFIF dpi."""
+    if dpi is None and subsampling == 2:
+        ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality), *_CV_420])
+        if ok:
+            return buf.tobytes()
     rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
     im = Image.fromarray(rgb, "RGB")
     buf = io.BytesIO()
@@ -41,10 +53,26 @@ def encode_jpeg(bgr: np.ndarray, quality: int, *, dpi: int | None = None, subsam
 
 
 def _search_quality(bgr: np.ndarray, budget: int, q_min: int, q_max: int, dpi: int | None,
-                    subsampling: int) -> tuple[int, bytes] | None:
-    """Highest quality in [q_min, q_max] whose encoding is < budget bytes, or None."""
+                    subsampling: int, from_top: bool = False) -> tuple[int, bytes] | None:
+    """Highest quality in [q_min, q_max] whose encoding is < budget bytes, or None.
+
+    Binary search. With ``from_top`` it first tries ``q_max``, then 1, 3, 7, ... below it
+    until one fits, and bisects what is left between that one and the last that did not:
+    the same answer as long as the size grows with the quality, in fewer encodings when
+    the answer lies near the top (photos of documents, whose size climbs steeply over
+    the last few qualities)."""
     best: tuple[int, bytes] | None = None
     lo, hi = q_min, q_max
+    step = 1
+    while from_top and lo <= hi:
+        q = max(lo, q_max + 1 - step)
+        data = encode_jpeg(bgr, q, dpi=dpi, subsampling=subsampling)
+        if len(data) < budget:
+            best = (q, data)
+            lo = q + 1
+            break
+        hi = q - 1
+        step *= 2
     while lo <= hi:
         mid = (lo + hi) // 2
         data = encode_jpeg(bgr, mid, dpi=dpi, subsampling=subsampling)
@@ -58,17 +86,20 @@ def _search_quality(bgr: np.ndarray, budget: int, q_min: int, q_max: int, dpi: i
 
 def encode_under(bgr: np.ndarray, max_bytes: int, *, reserve: int = 0, q_min: int = 60, q_max: int = 95,
                  dpi: int | None = None, min_width: int | None = None, min_height: int | None = None,
-                 scale_step: float = 0.9, subsampling: int = 2) -> Encoded:
+                 scale_step: float = 0.9, subsampling: int = 2, from_top: bool = False) -> Encoded:
     """Encode strictly under ``max_bytes - reserve`` bytes.
 
-    Raises FixRefused (code ``size``) when even the smallest allowed size at the
-    lowest allowed quality does not fit."""
+    ``from_top``: at full size, search the quality downwards from ``q_max`` first (see
+    ``_search_quality``); once the image is being scaled down, the quality that fits is
+    usually near ``q_min``, so those searches are plain bisections. Raises FixRefused
+    (code ``size``) when even the smallest allowed size at the lowest allowed quality
+    does not fit."""
     budget = max_bytes - reserve
     h0, w0 = bgr.shape[:2]
     scale = 1.0
     img = bgr
     while True:
-        found = _search_quality(img, budget, q_min, q_max, dpi, subsampling)
+        found = _search_quality(img, budget, q_min, q_max, dpi, subsampling, from_top and img is bgr)
         if found is not None:
             q, data = found
             return Encoded(data, q, img.shape[1], img.shape[0], scale)

@@ -232,11 +232,12 @@ def _fix_page(ctx: Context, page: int | None, crop: bool, steps: list[Text]) -> 
 
 def _encode(img: np.ndarray, max_bytes: int, q_min: int, q_max: int, floor: dict) -> Encoded:
     """The best quality under ``max_bytes`` (quality first, then size). Clean scans and
-    PDF pages usually fit at the top quality, so that is tried once before the search."""
+    PDF pages usually fit at the top quality, so that is tried once before the search;
+    a phone photo's usually fits a step or two below it, so the search starts there."""
     top = encode_jpeg(img, q_max)
     if len(top) < max_bytes:
         return Encoded(top, q_max, img.shape[1], img.shape[0], 1.0)
-    return encode_under(img, max_bytes, q_min=q_min, q_max=q_max - 1, **floor)
+    return encode_under(img, max_bytes, q_min=q_min, q_max=q_max - 1, from_top=True, **floor)
 
 
 def fix(info: pio.ImageInfo, pack: RulePack, *, crop: bool = False, **_options) -> tuple[list[FixOutput], list[Text]]:
