@@ -310,3 +310,16 @@ def test_reduced_scale_decode_for_12mp():
     assert max(ctx.stored.shape[:2]) <= 2400
     rep = core.check_info(info, kind="material")
     assert rep.failing == ["file_size"] and rep.document.kind == "id_card_back"
+
+
+@pytest.mark.parametrize("lines, kind", [
+    (["中国高等教育学位在线验证报告", "学位 医学学士学位", "在线验证码：2H8KQ3LZP7M5WX2"], "degree_report"),
+    (["教育部学籍在线验证报告", "层次 本科", "在线验证码：DA9W4NZHKF9UQPL"], "education_report"),
+    # one misread glyph still counts toward the right kind
+    (["教育部学藉在线验证报告", "在线验证码：DA9W4NZHKF9UQPL"], "education_report"),
+])
+def test_a_keyword_read_exactly_is_not_also_a_misreading_of_another(lines, kind):
+    # "学位在线验证报告" differs from "学籍在线验证报告" in one character: read exactly, it
+    # must not also earn the other kind's partial credit.
+    kinds = M.params(core._pack(None)).kinds
+    assert M.classify(lines, kinds)[0] == kind

@@ -527,8 +527,16 @@ def classify(texts: list[str], kinds: tuple[KindSpec, ...]) -> tuple[str, float,
     hay = "".join(normalise(t) for t in texts)
     scores = {}
     has_id = any(plausible_id(m.group(0)) for m in _ID_RE.finditer(hay))
+    # Text that reads exactly as one keyword is not also a misreading of another: the
+    # partial credit (keyword_credit) only looks at what no long keyword spells out.
+    # Otherwise "学位在线验证报告" would count as 7/8 of "学籍在线验证报告" as well.
+    words = {normalise(kw) for k in kinds for kw in k.keywords}
+    masked = hay
+    for kw in sorted((w for w in words if len(w) >= 4 and w in hay), key=len, reverse=True):
+        masked = masked.replace(kw, "\0" * len(kw))
     for k in kinds:
-        s = sum(w * keyword_credit(hay, normalise(kw)) for kw, w in k.keywords.items())
+        s = sum(w * (1.0 if normalise(kw) in hay else keyword_credit(masked, normalise(kw)))
+                for kw, w in k.keywords.items())
         if k.id_number and has_id:
             s += k.id_number
         scores[k.id] = round(s, 3)
