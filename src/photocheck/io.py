@@ -340,8 +340,10 @@ def shrink(bgr: np.ndarray, max_side: int) -> np.ndarray:
     second, smaller scale instead of decoding the file again."""
     h, w = bgr.shape[:2]
     factor = _reduction(w, h, max_side, None)
-    if factor > 1:
-        bgr = cv2.resize(bgr, (-(-w // factor), -(-h // factor)), interpolation=cv2.INTER_AREA)
+    while factor > 1:  # by halves: OpenCV's area resize has a fast path for exactly 2x
+        h, w = -(-h // 2), -(-w // 2)
+        bgr = cv2.resize(bgr, (w, h), interpolation=cv2.INTER_AREA)
+        factor //= 2
     return _fit(bgr, max_side, None)
 
 
