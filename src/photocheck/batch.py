@@ -40,7 +40,8 @@ def _init_worker() -> None:
 
 
 _PRELOAD = ["numpy", "cv2", "PIL.Image", "photocheck.core", "photocheck.checks.photo",
-            "photocheck.vision.face", "photocheck.vision.segment"]
+            "photocheck.vision.face", "photocheck.vision.segment", "photocheck.checks.material",
+            "photocheck.vision.text", "onnxruntime"]
 
 
 def _mp_context():
