@@ -45,11 +45,9 @@ RIVAL_FACE_AREA = 0.25
 # left white where the source has no pixels (see _coverage_problem).
 MAX_TORSO_FILL = 0.05
 # A sideways photo that was squeezed into an upright canvas (turned, then resized to
-# the old width and height) shows a face far wider than any real one. The measure is
-# vision.face.face_width_ratio; real frontal faces stay below about 0.63 (the pack's
-# max_face_proportion is the check's limit). Such a photo is un-stretched when that
-# brings the face back inside the normal band.
-STRETCHED_RATIO = 0.75
+# the old width and height) shows a face far wider than any real one: above the pack's
+# max_face_proportion (vision.face.face_width_ratio; real frontal faces measure about
+# 0.47-0.63). Such a photo is un-stretched when that brings the face inside this band.
 NORMAL_RATIO = (0.45, 0.68)
 UNSTRETCH_MAX_SIDE = 2400
 
@@ -95,14 +93,11 @@ def _fg_map(bgr: np.ndarray) -> np.ndarray:
 
 
 def _reduced(dec: pio.Decoded, max_side: int) -> pio.Decoded:
-    """The decoded image shrunk so its long side is at most max_side."""
-    h, w = dec.bgr.shape[:2]
-    if max(h, w) <= max_side:
+    """The decoded image reduced as a decode at ``max_side`` would reduce it (io.shrink)."""
+    bgr = pio.shrink(dec.bgr, max_side)
+    if bgr is dec.bgr:
         return dec
-    f = max_side / max(h, w)
-    size = (max(1, round(w * f)), max(1, round(h * f)))
-    bgr = cv2.resize(dec.bgr, size, interpolation=cv2.INTER_AREA)
-    return pio.Decoded(bgr=bgr, scale=dec.scale * size[0] / w, info=dec.info)
+    return pio.Decoded(bgr=bgr, scale=dec.scale * bgr.shape[1] / dec.bgr.shape[1], info=dec.info)
 
 
 def _safe_geometry(geom: tuple[float, float], rules) -> bool:
@@ -438,7 +433,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     if k % 2 and faces and not _restretched:
         from ..vision.face import face_width_ratio
 
-        if face_width_ratio(faces[0]) > STRETCHED_RATIO:
+        if face_width_ratio(faces[0]) > rules.max_face_proportion:
             restored = _unstretched(info, k)
             if restored is not None:
                 outputs, more = fix(restored, pack, _restretched=True)
@@ -505,22 +500,28 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     problem = None
     chosen = None
     fg_u8 = fg_small.astype(np.uint8) * 255
+
+    def uncovered(plan: Plan, geom: tuple[float, float], hd: Head) -> str | None:
+        """What of the person this crop needs that the source lacks (see _coverage_problem)."""
+        out_w, out_h = _output_size(plan, rules)
+        person, valid = _coarse_cover(fg_u8, ratio, w_bgr.shape[:2], face, plan, out_w, out_h)
+        torso_y = int(round((geom[1] * plan.crop_h + hd.height * 1.15) * out_h / plan.crop_h))
+        return _coverage_problem(person, valid, torso_y)
+
     for roll in roll_options(head.roll_deg, rules):
         for geom in geometry_candidates(rules, head, w_bgr.shape[:2], roll=roll):
             plan = plan_crop(head, rules, geom, roll=roll)
             _other_faces_outside(faces[1:], ratio, plan)
-            out_w, out_h = _output_size(plan, rules)
-            person, valid = _coarse_cover(fg_u8, ratio, w_bgr.shape[:2], face, plan, out_w, out_h)
-            torso_y = int(round((geom[1] * plan.crop_h + head.height * 1.15) * out_h / plan.crop_h))
-            problem = _coverage_problem(person, valid, torso_y)
+            problem = uncovered(plan, geom, head)
             if problem is None:
-                chosen = (plan, out_w, out_h, geom)
+                chosen = (plan, geom)
                 break
         if chosen is not None:
             break
     if chosen is None:
         _raise_coverage(problem or "side")
-    plan, out_w, out_h, geom = chosen
+    plan, geom = chosen
+    out_w, out_h = _output_size(plan, rules)
     crop, valid = _render(w_bgr, plan, out_w, out_h)
     alpha = _alpha(crop, face, plan, out_w, out_h)
     if not _safe_geometry(geom, rules):
@@ -531,12 +532,10 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
         if reaim is not None:
             fixed, outside = reaim
             plan2 = plan_crop(fixed, rules, geom, roll=plan.roll_deg)
-            w2, h2 = _output_size(plan2, rules)
-            person, valid2 = _coarse_cover(fg_u8, ratio, w_bgr.shape[:2], face, plan2, w2, h2)
-            torso_y = int(round((geom[1] * plan2.crop_h + fixed.height * 1.15) * h2 / plan2.crop_h))
-            problem = _coverage_problem(person, valid2, torso_y)
+            problem = uncovered(plan2, geom, fixed)
             if problem is None:
-                plan, out_w, out_h, head = plan2, w2, h2, fixed
+                plan, head = plan2, fixed
+                out_w, out_h = _output_size(plan, rules)
                 crop, valid = _render(w_bgr, plan, out_w, out_h)
                 alpha = _alpha(crop, face, plan, out_w, out_h)
             elif outside > REAIM_MARGIN:
