@@ -165,12 +165,11 @@ def test_stretched_photo_fails_face(compliant):
 def test_black_eye_make_up_is_not_underexposure(compliant):
     # Crushed blacks around the eyes alone (eyeliner, lashes) are not a dark photo:
     # paint the eye and brow outlines pure black on a compliant photo.
-    from photocheck.checks.photo import _FEATURE_OUTLINES
-    from photocheck.vision.face import get_detector
+    from photocheck.vision.face import EYE_BROW_OUTLINES, get_detector
 
     img = compliant.copy()
     face = get_detector().detect(img)[0]
-    for idx in _FEATURE_OUTLINES:
+    for idx in EYE_BROW_OUTLINES:
         pts = face.landmarks[list(idx)].astype(np.int32)
         cv2.polylines(img, [pts], True, (0, 0, 0), thickness=max(2, img.shape[1] // 120))
     rep = check(jpeg(img))

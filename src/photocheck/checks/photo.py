@@ -29,15 +29,6 @@ def _t(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
-# Face-mesh outlines of the eyes and brows (MediaPipe canonical mesh indices).
-_FEATURE_OUTLINES = (
-    (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246),
-    (362, 382, 381, 380, 374, 373, 390, 249, 263, 466, 388, 387, 386, 385, 384, 398),
-    (70, 63, 105, 66, 107, 55, 65, 52, 53, 46),
-    (300, 293, 334, 296, 336, 285, 295, 282, 283, 276),
-)
-
-
 class Context:
     """Lazily computed measurements shared by the photo checks of one file."""
 
@@ -188,8 +179,10 @@ class Context:
         f = self.face
         if up is None or f.landmarks is None:
             return up
+        from ..vision.face import EYE_BROW_OUTLINES
+
         feat = np.zeros(up.shape, np.uint8)
-        for idx in _FEATURE_OUTLINES:
+        for idx in EYE_BROW_OUTLINES:
             pts = f.landmarks[list(idx)].astype(np.float32)
             cv2.fillConvexPoly(feat, cv2.convexHull(pts).astype(np.int32), 1)
         k = max(3, int(0.05 * (f.face_right_x - f.face_left_x))) | 1
