@@ -283,19 +283,21 @@ def composite_white(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     """Put the person on pure white. Near edges, remove the old background's colour
     from the mixed pixels before blending (no halo, no coloured fringe)."""
     a = np.clip(alpha.astype(np.float32), 0.0, 1.0)
-    f = img.astype(np.float32)
+    a[a <= 0.02] = 0.0  # faint alpha is background: pure white
     inv = 1.0 - a
-    # Local estimate of the old background colour, from background pixels only.
-    k = max(7, int(round(min(img.shape[:2]) * 0.04)) | 1)
-    wsum = cv2.blur(inv, (k, k)) + 1e-4
-    bg = cv2.blur(f * inv[..., None], (k, k)) / wsum[..., None]
-    edge = (a > 0.02) & (a < 0.98)
-    fg = f.copy()
-    safe = np.maximum(a, 0.15)[..., None]
-    fg[edge] = np.clip((f - inv[..., None] * bg) / safe, 0, 255)[edge]
-    out = fg * a[..., None] + 255.0 * inv[..., None]
-    out[a <= 0.02] = 255.0
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    out = cv2.blendLinear(img, np.full_like(img, 255), a, inv)
+    # Mixed edge pixels (a few percent of the crop): un-mix the local background colour,
+    # estimated from background pixels only, then blend the recovered colour.
+    ys, xs = np.nonzero((a > 0.02) & (a < 0.98))
+    if ys.size:
+        k = max(7, int(round(min(img.shape[:2]) * 0.04)) | 1)
+        f = img.astype(np.float32)
+        wsum = cv2.blur(inv, (k, k))[ys, xs] + 1e-4
+        bg = cv2.blur(f * inv[..., None], (k, k))[ys, xs] / wsum[:, None]
+        ae = a[ys, xs][:, None]
+        fg = np.clip((f[ys, xs] - (1.0 - ae) * bg) / np.maximum(ae, 0.15), 0, 255)
+        out[ys, xs] = np.clip(fg * ae + 255.0 * (1.0 - ae) + 0.5, 0, 255).astype(np.uint8)
+    return out
 
 
 def _main_person(person: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.ndarray:
