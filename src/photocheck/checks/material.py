@@ -22,7 +22,6 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ import numpy as np
 
 from .. import io as pio
 from ..errors import InputError
+from ..lazy import lazy
 from ..rules import RulePack, RulePackError
 from ..text import EMPTY, Text
 from .base import Check, CheckResult, DocumentInfo, Status, register
@@ -258,7 +258,7 @@ class Context:
         self._given = stored
         if stored is None:
             if work is not None:
-                self.__dict__["stored"] = work  # the cached_property's value
+                self.__dict__["stored"] = work  # the lazy property's value
             self._remember()
 
     # -- the analysis of one ImageInfo is shared, so the fix reuses what the check computed -
@@ -286,7 +286,7 @@ class Context:
     def is_pdf(self) -> bool:
         return self.info.format == "pdf" and self._given is None
 
-    @cached_property
+    @lazy
     def stored(self) -> np.ndarray:
         """BGR pixels as stored (EXIF orientation not applied), at the work scale."""
         if self._given is not None:
@@ -315,7 +315,7 @@ class Context:
             return None
         return self.work_scale
 
-    @cached_property
+    @lazy
     def grey(self) -> np.ndarray:
         return cv2.cvtColor(self.stored, cv2.COLOR_BGR2GRAY)
 
@@ -334,19 +334,19 @@ class Context:
         return int(round(x0)), int(round(y0)), int(round(x1 - x0)), int(round(y1 - y0))
 
     # -- text -------------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def boxes(self):
         from ..vision import text as vt
 
         return vt.detect(self.stored, DET_SIDE)
 
-    @cached_property
+    @lazy
     def vote(self):
         from ..vision import text as vt
 
         return vt.orientation_vote(self.stored, self.boxes)
 
-    @cached_property
+    @lazy
     def content_code(self) -> int | None:
         """The orientation code that makes the stored pixels upright, when the text decides it."""
         v = self.vote
@@ -358,7 +358,7 @@ class Context:
             return None
         return v.code
 
-    @cached_property
+    @lazy
     def correction(self) -> int:
         """The transform that makes the stored pixels upright: the text's verdict when there
         is one, else the EXIF tag's."""
@@ -366,7 +366,7 @@ class Context:
             return self.content_code
         return 1 if self._given is not None else self.info.exif_orientation
 
-    @cached_property
+    @lazy
     def lines(self):
         """Recognised lines of the upright page (biggest first, then what the kind needs)."""
         from ..vision import text as vt
@@ -391,7 +391,7 @@ class Context:
             lines = [ln for ln in lines if ln not in again] + full
         return vt.reading_order(lines)
 
-    @cached_property
+    @lazy
     def document(self) -> DocumentInfo | None:
         if self.is_pdf:
             return None
@@ -404,7 +404,7 @@ class Context:
             return None
 
     # -- sharpness --------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def edge_widths(self) -> list[float]:
         """Per line: edge width / line height, after resampling the line to a fixed height."""
         from ..vision import text as vt
@@ -424,7 +424,7 @@ class Context:
         return out
 
     # -- exposure ---------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def text_levels(self) -> tuple[float, float] | None:
         """(paper, ink) luminance inside the text lines: medians of per-line 95th / 5th percentiles."""
         paper, ink = [], []
@@ -441,7 +441,7 @@ class Context:
             return None
         return float(np.median(paper)), float(np.median(ink))
 
-    @cached_property
+    @lazy
     def page_box(self) -> tuple[int, int, int, int]:
         """The part of the frame that holds the document: the text's hull, padded."""
         h, w = self.grey.shape
@@ -455,7 +455,7 @@ class Context:
         y0, y1 = max(0, int(y0 - 0.1 * ph)), min(h, int(y1 + 0.1 * ph))
         return x0, y0, x1 - x0, y1 - y0
 
-    @cached_property
+    @lazy
     def glare(self) -> tuple[float, tuple[int, int, int, int]] | None:
         """The largest specular highlight on the page: (fraction of the page, work-image box).
         Looked for at a reduced size (a highlight worth a warning is large)."""

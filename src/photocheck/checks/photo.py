@@ -7,13 +7,12 @@ foreground map) are computed once per file in ``Context``.
 
 from __future__ import annotations
 
-from functools import cached_property
-
 import cv2
 import numpy as np
 
 from .. import io as pio
 from ..geometry import Head, main_person, measure_head
+from ..lazy import lazy
 from ..rules import RulePack
 from ..text import EMPTY, Text
 from .base import Check, CheckResult, Status, register
@@ -46,7 +45,7 @@ class Context:
         return ctx
 
     # -- pixels ---------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def decoded(self) -> pio.Decoded:
         return pio.decode(self.info, max_side=CHECK_MAX_SIDE, min_side=self.rules.min_width)
 
@@ -54,11 +53,11 @@ class Context:
     def bgr(self) -> np.ndarray:
         return self.decoded.bgr
 
-    @cached_property
+    @lazy
     def lab(self) -> np.ndarray:
         return cv2.cvtColor(self.bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
 
-    @cached_property
+    @lazy
     def grey(self) -> np.ndarray:
         return cv2.cvtColor(self.bgr, cv2.COLOR_BGR2GRAY)
 
@@ -72,17 +71,17 @@ class Context:
         return tuple(int(round(v / s)) for v in box)  # type: ignore[return-value]
 
     # -- faces ----------------------------------------------------------------------------
-    @cached_property
+    @lazy
     def faces(self):
         from ..vision.face import get_detector
 
         return get_detector().detect(self.bgr)
 
-    @cached_property
+    @lazy
     def face(self):
         return self.faces[0] if self.faces else None
 
-    @cached_property
+    @lazy
     def person_mask(self) -> np.ndarray:
         from ..vision.segment import get_segmenter
 
@@ -94,7 +93,7 @@ class Context:
         bg = self.bg_colour
         return bg is not None and bg[1] < FG_DELTA
 
-    @cached_property
+    @lazy
     def person_core(self) -> np.ndarray:
         """Pixels the segmenter is sure are the person, grown a little to cover the
         blended edge: they are not background and are left out of its check."""
@@ -107,7 +106,7 @@ class Context:
         k = max(3, int(0.01 * max(self.bgr.shape[:2])) | 1)
         return cv2.dilate(core, np.ones((k, k), np.uint8)) > 0
 
-    @cached_property
+    @lazy
     def bg_colour(self) -> tuple[np.ndarray, float] | None:
         """Lab colour of the background from the top corners, and its spread.
 
@@ -123,7 +122,7 @@ class Context:
         spread = float(np.percentile(np.linalg.norm(allpx - med, axis=1), 90))
         return med, spread
 
-    @cached_property
+    @lazy
     def foreground(self) -> np.ndarray:
         """Bool map of the person: differs from a uniform background colour, or,
         on a busy background, the segmentation mask."""
@@ -135,13 +134,13 @@ class Context:
             return fg
         return self.person_mask > 0.5
 
-    @cached_property
+    @lazy
     def head(self) -> Head | None:
         if self.face is None:
             return None
         return measure_head(self.face, self.foreground)
 
-    @cached_property
+    @lazy
     def face_region(self) -> np.ndarray | None:
         """Bool mask of facial skin: the landmark hull shrunk a little (no hair, no background)."""
         f = self.face
@@ -159,7 +158,7 @@ class Context:
             m[max(0, y + bh // 5):y + bh * 4 // 5, max(0, x + bw // 5):x + bw * 4 // 5] = 1
         return m > 0
 
-    @cached_property
+    @lazy
     def upper_face(self) -> np.ndarray | None:
         """Facial skin from the forehead down to the nose tip: where light falls,
         without beard or mouth."""
@@ -171,7 +170,7 @@ class Context:
         up[int(max(0, self.face.nose[1])):] = False
         return up if up.sum() >= 50 else region
 
-    @cached_property
+    @lazy
     def upper_skin(self) -> np.ndarray | None:
         """The upper face without the eyes and brows (grown a little for lashes and
         sockets): skin only, where a shadow is a shadow and not a dark feature."""
@@ -189,7 +188,7 @@ class Context:
         skin = up & ~(cv2.dilate(feat, np.ones((k, k), np.uint8)) > 0)
         return skin if skin.sum() >= 50 else up
 
-    @cached_property
+    @lazy
     def face_crop_grey(self) -> np.ndarray | None:
         f = self.face
         if f is None:

@@ -29,13 +29,13 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import cv2
 import numpy as np
 
 from .. import models
 from ..errors import ModelMissingError
+from ..lazy import lazy
 from ..text import Text
 
 DET_MODEL = "ch_PP-OCRv4_det_infer.onnx"
@@ -185,12 +185,12 @@ class TextBox:
 
     # The sizes are asked for many times per box (sort keys), and ``quad`` is never
     # changed in place, so each is computed once.
-    @cached_property
+    @lazy
     def width(self) -> float:
         """Length of the top edge (along the stored image's x axis for small angles)."""
         return float(np.linalg.norm(self.quad[1] - self.quad[0]))
 
-    @cached_property
+    @lazy
     def height(self) -> float:
         return float(np.linalg.norm(self.quad[3] - self.quad[0]))
 
