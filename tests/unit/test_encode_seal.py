@@ -40,9 +40,11 @@ def test_encode_under_from_top_finds_the_same_quality(cap):
     assert (top.quality, top.scale, top.data) == (plain.quality, plain.scale, plain.data)
 
 
-def test_encode_jpeg_without_dpi_writes_what_pillow_writes():
-    """The OpenCV path (no dpi, 4:2:0) encodes as Pillow does with the same settings: the
-    same pixels at the same quality (with the pinned wheels, the very same bytes)."""
+@pytest.mark.parametrize("dpi", [None, 300, 72])
+def test_encode_jpeg_writes_what_pillow_writes(dpi):
+    """The OpenCV path (4:2:0) encodes as Pillow does with the same settings: the same
+    pixels at the same quality (with the pinned wheels, the very same bytes), and with
+    a dpi, Pillow's JFIF density."""
     import io
 
     from PIL import Image
@@ -51,10 +53,13 @@ def test_encode_jpeg_without_dpi_writes_what_pillow_writes():
         for q in (30, 60, 85, 94, 95):
             buf = io.BytesIO()
             Image.fromarray(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), "RGB").save(
-                buf, "JPEG", quality=q, optimize=True, progressive=False, subsampling=2)
-            ours, pillow = encode_jpeg(img, q), buf.getvalue()
+                buf, "JPEG", quality=q, optimize=True, progressive=False, subsampling=2,
+                **({"dpi": (dpi, dpi)} if dpi else {}))
+            ours, pillow = encode_jpeg(img, q, dpi=dpi), buf.getvalue()
             info = pio.probe(ours)
             assert info.format == "jpeg" and not info.progressive and not info.has_exif
+            if dpi:
+                assert info.dpi == pio.probe(pillow).dpi == (float(dpi), float(dpi))
             assert np.array_equal(pio.decode(info).bgr, pio.decode(pio.probe(pillow)).bgr)
             assert abs(len(ours) - len(pillow)) <= 0.01 * len(pillow)
 

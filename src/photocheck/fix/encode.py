@@ -9,6 +9,7 @@ the image scaled down, and never below the caller's minimum size.
 from __future__ import annotations
 
 import io
+import struct
 from dataclasses import dataclass
 
 import cv2
@@ -29,20 +30,37 @@ class Encoded:
 
 
 # OpenCV's encoder with these settings encodes as Pillow does with quality=q,
-# optimize=True, progressive=False, subsampling=2 and no dpi (both are libjpeg-turbo;
-# with the pinned wheels the bytes are the same; tests/unit/test_encode_seal.py
-# checks the pixels), straight from BGR and without Pillow's copies: a third faster
-# on a 12 MP document.
+# optimize=True, progressive=False and subsampling=2 (both are libjpeg-turbo; with the
+# pinned wheels the bytes are the same; tests/unit/test_encode_seal.py checks the
+# pixels), straight from BGR and without Pillow's copies: a third faster on a 12 MP
+# document. OpenCV cannot set the JFIF density, so the dpi is written into its JFIF
+# header afterwards (same length; the bytes then equal Pillow's with dpi=).
 _CV_420 = [cv2.IMWRITE_JPEG_OPTIMIZE, 1, cv2.IMWRITE_JPEG_PROGRESSIVE, 0,
            cv2.IMWRITE_JPEG_SAMPLING_FACTOR, cv2.IMWRITE_JPEG_SAMPLING_FACTOR_420]
 
 
+def _with_dpi(data: bytes, dpi: int) -> bytes | None:
+    """The JPEG with its JFIF APP0 density set to dpi (units: dots per inch), or None
+    when it does not start with a standard JFIF header."""
+    if not (0 < dpi <= 0xFFFF) or data[:4] != b"\xff\xd8\xff\xe0" or data[6:11] != b"JFIF\x00":
+        return None
+    out = bytearray(data)
+    out[13] = 1
+    out[14:18] = struct.pack(">HH", dpi, dpi)
+    return bytes(out)
+
+
 def encode_jpeg(bgr: np.ndarray, quality: int, *, dpi: int | None = None, subsampling: int = 2) -> bytes:
     """Baseline (non-progressive), 8-bit, 3-channel JPEG with no metadata except JFIF dpi."""
-    if dpi is None and subsampling == 2:
+    if subsampling == 2:
         ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, int(quality), *_CV_420])
         if ok:
-            return buf.tobytes()
+            data = buf.tobytes()
+            if not dpi:
+                return data
+            patched = _with_dpi(data, dpi)
+            if patched is not None:
+                return patched
     rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
     im = Image.fromarray(rgb, "RGB")
     buf = io.BytesIO()
