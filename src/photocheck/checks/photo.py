@@ -28,6 +28,15 @@ def _t(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
+def white_map(bgr: np.ndarray, min_channel: int, max_chroma: int) -> np.ndarray:
+    """Bool map of white pixels: every channel at least ``min_channel`` and the
+    channels within ``max_chroma`` of each other (the pack's background rule)."""
+    b, g, r = cv2.split(bgr)
+    lo = cv2.min(cv2.min(b, g), r)
+    hi = cv2.max(cv2.max(b, g), r)
+    return (lo >= min_channel) & (cv2.subtract(hi, lo) <= max_chroma)
+
+
 class Context:
     """Lazily computed measurements shared by the photo checks of one file."""
 
@@ -56,6 +65,11 @@ class Context:
     @lazy
     def lab(self) -> np.ndarray:
         return cv2.cvtColor(self.bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
+
+    @lazy
+    def white(self) -> np.ndarray:
+        """Bool map of the pixels that count as white background (``white_map``)."""
+        return white_map(self.bgr, self.rules.background.min_channel, self.rules.background.max_chroma)
 
     @lazy
     def grey(self) -> np.ndarray:
@@ -128,8 +142,9 @@ class Context:
         on a busy background, the segmentation mask."""
         bg = self.bg_colour
         if self.uniform_background:
-            d = self.lab - bg[0].astype(np.float32)
-            fg = (d * d).sum(axis=2) > FG_DELTA * FG_DELTA
+            d = cv2.subtract(self.lab, (*(float(v) for v in bg[0]), 0.0))
+            dist2 = cv2.transform(cv2.multiply(d, d), np.ones((1, 3), np.float32))
+            fg = dist2 > FG_DELTA * FG_DELTA
             fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
             return fg
         return self.person_mask > 0.5
@@ -513,21 +528,20 @@ class BackgroundCheck(Check):
         r = ctx.rules.background
         bgr = ctx.bgr
         lab = ctx.lab
+        white = ctx.white
         stats = {}
         failing = []
         person = ctx.person_core
         for name, (x, y, w, h) in self.regions(ctx):
-            keep = ~person[y:y + h, x:x + w].reshape(-1)
-            if keep.mean() < 0.25:  # the strip is mostly person: nothing to judge there
+            keep = ~person[y:y + h, x:x + w]
+            n = int(np.count_nonzero(keep))
+            if n == 0 or n < 0.25 * keep.size:  # the strip is mostly person: nothing to judge there
                 continue
-            px = bgr[y:y + h, x:x + w].reshape(-1, 3).astype(np.int16)[keep]
-            if len(px) == 0:
-                continue
-            mn, mx = px.min(axis=1), px.max(axis=1)
-            white = (mn >= r.min_channel) & ((mx - mn) <= r.max_chroma)
-            frac = float(white.mean())
-            std = float(lab[y:y + h, x:x + w, 0].reshape(-1)[keep].std() * 100 / 255)
-            mean = [int(v) for v in px.mean(axis=0)[::-1]]  # RGB
+            frac = float(np.count_nonzero(white[y:y + h, x:x + w] & keep)) / n
+            mask = keep.view(np.uint8)
+            _, sd = cv2.meanStdDev(np.ascontiguousarray(lab[y:y + h, x:x + w, 0]), mask=mask)
+            std = float(sd[0, 0]) * 100 / 255
+            mean = [int(v) for v in cv2.mean(bgr[y:y + h, x:x + w], mask=mask)[2::-1]]  # RGB
             stats[name] = {"white_fraction": round(frac, 4), "std": round(std, 2), "mean_rgb": mean}
             if frac < r.min_fraction or std > r.max_std:
                 failing.append((name, (x, y, w, h), frac, std, mean))
@@ -569,10 +583,7 @@ class BackgroundCheck(Check):
         person = ctx.person_mask[y0:] > 0.5
         if person.mean() < 0.15:
             return None
-        px = ctx.bgr[y0:].astype(np.int16)
-        mn, mx = px.min(axis=2), px.max(axis=2)
-        white = (mn >= ctx.rules.background.min_channel) & ((mx - mn) <= ctx.rules.background.max_chroma)
-        frac = float((white & person).sum() / max(1, person.sum()))
+        frac = float(np.count_nonzero(ctx.white[y0:] & person)) / max(1, int(np.count_nonzero(person)))
         if frac > 0.5:
             return (0, y0, W, H - y0)
         return None
