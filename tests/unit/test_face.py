@@ -185,6 +185,27 @@ def test_small_faces_in_a_big_frame_are_found(face_frac):
         assert f.face_right_x - f.face_left_x == pytest.approx(face_frac * 1080, rel=0.25)
 
 
+@pytest.mark.parametrize("shape", [(675, 900), (900, 675), (567, 390), (800, 800), (3000, 4000)])
+def test_coarse_face_frac_is_where_the_second_level_stops(shape):
+    det = get_detector()
+    frac = det.coarse_face_frac(shape)
+    f = min(1.0, facemod.WORK_SIDE / max(shape))
+    work = (round(shape[0] * f), round(shape[1] * f))
+    assert len(facemod._level_scales(work, frac * min(work))) == 1
+    assert len(facemod._level_scales(work, 0.97 * frac * min(work))) == 2
+
+
+def test_coarse_search_finds_a_large_face_as_the_full_search_does():
+    img = cv2.copyMakeBorder(astronaut(), 100, 0, 150, 150, cv2.BORDER_CONSTANT, value=(200, 200, 200))
+    det = get_detector()
+    coarse = det.detect(img, min_face_frac=det.coarse_face_frac(img.shape), any_orientation=False)
+    full = det.detect(img)
+    assert len(coarse) == 1 and len(full) >= 1
+    for a, b in ((coarse[0].eye_left, full[0].eye_left), (coarse[0].eye_right, full[0].eye_right),
+                 (coarse[0].chin, full[0].chin)):
+        assert np.hypot(a[0] - b[0], a[1] - b[1]) < 3.0
+
+
 def test_faces_below_min_face_frac_are_not_reported():
     a = astronaut()
     canvas = np.full((1080, 1920, 3), 200, np.uint8)

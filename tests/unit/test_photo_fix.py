@@ -156,6 +156,25 @@ def test_two_people_are_refused():
     assert ei.value.code == "several_faces" and ei.value.failing == ["face"]
 
 
+def test_a_smaller_second_person_is_still_a_rival():
+    # The main face is large enough for the fixer's coarse face search (it covers more
+    # than a fifth of the frame's width); the second person, at 60% of its size (36%
+    # of its area), must still be found and refused.
+    from photocheck.vision.face import get_detector
+
+    g = big(grace_hopper(), 2.4)
+    x, y, w, h = get_detector().detect(g)[0].box
+    small = cv2.resize(g, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+    x0, x1 = int((x - 0.15 * w) * 0.6), int((x + 1.15 * w) * 0.6)
+    strip = np.full((g.shape[0], x1 - x0, 3), 235, np.uint8)
+    strip[g.shape[0] - small.shape[0]:] = small[:, x0:x1]
+    two = np.hstack([g, strip])
+    assert w / two.shape[1] > 0.2
+    with pytest.raises(FixRefused) as ei:
+        fix(two)
+    assert ei.value.code == "several_faces"
+
+
 def test_refused_fix_writes_nothing(tmp_path):
     p = tmp_path / "small.jpg"
     p.write_bytes(jpeg(astronaut()))

@@ -77,6 +77,8 @@ MESH_LOGIT_STRONG = 14.0
 # real faces pasted at known sizes: 66% at 12 px, 91% at 13 px, 100% at 14 px).
 FACE_PX_MIN = 14.5
 MAX_LEVEL_AREA = 360 * 480
+# A second level runs only when it reaches faces this much smaller than level 0 does.
+LEVEL_OVERLAP = 1.15
 ROI_SCALE = 1.5
 MAX_REFINE = 2  # landmark re-crops after the detector-based crop
 UPRIGHT_ROLL = 50.0  # faces are searched in the orientation that brings roll within this
@@ -221,7 +223,7 @@ def _level_scales(shape: tuple[int, int], min_face_px: float) -> list[float]:
     s1 = FACE_PX_MIN / max(min_face_px, 1.0)
     # Cost grows with the level's area; cap it (~30 ms) for extreme requests.
     s1 = min(s1, math.sqrt(MAX_LEVEL_AREA / float(shape[0] * shape[1])))
-    if s1 > scales[0] * 1.15:
+    if s1 > scales[0] * LEVEL_OVERLAP:
         scales.append(s1)
     return scales
 
@@ -479,6 +481,16 @@ class FaceDetector:
             if best and best[0].score >= 0.8 and best[0].landmark_score >= _STRONG_PRESENCE:
                 break  # a clear face: the remaining orientations cannot do better
         return best
+
+    @staticmethod
+    def coarse_face_frac(shape: tuple[int, ...]) -> float:
+        """The smallest ``min_face_frac`` at which ``detect`` runs the detector at its
+        coarse level only (the whole image at 128 px): about a tenth of the long side.
+        Asking for larger faces only costs a fraction of a full search."""
+        h, w = shape[:2]
+        f = min(1.0, WORK_SIDE / max(h, w))
+        long_w, short_w = max(h, w) * f, min(h, w) * f
+        return FACE_PX_MIN * long_w / (DET_INPUT * LEVEL_OVERLAP * short_w) * 1.01
 
     def _detect_turned(self, img: np.ndarray, work: np.ndarray, f: float,
                        min_face_frac: float, k: int) -> list[Face]:

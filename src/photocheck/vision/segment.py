@@ -184,7 +184,9 @@ def isolate(mask: np.ndarray, points: list[tuple[float, float]], *,
             if 0 <= x < w and 0 <= y < h and labels[int(y), int(x)] != 0}
     if not keep:
         return m
-    region = np.isin(labels, sorted(keep)).astype(np.uint8)
+    lut = np.zeros(n, np.uint8)
+    lut[sorted(keep)] = 1
+    region = lut[labels]
     grow = max(1, round(max(h, w) / 200))
     region = cv2.dilate(region, cv2.getStructuringElement(cv2.MORPH_ELLIPSE,
                                                           (2 * grow + 1, 2 * grow + 1)))
