@@ -40,6 +40,25 @@ def test_encode_under_from_top_finds_the_same_quality(cap):
     assert (top.quality, top.scale, top.data) == (plain.quality, plain.scale, plain.data)
 
 
+@pytest.mark.parametrize("from_top", [False, True])
+def test_quality_search_finds_what_trying_every_quality_finds(from_top, monkeypatch):
+    from photocheck.fix import encode
+
+    imgs = [noisy(), cv2.GaussianBlur(noisy(seed=5), (0, 0), 2.0), np.full((567, 390, 3), 250, np.uint8)]
+    calls = []
+    real = encode.encode_jpeg
+    monkeypatch.setattr(encode, "encode_jpeg", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for img in imgs:
+        sizes = {q: len(real(img, q, dpi=300)) for q in range(40, 96)}
+        for budget in sorted({*sizes.values(), 9000, 16000, 23000, 30000, 41000}):
+            want = max((q for q, n in sizes.items() if n < budget), default=None)
+            calls.clear()
+            got = encode._search_quality(img, budget, 40, 95, 300, 2, from_top)
+            assert (got[0] if got else None) == want
+            assert got is None or len(got[1]) == sizes[got[0]]
+            assert len(calls) <= 12  # never far beyond bisection's 6
+
+
 @pytest.mark.parametrize("dpi", [None, 300, 72])
 def test_encode_jpeg_writes_what_pillow_writes(dpi):
     """The OpenCV path (4:2:0) encodes as Pillow does with the same settings: the same
