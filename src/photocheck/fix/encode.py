@@ -2,8 +2,9 @@
 
 The cap is a hard limit: the result is strictly under ``max_bytes`` (seal or other
 reserved bytes included via ``reserve``), never padded. Quality is searched first
-(a bracketed search, see ``_search_quality``); only when the lowest acceptable quality still does not fit is
-the image scaled down, and never below the caller's minimum size.
+(a bracketed search, see ``_search_quality``); only when the lowest acceptable
+quality still does not fit is the image scaled down, and never below the caller's
+minimum size.
 """
 
 from __future__ import annotations
