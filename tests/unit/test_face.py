@@ -195,6 +195,20 @@ def test_coarse_face_frac_is_where_the_second_level_stops(shape):
     assert len(facemod._level_scales(work, 0.97 * frac * min(work))) == 2
 
 
+def test_coarse_first_search_adds_small_faces_only_when_the_main_face_is_small():
+    a = astronaut()[10:250, 110:350]  # head and shoulders
+    canvas = np.full((900, 1200, 3), (90, 110, 120), np.uint8)
+    canvas[100:340, 100:340] = a  # main face ~10% of the short side: too small for the coarse level alone
+    small = cv2.resize(a, None, fx=0.55, fy=0.55, interpolation=cv2.INTER_AREA)
+    canvas[500:500 + small.shape[0], 800:800 + small.shape[1]] = small
+    det = get_detector()
+    full = det.detect(canvas)
+    both = det.detect_coarse_first(canvas, rival_area=0.25)
+    assert len(full) == len(both) == 2
+    for a_, b_ in zip(full, both):
+        assert np.hypot(*(np.array(a_.center) - np.array(b_.center))) < 3.0
+
+
 def test_coarse_search_finds_a_large_face_as_the_full_search_does():
     img = cv2.copyMakeBorder(astronaut(), 100, 0, 150, 150, cv2.BORDER_CONSTANT, value=(200, 200, 200))
     det = get_detector()

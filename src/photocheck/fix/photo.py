@@ -72,22 +72,11 @@ RESHOOT = Text("请在白墙前正面拍摄，头顶上方和肩膀都要拍进�
 
 def _faces(bgr: np.ndarray):
     """The faces the fixer needs: the main one (upright or in any orientation) and
-    every rival at least RIVAL_FACE_AREA of its size.
-
-    A first, coarse search (large faces, upright) is enough when the main face is so
-    large that any rival is large too; then the finer detector level for small faces
-    (about a third of the search's time) is skipped. Smaller faces inside the crop are the
-    re-check's to find. Otherwise the full search runs."""
+    every rival at least RIVAL_FACE_AREA of its size. Smaller faces inside the crop
+    are the re-check's to find."""
     from ..vision.face import get_detector
 
-    det = get_detector()
-    coarse = det.coarse_face_frac(bgr.shape)
-    faces = det.detect(bgr, min_face_frac=coarse, any_orientation=False)
-    if faces:
-        x, y, w, h = faces[0].box
-        if min(w, h) * math.sqrt(RIVAL_FACE_AREA) >= coarse * min(bgr.shape[:2]):
-            return faces
-    return det.detect(bgr)
+    return get_detector().detect_coarse_first(bgr, rival_area=RIVAL_FACE_AREA)
 
 
 def _upright(bgr: np.ndarray, steps: list[Text]) -> tuple[np.ndarray, int]:

@@ -244,11 +244,17 @@ def _detect_level(level: np.ndarray, thresh: float) -> tuple[np.ndarray, ...]:
     return _decode(cls, reg, _anchors(ph, pw), thresh)
 
 
-def _run_detector(work: np.ndarray, min_face_px: float) -> list[_Candidate]:
+def _run_detector(work: np.ndarray, min_face_px: float, *, fine_only: bool = False) -> list[_Candidate]:
+    """Candidates from every level (``fine_only``: from the levels after level 0)."""
     all_s, all_b, all_k = [], [], []
     src, src_scale = work, 1.0
+    scales = _level_scales(work.shape[:2], min_face_px)
+    if fine_only:
+        scales = scales[1:]
+    if not scales:
+        return []
     # Largest level first, so each smaller level is shrunk from the previous one.
-    for s in sorted(_level_scales(work.shape[:2], min_face_px), reverse=True):
+    for s in sorted(scales, reverse=True):
         lw = max(round(work.shape[1] * s), 1)
         lh = max(round(work.shape[0] * s), 1)
         if s < src_scale:
@@ -473,6 +479,31 @@ class FaceDetector:
         faces = self._detect_turned(img, work, f, min_face_frac, 0)
         if faces or not any_orientation:
             return faces
+        return self._detect_any_turn(img, work, f, min_face_frac)
+
+    def detect_coarse_first(self, bgr: np.ndarray, *, rival_area: float, min_face_frac: float = 0.06) -> list[Face]:
+        """``detect`` (any orientation) for callers that need the main face and every
+        face at least ``rival_area`` times its area, not every small face.
+
+        The coarse level runs first. When the main face is so large that any such
+        face is coarse-sized too, that is the answer. Otherwise the fine level adds
+        what the coarse one could not see, without running the coarse level or
+        confirming its faces a second time.
+        """
+        img = _as_bgr(bgr)
+        work, f = _downscale(img, WORK_SIDE)
+        coarse = self.coarse_face_frac(img.shape)
+        faces = self._detect_turned(img, work, f, coarse, 0)
+        if faces and min(faces[0].box[2:]) * math.sqrt(rival_area) >= coarse * min(img.shape[:2]):
+            return faces
+        if coarse > min_face_frac:
+            faces = self._detect_turned(img, work, f, min_face_frac, 0, known=faces)
+        if faces:
+            return faces
+        return self._detect_any_turn(img, work, f, min_face_frac)
+
+    def _detect_any_turn(self, img: np.ndarray, work: np.ndarray, f: float, min_face_frac: float) -> list[Face]:
+        """Faces in the image turned by 90, 270 or 180 degrees (see ``detect``)."""
         best: list[Face] = []
         for k in (1, 3, 2):
             found = self._detect_turned(img, work, f, min_face_frac, k)
@@ -493,24 +524,30 @@ class FaceDetector:
         return FACE_PX_MIN * long_w / (DET_INPUT * LEVEL_OVERLAP * short_w) * 1.01
 
     def _detect_turned(self, img: np.ndarray, work: np.ndarray, f: float,
-                       min_face_frac: float, k: int) -> list[Face]:
+                       min_face_frac: float, k: int, known: list[Face] | None = None) -> list[Face]:
+        """Faces upright in the image turned by k quarter turns. With ``known`` (the
+        coarse level's faces, already confirmed) only the finer levels run, and their
+        candidates on a known face are not confirmed again."""
         turned = np.ascontiguousarray(np.rot90(work, k)) if k else work
         min_face_work = min_face_frac * min(work.shape[:2])
         # Skip candidates whose detector eye keypoints are far from level in this
         # orientation: the roll filter below would drop them after the mesh passes.
-        cands = [c for c in _run_detector(turned, min_face_work)
+        cands = [c for c in _run_detector(turned, min_face_work, fine_only=known is not None)
                  if abs(math.degrees(math.atan2(float(c.kps[1, 1] - c.kps[0, 1]),
                                                 float(c.kps[1, 0] - c.kps[0, 0]))))
                  <= UPRIGHT_ROLL + 25.0]
-        if not cands:
-            return []
         to_img = 1.0 / f
         for c in cands:  # back to the coordinates of the unturned image
             corners = _unrotate(c.box.reshape(2, 2), k, work.shape[:2])
             c.box = np.concatenate([corners.min(0), corners.max(0)]) * to_img
             c.kps = _unrotate(c.kps, k, work.shape[:2]) * to_img
+        if known:
+            cands = [c for c in cands if not any(_on_face(c, fc) for fc in known)]
+        if not cands:
+            return list(known or [])
         faces = self._confirm(img, cands, min_face_frac * min(img.shape[:2]))
-        return [fc for fc in faces if abs(_wrap_deg(fc.roll_deg - 90.0 * k)) <= UPRIGHT_ROLL]
+        faces = [fc for fc in faces if abs(_wrap_deg(fc.roll_deg - 90.0 * k)) <= UPRIGHT_ROLL]
+        return _dedupe([*(known or []), *faces]) if known else faces
 
     def _confirm(self, img: np.ndarray, cands: list[_Candidate],
                  min_face_px: float) -> list[Face]:
@@ -587,6 +624,13 @@ _STRONG_PRESENCE = 1.0 / (1.0 + math.exp(-MESH_LOGIT_STRONG))
 
 def _quality(face: Face) -> float:
     return face.score * face.landmark_score
+
+
+def _on_face(c: _Candidate, face: Face) -> bool:
+    """True when a detector candidate's centre lies inside a confirmed face's box."""
+    cx, cy = (c.box[0] + c.box[2]) / 2, (c.box[1] + c.box[3]) / 2
+    x, y, w, h = face.box
+    return bool(x <= cx <= x + w and y <= cy <= y + h)
 
 
 def _dedupe(faces: list[Face]) -> list[Face]:
