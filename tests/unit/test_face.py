@@ -189,8 +189,8 @@ def test_small_faces_in_a_big_frame_are_found(face_frac):
 def test_coarse_face_frac_is_where_the_second_level_stops(shape):
     det = get_detector()
     frac = det.coarse_face_frac(shape)
-    f = min(1.0, facemod.WORK_SIDE / max(shape))
-    work = (round(shape[0] * f), round(shape[1] * f))
+    work = facemod._work_image(np.zeros((*shape, 3), np.uint8))[0].shape[:2]
+    assert work == facemod._work_shape(shape)
     assert len(facemod._level_scales(work, frac * min(work))) == 1
     assert len(facemod._level_scales(work, 0.97 * frac * min(work))) == 2
 

@@ -52,12 +52,13 @@ from functools import lru_cache
 import cv2
 import numpy as np
 
+from ._imgops import area_resize, halve
 from ._nets import get_net
 
 DETECTOR_MODEL = "face_detection_short_range.tflite"
 MESH_MODEL = "face_landmark.tflite"
 
-WORK_SIDE = 640  # detection runs on a copy whose long side is at most this
+MIN_WORK_SIDE = 480  # detection runs on a copy whose long side is 1-2x this (see _work_image)
 DET_INPUT = 128
 MESH_INPUT = 192
 
@@ -258,7 +259,7 @@ def _run_detector(work: np.ndarray, min_face_px: float, *, fine_only: bool = Fal
         lw = max(round(work.shape[1] * s), 1)
         lh = max(round(work.shape[0] * s), 1)
         if s < src_scale:
-            level = cv2.resize(src, (lw, lh), interpolation=cv2.INTER_AREA)
+            level = area_resize(src, lw, lh)
             src, src_scale = level, s
         elif (lw, lh) == (work.shape[1], work.shape[0]):
             level = work
@@ -311,7 +312,7 @@ def _warp_roi(img: np.ndarray, center: np.ndarray, side: float, theta: float,
             g = min(shrink * 2.0, 1.0)
             sub = img[y0:y1, x0:x1]
             sw, sh = max(round((x1 - x0) * g), 1), max(round((y1 - y0) * g), 1)
-            small = _shrink(sub, sw, sh)
+            small = area_resize(sub, sw, sh)
             gx, gy = sw / (x1 - x0), sh / (y1 - y0)
             # small px -> image px, then the ROI affine
             back = np.array([[1 / gx, 0, x0], [0, 1 / gy, y0], [0, 0, 1]], np.float64)
@@ -412,20 +413,24 @@ def _as_bgr(img: np.ndarray) -> np.ndarray:
     raise ValueError(f"unsupported image shape {img.shape}")
 
 
-def _shrink(img: np.ndarray, w: int, h: int) -> np.ndarray:
-    """Resize down to w x h with area averaging.
+def _work_shape(shape: tuple[int, ...]) -> tuple[int, int]:
+    """(h, w) of ``_work_image`` for an image of this shape."""
+    h, w = shape[:2]
+    while max(h, w) // 2 >= MIN_WORK_SIDE:
+        h, w = h // 2, w // 2
+    return h, w
 
-    INTER_AREA with an arbitrary ratio is slow on megapixel images (~65 ms for
-    12 MP here) while an exact 2:1 is ~5 ms, so the image is first halved while
-    that stays above the target. A 2:1 box average maps coordinates exactly
-    (x -> x/2); an odd last row or column is dropped, so the scale is unchanged.
-    """
-    while img.shape[1] >= 2 * w and img.shape[0] >= 2 * h:
-        hh, ww = img.shape[0] // 2, img.shape[1] // 2
-        img = cv2.resize(img[:2 * hh, :2 * ww], (ww, hh), interpolation=cv2.INTER_AREA)
-    if img.shape[:2] == (h, w):
-        return img
-    return cv2.resize(img, (w, h), interpolation=cv2.INTER_AREA)
+
+def _work_image(img: np.ndarray) -> tuple[np.ndarray, float]:
+    """The copy the detector runs on, and its scale (work px per px): the image halved
+    by exact 2:1 area averages while the half keeps a long side of MIN_WORK_SIDE, so
+    between 1x and 2x that. The detector's levels are smaller still, so nothing is
+    lost, and no slow resize at an arbitrary ratio is needed."""
+    f = 1.0
+    while max(img.shape[:2]) // 2 >= MIN_WORK_SIDE:
+        img = halve(img)
+        f /= 2.0
+    return img, f
 
 
 def _downscale(img: np.ndarray, side: int) -> tuple[np.ndarray, float]:
@@ -434,7 +439,7 @@ def _downscale(img: np.ndarray, side: int) -> tuple[np.ndarray, float]:
     f = min(1.0, side / max(h, w))
     if f >= 1.0:
         return img, 1.0
-    small = _shrink(img, max(round(w * f), 1), max(round(h * f), 1))
+    small = area_resize(img, max(round(w * f), 1), max(round(h * f), 1))
     return small, small.shape[1] / w
 
 
@@ -475,7 +480,7 @@ class FaceDetector:
         Raises ModelMissingError when the models are not set up.
         """
         img = _as_bgr(bgr)
-        work, f = _downscale(img, WORK_SIDE)
+        work, f = _work_image(img)
         faces = self._detect_turned(img, work, f, min_face_frac, 0)
         if faces or not any_orientation:
             return faces
@@ -491,7 +496,7 @@ class FaceDetector:
         confirming its faces a second time.
         """
         img = _as_bgr(bgr)
-        work, f = _downscale(img, WORK_SIDE)
+        work, f = _work_image(img)
         coarse = self.coarse_face_frac(img.shape)
         faces = self._detect_turned(img, work, f, coarse, 0)
         if faces and min(faces[0].box[2:]) * math.sqrt(rival_area) >= coarse * min(img.shape[:2]):
@@ -518,10 +523,8 @@ class FaceDetector:
         """The smallest ``min_face_frac`` at which ``detect`` runs the detector at its
         coarse level only (the whole image at 128 px): about a tenth of the long side.
         Asking for larger faces only costs a fraction of a full search."""
-        h, w = shape[:2]
-        f = min(1.0, WORK_SIDE / max(h, w))
-        long_w, short_w = max(h, w) * f, min(h, w) * f
-        return FACE_PX_MIN * long_w / (DET_INPUT * LEVEL_OVERLAP * short_w) * 1.01
+        h, w = _work_shape(shape)
+        return FACE_PX_MIN * max(h, w) / (DET_INPUT * LEVEL_OVERLAP * min(h, w)) * 1.01
 
     def _detect_turned(self, img: np.ndarray, work: np.ndarray, f: float,
                        min_face_frac: float, k: int, known: list[Face] | None = None) -> list[Face]:
