@@ -21,7 +21,6 @@ import threading
 import cv2
 import numpy as np
 
-from ._imgops import area_resize
 from ._nets import get_net
 
 SEG_MODEL = "selfie_segmentation.tflite"
@@ -141,11 +140,8 @@ class PersonSegmenter:
     def raw(self, bgr: np.ndarray) -> np.ndarray:
         """The model's own 256x256 float32 person probability for the stretched image."""
         img = _as_bgr(bgr)
-        if img.shape[0] >= SEG_INPUT and img.shape[1] >= SEG_INPUT:
-            inp = area_resize(img, SEG_INPUT, SEG_INPUT)
-        else:
-            interp = cv2.INTER_AREA if max(img.shape[:2]) > SEG_INPUT else cv2.INTER_LINEAR
-            inp = cv2.resize(img, (SEG_INPUT, SEG_INPUT), interpolation=interp)
+        interp = cv2.INTER_AREA if max(img.shape[:2]) > SEG_INPUT else cv2.INTER_LINEAR
+        inp = cv2.resize(img, (SEG_INPUT, SEG_INPUT), interpolation=interp)
         blob = cv2.dnn.blobFromImage(inp, 1.0 / 255.0, (SEG_INPUT, SEG_INPUT), (0, 0, 0),
                                      swapRB=True)
         with get_net(SEG_MODEL) as net:
