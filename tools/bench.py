@@ -55,6 +55,20 @@ def phone_portrait(face: np.ndarray, seed: int) -> bytes:
     return enc.tobytes()
 
 
+def speed_probe_ms() -> float:
+    """A fixed workload (20 Gaussian blurs of a 1000 x 1000 float image), median of 7.
+    This machine's speed drifts by a fifth or more over minutes; the probe, taken
+    before and after the figures, says how fast the machine was while they were taken."""
+    img = np.random.default_rng(0).random((1000, 1000), dtype=np.float32)
+    times = []
+    for _ in range(7):
+        t = time.perf_counter()
+        for _ in range(20):
+            cv2.GaussianBlur(img, (15, 15), 3)
+        times.append((time.perf_counter() - t) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def median_ms(fn, items, repeat=1) -> float:
     times = []
     for _ in range(repeat):
@@ -143,6 +157,7 @@ def main() -> int:
     want = set(args.only or ["photo", "corpus", "material", "audit"])
     out: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                              "opencv": cv2.__version__, "when": time.strftime("%Y-%m-%d %H:%M")}}
+    out["machine"]["speed_probe_ms_before"] = speed_probe_ms()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if "photo" in want:
@@ -159,6 +174,7 @@ def main() -> int:
                 out[name] = None
                 continue
             m.run(out, corpus if corpus.exists() else None)
+    out["machine"]["speed_probe_ms_after"] = speed_probe_ms()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(out, indent=2, ensure_ascii=False))
