@@ -149,6 +149,27 @@ def fix_bytes(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str 
     return module.fix(info, rp, **options)
 
 
+RETAKE = Text("请按上面的原因重新拍摄或扫描后再试", "retake or rescan with the reason above in mind, then try again")
+
+
+def _recheck_refusal(reports: list[FileReport], failing: list[str]) -> FixRefused:
+    """The refusal when a fixed image fails its re-check: which checks, what each
+    measured, and what to do (a check's own hint, unless it only says to use Fix)."""
+    from .checks.base import Status
+
+    bad = [c for r in reports for c in r.checks if c.status == Status.FAIL]
+    if r_err := next((r.error for r in reports if r.error is not None), None):
+        detail = r_err.text
+    elif bad:
+        detail = Text("；".join(f"{c.title.zh or c.id}：{c.message.zh}" for c in bad),
+                      "; ".join(f"{c.title.en or c.id}: {c.message.en}" for c in bad))
+    else:
+        detail = Text("、".join(failing), ", ".join(failing))
+    hint = next((c.hint for c in bad if c.hint.zh and "修复" not in c.hint.zh), RETAKE)
+    return FixRefused(Text("修复后的照片仍未通过检测，未保存。", "the fixed image still fails its checks; nothing was saved.")
+                      + detail, hint=hint, failing=failing)
+
+
 def fix_file(src: pio.Source, out: str | Path, *, kind: str = "photo",
              pack: RulePack | str | None = None, overwrite: bool = True, check_before: bool = False,
              **options: Any) -> FixResult:
@@ -179,10 +200,7 @@ def fix_file(src: pio.Source, out: str | Path, *, kind: str = "photo",
         result.reports = reports
         failing = sorted({cid for r in reports for cid in r.failing})
         if any(not r.passed for r in reports):
-            raise FixRefused(
-                Text("修复后的照片仍未通过检测：" + "、".join(failing) + "，未保存",
-                     "the fixed image still fails: " + ", ".join(failing) + "; nothing was saved"),
-                failing=failing)
+            raise _recheck_refusal(reports, failing)
         for fo, target in zip(outputs, targets):
             if isinstance(src, (str, Path)) and target.exists() and same_file(src, target):
                 raise OutputError(Text(f"不能覆盖原图：{target}", f"refusing to overwrite the original: {target}"),

@@ -29,7 +29,10 @@ class Text:
         return Text(self.zh.format(**kw), self.en.format(**kw))
 
     def __add__(self, other: "Text") -> "Text":
-        return Text(self.zh + other.zh, self.en + " " + other.en)
+        """Chinese joins as it is; English gets one space between words, never two."""
+        a, b = self.en, other.en
+        sep = "" if not a or not b or a[-1].isspace() or b[0].isspace() else " "
+        return Text(self.zh + other.zh, a + sep + b)
 
 
 EMPTY = Text("", "")

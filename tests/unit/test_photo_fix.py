@@ -200,3 +200,36 @@ def test_second_pack_drives_the_fixer():
     assert rep.passed
     assert abs(rep.get("head_size").measured["height"] - 0.75) < 0.04
     assert not seal.verify(outs[0].data).intact or seal.verify(outs[0].data).rules.startswith("preset-35x45@")
+
+
+def test_a_failed_recheck_says_what_failed_and_what_to_do():
+    from photocheck.checks.base import CheckResult, FileReport
+    from photocheck.text import Text
+
+    def result(cid, title, msg, hint):
+        return CheckResult(id=cid, status=Status.FAIL, measured=0.2, limit=0.3, message=msg, hint=hint, title=title)
+
+    exposure = result("exposure", Text("曝光与反光", "Exposure and glare"),
+                      Text("脸部偏暗（亮度 80）", "the face is dark (80)"), Text("请面向光源重拍", "retake facing the light"))
+    centred = result("face_position", Text("人脸居中", "Face centred"),
+                     Text("人脸偏右 9%", "face 9% right of centre"), Text("用“一键修复”重新居中裁剪", "use Fix to re-centre"))
+    rep = FileReport(path="out.jpg", kind="photo", rules="x")
+    rep.checks = [centred, exposure]
+    err = core._recheck_refusal([rep], ["exposure", "face_position"])
+    assert err.failing == ["exposure", "face_position"]
+    for part in ("人脸居中：人脸偏右 9%", "曝光与反光：脸部偏暗（亮度 80）", "未保存"):
+        assert part in err.text.zh
+    assert "Exposure and glare: the face is dark (80)" in err.text.en and "  " not in err.text.en
+    # the hint that says to use Fix is no advice after Fix itself failed
+    assert err.hint == Text("请面向光源重拍", "retake facing the light")
+    rep.checks = [centred]
+    assert core._recheck_refusal([rep], ["face_position"]).hint == core.RETAKE
+
+
+def test_text_concatenation_never_doubles_english_spaces():
+    from photocheck.text import Text
+
+    assert (Text("甲：", "a: ") + Text("乙", "b")).en == "a: b"
+    assert (Text("甲", "a") + Text("乙", "b")).en == "a b"
+    assert (Text("甲", "") + Text("乙", "b")).en == "b"
+    assert (Text("甲", "a") + Text("乙", " b")).zh == "甲乙"
