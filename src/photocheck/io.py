@@ -313,7 +313,7 @@ def _pil_to_bgr(im: Image.Image) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
 
 
-def _reduction(w: int, h: int, max_side: int | None, min_side: int | None) -> int:
+def reduction(w: int, h: int, max_side: float | None, min_side: float | None) -> int:
     """The power-of-two reduction (1, 2, 4 or 8) ``decode`` decodes a w x h source at: the
     largest that keeps the long side at ``max_side`` or more (and the short side at
     ``min_side`` or more)."""
@@ -339,7 +339,7 @@ def shrink(bgr: np.ndarray, max_side: int) -> np.ndarray:
     size (area averaging in place of JPEG DCT scaling), so that one decode can serve a
     second, smaller scale instead of decoding the file again."""
     h, w = bgr.shape[:2]
-    factor = _reduction(w, h, max_side, None)
+    factor = reduction(w, h, max_side, None)
     while factor > 1:  # by halves: OpenCV's area resize has a fast path for exactly 2x
         h, w = -(-h // 2), -(-w // 2)
         bgr = cv2.resize(bgr, (w, h), interpolation=cv2.INTER_AREA)
@@ -367,7 +367,7 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
     if info.format == "pdf":
         raise _err("unsupported", "PDF 文件需要先转换成图片", "a PDF must be converted to images first")
     w, h = info.width, info.height
-    factor = _reduction(w, h, max_side, min_side)
+    factor = reduction(w, h, max_side, min_side)
     bgr: np.ndarray | None = None
     if info.format == "jpeg" and info.mode in ("RGB", "L", "YCbCr"):
         buf = np.frombuffer(info.data, dtype=np.uint8)

@@ -482,9 +482,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
         # whole frame).
         long_side = max(info.width, info.height)
         need = long_side * rules.out_height * MIN_OVERSAMPLE / crop_h_orig
-        factor = 1
-        while factor < 8 and long_side / (factor * 2) >= need:
-            factor *= 2
+        factor = pio.reduction(info.width, info.height, need, None)
         work = pio.decode(info, max_side=-(-long_side // factor))
     w_bgr = work.bgr
     if k:

@@ -426,8 +426,8 @@ def _work_image(img: np.ndarray) -> tuple[np.ndarray, float]:
     by exact 2:1 area averages while the half keeps a long side of MIN_WORK_SIDE, so
     between 1x and 2x that. The detector's levels are smaller still, so nothing is
     lost, and no slow resize at an arbitrary ratio is needed."""
-    f = 1.0
-    while max(img.shape[:2]) // 2 >= MIN_WORK_SIDE:
+    target, f = _work_shape(img.shape), 1.0
+    while img.shape[:2] != target:
         img = halve(img)
         f /= 2.0
     return img, f
