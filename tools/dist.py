@@ -341,11 +341,13 @@ def cmd_compare(args: argparse.Namespace) -> None:
     frozen = BUNDLE / (rules.CLI_NAME + EXE)
     if not frozen.is_file():
         raise Failed(f"{frozen} does not exist: run make dist")
-    sets = [CORPUS / "photos"] + ([CORPUS / "docs"] if args.docs else [])
-    sets = [d for d in sets if d.is_dir()]
-    if not sets:
-        say(f"compare: {CORPUS} not found (no shared corpus here); nothing to compare")
-        return
+    cases = Path(args.cases).resolve()
+    sets = [cases / "photos"] + ([cases / "docs"] if args.docs else [])
+    absent = [d for d in sets if not d.is_dir()]
+    if absent:
+        # Comparing nothing is not a pass: say so and fail.
+        raise Failed(f"no case folder {absent[0]} (the shared corpus sits beside the work tree; "
+                     "in a clone elsewhere pass --cases /path/to/shared/corpus/cases)")
     stale = newer_sources(frozen.stat().st_mtime)
     if stale:
         raise Failed(f"the bundle is older than {len(stale)} source file(s) (e.g. {stale[0]}): "
@@ -361,7 +363,7 @@ def cmd_compare(args: argparse.Namespace) -> None:
         diffs = list(_diff(dev_rows, frz_rows))
         if code_d != code_f:
             diffs.insert(0, f"exit code: dev {code_d}, frozen {code_f}")
-        say(f"compare {folder.relative_to(CORPUS.parent)}: {len(files)} files, dev {dev_s:.1f} s, "
+        say(f"compare {folder.relative_to(cases.parent)}: {len(files)} files, dev {dev_s:.1f} s, "
             f"frozen {frz_s:.1f} s, exit {code_d}/{code_f}: "
             + ("identical JSON (elapsed_ms ignored)" if not diffs else f"{len(diffs)} differences"))
         for d in diffs[:30]:
@@ -463,8 +465,13 @@ class Wine:
         self.prefix = tmp / "prefix"
         self.home = tmp / "home"
         self.home.mkdir(parents=True)
+        # Debian's wineserver makes its socket folder (wine-XXXXXX) under TMPDIR and leaves it
+        # behind; inside the throw-away folder it goes away with the prefix.
+        unix_tmp = tmp / "tmp"
+        unix_tmp.mkdir()
         env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
-        env.update(WINEPREFIX=str(self.prefix), HOME=str(self.home), WINEARCH="win64", WINEDEBUG="-all",
+        env.update(WINEPREFIX=str(self.prefix), HOME=str(self.home), TMPDIR=str(unix_tmp),
+                   WINEARCH="win64", WINEDEBUG="-all",
                    # no .NET/Gecko download prompts, no Linux menu entries for the shortcuts
                    WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d")
         self.env = env
@@ -804,6 +811,8 @@ def main(argv: list[str] | None = None) -> int:
     s.add_argument("--top", type=int, default=15)
     s.set_defaults(func=cmd_size)
     c = sub.add_parser("compare", help="frozen vs development CLI JSON on ../shared/corpus/cases")
+    c.add_argument("--cases", default=str(CORPUS),
+                   help="the case folder holding photos/ and docs/ (default: %(default)s)")
     c.add_argument("--docs", action="store_true", help="also the document cases (--kind material)")
     c.set_defaults(func=cmd_compare)
     u = sub.add_parser("startup", help="GUI start-up time")

@@ -268,6 +268,11 @@ def test_workflow_is_valid_yaml():
     data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
     steps = data["jobs"]["installer"]["steps"]
     assert all("run" in s or "uses" in s for s in steps)
+    # pwsh checks only a step's last exit code unless this is set
+    multi = [s["name"] for s in steps if len(s.get("run", "").strip().splitlines()) > 1]
+    assert multi and all(
+        "$PSNativeCommandUseErrorActionPreference = $true" in s["run"].splitlines()[0]
+        for s in steps if s.get("name") in multi)
 
 
 # --------------------------------------------------------------------------- icons and tool
@@ -297,6 +302,19 @@ def test_compare_ignores_only_timing(dist):
     assert list(dist._diff(dist._strip_timing(a), dist._strip_timing(b))) == []
     b[0]["checks"][0]["measured"] = 2
     assert list(dist._diff(dist._strip_timing(a), dist._strip_timing(b))) == ["[0].checks[0].measured: 1 != 2"]
+
+
+def test_compare_fails_when_there_are_no_cases(dist, tmp_path, monkeypatch, capsys):
+    # A clone away from shared/ must not report a comparison of nothing as a pass.
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / (dist.rules.CLI_NAME + dist.EXE)).write_text("")
+    monkeypatch.setattr(dist, "BUNDLE", bundle)
+    (tmp_path / "cases" / "photos").mkdir(parents=True)
+    assert dist.main(["compare", "--cases", str(tmp_path / "nowhere")]) == 1
+    assert "--cases" in capsys.readouterr().err
+    assert dist.main(["compare", "--docs", "--cases", str(tmp_path / "cases")]) == 1
+    assert "docs" in capsys.readouterr().err
 
 
 def test_size_groups(dist):
