@@ -476,14 +476,15 @@ def orientation_vote(bgr: np.ndarray, boxes: Sequence[TextBox], *, first: int = 
     """Read a few lines in candidate orientations and keep the one that reads best.
 
     ``boxes`` are in ``bgr`` coordinates. Each line is cut to about ``max_chars`` square
-    characters around its centre, to save time. Three stages, each run only when the
+    characters around its centre, to save time. Four stages, each run only when the
     one before did not settle it (a winner settles when its mean log-probability per
     character is at least ``settle_score`` and its ``evidence`` over the runner-up is at
     least ``settle_evidence`` nats):
 
     1. the direction classifier (cheap) picks a quarter turn on the axis the boxes lie
        along; ``first`` lines are read in that turn and in its mirror image;
-    2. when that reads well but the lead is short, up to ``most`` lines in the same two;
+    2. when that reads well but the lead is short, more lines in the same two, one at a
+       time, up to ``most``;
     3. the lines read so far in all four codes of that axis;
     4. up to ``most`` lines in all eight codes.
 
@@ -543,12 +544,14 @@ def orientation_vote(bgr: np.ndarray, boxes: Sequence[TextBox], *, first: int = 
         return vote
     done = head
     if vote is not None and vote.scores[vote.code] >= settle_score and len(patches) > len(head):
-        # it reads well, there is just too little text yet to rule out the mirror image
-        read(every, pair)
+        # it reads well, there is just too little text yet to rule out the mirror image:
+        # one more line at a time, until the lead is long enough
+        for n in range(len(head), len(patches)):
+            read(range(n + 1), pair)
+            vote = tally()
+            if settled(vote):
+                return vote
         done = every
-        vote = tally()
-        if settled(vote):
-            return vote
     read(done, axis)  # the classifier's turn may be wrong: the rest of this axis
     vote = tally()
     if settled(vote) or codes is not None:
