@@ -145,3 +145,24 @@ def test_batch_audit_can_be_cancelled(window, tmp_path, drawn, dialogs, qtbot, m
     dialogs.save_answers.append(str(tmp_path / "r.html"))
     page.audit_btn.click()
     assert cancelled and not (tmp_path / "r.html").exists()
+
+
+def test_keyboard_review_in_the_grid(window, package_copy, qtbot):
+    """Arrows move through the grid; A accepts and R sends back the current file while the
+    grid has the focus (the grid's own keyboard search must not swallow them)."""
+    page = _open(window, package_copy, qtbot)
+    grid = page.grid
+    grid.setFocus()
+    qtbot.keyClick(grid, Qt.Key.Key_Down)                 # two thumbnails per row
+    assert page.model.item(grid.currentIndex().row()).target == "id_card:2"
+    qtbot.keyClick(grid, Qt.Key.Key_Up)
+    assert page.model.item(grid.currentIndex().row()).target == "photo:1"
+    qtbot.keyClick(grid, Qt.Key.Key_A)
+    assert list(page.session.pending) == ["photo:1"]
+    assert page.model.item(grid.currentIndex().row()).target == "id_card:1"    # moved on
+    page.reason_combo.setCurrentIndex(page.reason_combo.findData("blurry"))
+    qtbot.keyClick(grid, Qt.Key.Key_R)
+    assert page.session.pending["id_card:1"].action == "reject"
+    # Ctrl+A is not a decision
+    qtbot.keyClick(grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert set(page.session.pending) == {"photo:1", "id_card:1"}

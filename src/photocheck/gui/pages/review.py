@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
                                QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QProgressBar,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
@@ -184,6 +184,8 @@ class ReviewPage(QWidget):
         self.zoom_in_btn.clicked.connect(lambda: self.view.zoom_by(1.25))
         self.zoom_out_btn.clicked.connect(lambda: self.view.zoom_by(0.8))
         self.grid.selectionModel().currentChanged.connect(lambda cur, _p: self._select(cur))
+        # The grid would take A and R for its keyboard search; they are accept / reject here.
+        self.grid.installEventFilter(self)
         self.accept_file_btn.clicked.connect(lambda: self._decide("accept", per_file=True))
         self.reject_file_btn.clicked.connect(lambda: self._decide("reject", per_file=True))
         self.accept_slot_btn.clicked.connect(lambda: self._decide("accept", per_file=False))
@@ -452,13 +454,26 @@ class ReviewPage(QWidget):
         self.undo_btn.setEnabled(bool(self.session.pending))
         self.audit_btn.setEnabled(not self.session.auditing)
 
-    def keyPressEvent(self, event) -> None:  # noqa: ANN001
-        # The grid has the arrows; A / R are quick accept / reject of the current file.
+    def _quick_key(self, event: QKeyEvent) -> bool:
+        """A / R: accept / send back the current file (the arrows stay with the grid)."""
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if mods != Qt.KeyboardModifier.NoModifier:
+            return False
         if event.key() == Qt.Key.Key_A and self.accept_file_btn.isEnabled():
             self._decide("accept", per_file=True)
-        elif event.key() == Qt.Key.Key_R and self.reject_file_btn.isEnabled():
+            return True
+        if event.key() == Qt.Key.Key_R and self.reject_file_btn.isEnabled():
             self._decide("reject", per_file=True)
-        else:
+            return True
+        return False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.grid and event.type() == QEvent.Type.KeyPress and self._quick_key(event):  # type: ignore[arg-type]
+            return True
+        return super().eventFilter(watched, event)
+
+    def keyPressEvent(self, event) -> None:  # noqa: ANN001
+        if not self._quick_key(event):
             super().keyPressEvent(event)
 
     # -- language --------------------------------------------------------------------------------------------
