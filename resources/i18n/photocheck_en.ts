@@ -161,6 +161,18 @@
         <translation>Please check</translation>
     </message>
     <message>
+        <source>正在一键修复…</source>
+        <translation>One-click fix running…</translation>
+    </message>
+    <message>
+        <source>正在一键修复：%1 / %2  %3</source>
+        <translation>One-click fix: %1 / %2  %3</translation>
+    </message>
+    <message>
+        <source>一键修复已取消；已修复的图片保留在材料包中，其余的仍未加入。</source>
+        <translation>One-click fix cancelled; the images already fixed stay in the package, the others are still not added.</translation>
+    </message>
+    <message>
         <source>一键修复：加入 %1 张，替换 %2 张。</source>
         <translation>One-click fix: %1 added, %2 replaced.</translation>
     </message>
@@ -255,6 +267,14 @@
     <message>
         <source>打开其他材料包…</source>
         <translation>Open another package…</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>停止修复；已修复的图片保留</source>
+        <translation>Stop fixing; the images already fixed are kept</translation>
     </message>
 </context>
 <context>

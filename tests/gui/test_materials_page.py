@@ -140,3 +140,57 @@ def test_reviewer_feedback_is_shown_at_the_top_and_unlocks_the_slot(window, pack
     assert id_card.slot.state == "returned" and id_card.slot.editable and not id_card.tile(1).minus.isHidden()
     assert photo.slot.state == "locked" and photo.tile(0).minus.isHidden()
     assert "退回" in id_card.state.text() and "已锁定" in photo.state.text()
+
+
+def _two_staged(window, dialogs, tmp_path, grace, drawn):
+    """A package whose photo and diploma slots each hold a staged (failing, fixable) file."""
+    from PIL import Image
+
+    from photocheck.submission.slots import SlotSpec
+
+    specs = [SlotSpec("photo", Text("报名照片", "Photo"), 1, 1), SlotSpec("diploma", Text("毕业证书", "Diploma"), 1, None)]
+    path = tmp_path / "pkg"
+    package.create(path, specs=specs).close()
+    big = tmp_path / "diploma_camera.jpg"          # a phone photo of the diploma: far over the byte limit
+    Image.open(drawn["diploma"]).resize((4000, 3000)).save(big, quality=97)
+    page = window.materials_page
+    page.open_paths([str(path)])
+    _drop(page.card("photo"), [grace])
+    _drop(page.card("diploma"), [big])
+    for sid in ("photo", "diploma"):
+        card = page.card(sid)
+        assert card.tile_count() == 1 and getattr(card.tile(0), "staged", None) is not None, sid
+    return page, path
+
+
+def test_one_click_fix_reports_progress(window, dialogs, tmp_path, grace, drawn):
+    page, path = _two_staged(window, dialogs, tmp_path, grace, drawn)
+    seen = []
+    page.session.fixProgress.connect(lambda d, t, name: seen.append((d, t, page.fix_row.isVisibleTo(page))))
+    page.fix_btn.click()
+    assert seen[0][:2] == (0, 2) and seen[-1][:2] == (2, 2) and all(v for _d, _t, v in seen)
+    assert not page.fix_row.isVisibleTo(page)
+    with package.open_package(path) as pkg:
+        assert [len(s.files) for s in pkg.manifest.slots] == [1, 1]
+
+
+def test_one_click_fix_can_be_cancelled_and_keeps_what_it_fixed(window, dialogs, tmp_path, grace, drawn):
+    page, path = _two_staged(window, dialogs, tmp_path, grace, drawn)
+    cancelled = []
+    page.session.fixCancelled.connect(lambda: cancelled.append(True))
+    # cancel at the first progress report (the synchronous runner delivers it inline):
+    # the file being fixed finishes, the next one is not started
+    page.session.fixProgress.connect(lambda *_a: page.fix_cancel_btn.click() if page.fix_cancel_btn.isEnabled() else None)
+    page.fix_btn.click()
+    assert cancelled and not page.fix_row.isVisibleTo(page)
+    with package.open_package(path) as pkg:
+        assert len(pkg.manifest.slot("photo").files) == 1 and not pkg.manifest.slot("diploma").files
+    photo, diploma = page.card("photo"), page.card("diploma")
+    assert getattr(photo.tile(0), "file", None) is not None
+    assert getattr(diploma.tile(0), "staged", None) is not None        # still waiting, still fixable
+    assert page.fix_btn.isEnabled()
+    # a second click finishes the job
+    page.session.fixProgress.disconnect()
+    page.fix_btn.click()
+    with package.open_package(path) as pkg:
+        assert len(pkg.manifest.slot("diploma").files) == 1

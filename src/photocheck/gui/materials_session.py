@@ -25,6 +25,7 @@ from ..errors import PhotocheckError
 from ..text import Text
 from .controller import AppController
 from .widgets import bgr_to_qimage
+from .workers import Job
 
 log = logging.getLogger("photocheck.gui")
 
@@ -198,31 +199,40 @@ class FixOutcome:
     refusals: list[PhotocheckError]
 
 
-def fix_all(path: str, staged: dict[str, list[str]]) -> FixOutcome:
-    """Fix every staged file on its way in, and replace every stored file that now fails."""
+def fix_all(job: Job, path: str, staged: dict[str, list[str]]) -> FixOutcome:
+    """Fix every staged file on its way in, and replace every stored file that now fails.
+
+    Progress goes per file; cancel takes effect between files. Each add is saved at
+    once, so what was fixed before a cancel stays in the package. ``job.partial``
+    names each slot whose staged files were dealt with (added or refused)."""
     from ..submission.package import PackageRefused, open_package
 
     out = FixOutcome(0, 0, [])
     with open_package(path, write=True) as pkg:
+        failing = [(slot, i, entry) for slot in pkg.manifest.slots if pkg.editable_problem(slot) is None
+                   for i, entry in enumerate(slot.files, 1) if not entry.check.passed]
+        total = sum(len(files) for files in staged.values()) + len(failing)
+        done = 0
         for slot_id, files in staged.items():
+            job.progress(done, total, os.path.basename(files[0]) if files else "")
             try:
                 out.added += len(pkg.add(slot_id, files, fix=True).added)
             except PackageRefused as e:
                 out.refusals.append(e)
-        for slot in pkg.manifest.slots:
-            if pkg.editable_problem(slot) is not None:
-                continue
-            for i, entry in enumerate(list(slot.files), 1):
-                if entry.check.passed:
-                    continue
-                with tempfile.TemporaryDirectory(prefix="photocheck-fix-") as tmp:
-                    src = Path(tmp) / (entry.original or Path(entry.name).name)
-                    src.write_bytes(pkg.store.read(entry.name))
-                    try:
-                        pkg.add(slot.id, [str(src)], fix=True, replace=i)
-                        out.replaced += 1
-                    except PackageRefused as e:
-                        out.refusals.append(e)
+            done += len(files)
+            job.partial(slot_id)
+        for slot, i, entry in failing:
+            job.progress(done, total, entry.original or Path(entry.name).name)
+            with tempfile.TemporaryDirectory(prefix="photocheck-fix-") as tmp:
+                src = Path(tmp) / (entry.original or Path(entry.name).name)
+                src.write_bytes(pkg.store.read(entry.name))
+                try:
+                    pkg.add(slot.id, [str(src)], fix=True, replace=i)
+                    out.replaced += 1
+                except PackageRefused as e:
+                    out.refusals.append(e)
+            done += 1
+        job.progress(done, total, "")
     return out
 
 
@@ -258,6 +268,8 @@ class MaterialsSession(QObject):
     fixedAll = Signal(object)          # FixOutcome
     submitChecked = Signal(object)     # SubmitCheck
     submitted = Signal()
+    fixProgress = Signal(int, int, str)   # done, total, file name
+    fixCancelled = Signal()
     busyChanged = Signal(bool)
     failed = Signal(object)            # PhotocheckError for a dialog
 
@@ -267,6 +279,7 @@ class MaterialsSession(QObject):
         self.view: PackageView | None = None
         self.staged: dict[str, list[Staged]] = {}
         self._busy = 0
+        self._fix_job: Job | None = None
 
     @property
     def path(self) -> str | None:
@@ -276,12 +289,18 @@ class MaterialsSession(QObject):
     def busy(self) -> bool:
         return self._busy > 0
 
-    def _run(self, fn: Any, *args: Any, done: Any = None, reload_on_error: bool = True) -> None:
+    def _run(self, fn: Any, *args: Any, done: Any = None, reload_on_error: bool = True,
+             cancelled: Any = None, over: Any = None, **job_kw: Any) -> Job:
+        """Run ``fn`` on the interactive lane (package writes stay in order). ``over`` runs
+        first however the task ends; ``job_kw`` (with_job, progress, partial, started) go
+        to the runner as they are."""
         self._busy += 1
         if self._busy == 1:
             self.busyChanged.emit(True)
 
         def finish() -> None:
+            if over is not None:
+                over()
             self._busy -= 1
             if self._busy == 0:
                 self.busyChanged.emit(False)
@@ -297,7 +316,12 @@ class MaterialsSession(QObject):
             if reload_on_error:
                 self.reload()
 
-        self.app.tasks.submit(fn, *args, done=ok, error=bad)
+        def stopped() -> None:
+            finish()
+            if cancelled is not None:
+                cancelled()
+
+        return self.app.tasks.submit(fn, *args, done=ok, error=bad, cancelled=stopped, **job_kw)
 
     # -- opening -----------------------------------------------------------------------------------
     def open(self, path: str) -> None:
@@ -345,17 +369,34 @@ class MaterialsSession(QObject):
         if self.view is not None:
             self._loaded(self.view)
 
+    @property
+    def fixing(self) -> bool:
+        return self._fix_job is not None
+
     def fix_all(self) -> None:
-        if self.view is None:
+        if self.view is None or self.fixing:
             return
         staged = {sid: [s.path for s in items] for sid, items in self.staged.items() if items}
-        self.staged.clear()
-        self._run(fix_all, self.view.path, staged, done=self._fixed)
+        self._run(fix_all, self.view.path, staged, done=self._fixed, cancelled=self._fix_cancelled,
+                  over=lambda: setattr(self, "_fix_job", None), with_job=True, started=lambda j: setattr(self, "_fix_job", j),
+                  progress=self.fixProgress.emit, partial=self._fix_partial)
+
+    def cancel_fix(self) -> None:
+        if self._fix_job is not None:
+            self._fix_job.cancel()
+
+    def _fix_partial(self, slot_id: object) -> None:
+        self.staged.pop(str(slot_id), None)    # added, or refused with its reasons in a dialog
 
     def _fixed(self, out: FixOutcome) -> None:
         self.fixedAll.emit(out)
         for e in out.refusals:
             self.failed.emit(e)
+        self.reload()
+
+    def _fix_cancelled(self) -> None:
+        """What was fixed stays in the package; the rest stays staged."""
+        self.fixCancelled.emit()
         self.reload()
 
     @property

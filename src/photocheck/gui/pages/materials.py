@@ -12,8 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QToolButton, QVBoxLayout,
-                               QWidget)
+                               QProgressBar, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from ...errors import PhotocheckError
 from .. import i18n
@@ -324,6 +324,18 @@ class MaterialsPage(QWidget):
         head.addWidget(self.fix_btn)
         head.addWidget(self.submit_btn)
         head.addWidget(self.other_btn)
+        # 一键修复 over a whole package takes seconds: progress and cancel
+        self.fix_progress = QProgressBar()
+        self.fix_label = QLabel()
+        self.fix_cancel_btn = QPushButton()
+        frow = QHBoxLayout()
+        frow.setContentsMargins(0, 0, 0, 0)
+        frow.addWidget(self.fix_label)
+        frow.addWidget(self.fix_progress, 1)
+        frow.addWidget(self.fix_cancel_btn)
+        self.fix_row = QWidget()
+        self.fix_row.setLayout(frow)
+        self.fix_row.hide()
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         self.feedback.setStyleSheet("QLabel { background: #ffebee; color: #b71c1c; border: 1px solid #e57373; "
@@ -337,6 +349,7 @@ class MaterialsPage(QWidget):
         pvl = QVBoxLayout(self.pkg_panel)
         pvl.setContentsMargins(0, 0, 0, 0)
         pvl.addLayout(head)
+        pvl.addWidget(self.fix_row)
         pvl.addWidget(self.feedback)
         pvl.addWidget(self.cards_scroll, 1)
 
@@ -350,11 +363,14 @@ class MaterialsPage(QWidget):
         self.create_btn.clicked.connect(self.request_create)
         self.open_btn.clicked.connect(self.request_open)
         self.other_btn.clicked.connect(self.request_open)
-        self.fix_btn.clicked.connect(self.session.fix_all)
+        self.fix_btn.clicked.connect(self.request_fix)
+        self.fix_cancel_btn.clicked.connect(self._cancel_fix)
         self.submit_btn.clicked.connect(self.session.check_submit)
         session.loaded.connect(self._on_loaded)
         session.added.connect(self._on_added)
         session.fixedAll.connect(self._on_fixed)
+        session.fixProgress.connect(self._on_fix_progress)
+        session.fixCancelled.connect(self._on_fix_cancelled)
         session.submitChecked.connect(self._on_submit_checked)
         session.submitted.connect(lambda: self.app.status.emit(self.tr("已提交审核，全部材料已锁定。")))
         session.busyChanged.connect(lambda _b: self._refresh_buttons())
@@ -489,7 +505,32 @@ class MaterialsPage(QWidget):
         for w in out.warnings:
             self.dialogs.info(self, self.tr("请确认"), i18n.pick(w))
 
+    def request_fix(self) -> None:
+        if not self.session.fixable or self.session.fixing:
+            return
+        self.fix_progress.setRange(0, 0)
+        self.fix_label.setText(self.tr("正在一键修复…"))
+        self.fix_cancel_btn.setEnabled(True)
+        self.fix_row.show()
+        self.session.fix_all()
+        self.fix_row.setVisible(self.session.fixing)
+
+    def _on_fix_progress(self, done: int, total: int, name: str) -> None:
+        self.fix_row.show()
+        self.fix_progress.setRange(0, max(1, total))
+        self.fix_progress.setValue(done)
+        self.fix_label.setText(i18n.fmt(self.tr("正在一键修复：%1 / %2  %3"), done, total, name))
+
+    def _cancel_fix(self) -> None:
+        self.fix_cancel_btn.setEnabled(False)      # the file being fixed finishes first
+        self.session.cancel_fix()
+
+    def _on_fix_cancelled(self) -> None:
+        self.fix_row.hide()
+        self.app.status.emit(self.tr("一键修复已取消；已修复的图片保留在材料包中，其余的仍未加入。"))
+
     def _on_fixed(self, out: FixOutcome) -> None:
+        self.fix_row.hide()
         self.app.status.emit(i18n.fmt(self.tr("一键修复：加入 %1 张，替换 %2 张。"), out.added, out.replaced))
 
     def _on_submit_checked(self, chk: SubmitCheck) -> None:
@@ -505,6 +546,7 @@ class MaterialsPage(QWidget):
             self.session.submit()
 
     def _on_failed(self, e: PhotocheckError) -> None:
+        self.fix_row.setVisible(self.session.fixing)
         self.dialogs.error(self, e)
 
     # -- showing ------------------------------------------------------------------------------------------------
@@ -559,6 +601,8 @@ class MaterialsPage(QWidget):
         self.submit_btn.setText(self.tr("提交审核"))
         self.submit_btn.setToolTip(self.tr("提交后全部材料锁定；被审核退回的材料会重新解锁"))
         self.other_btn.setText(self.tr("打开其他材料包…"))
+        self.fix_cancel_btn.setText(self.tr("取消"))
+        self.fix_cancel_btn.setToolTip(self.tr("停止修复；已修复的图片保留"))
         self._retranslate_questions()
         self._update_preview()
         for c in self.cards:
