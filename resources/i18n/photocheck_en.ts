@@ -48,6 +48,37 @@
     </message>
 </context>
 <context>
+    <name>ImageView</name>
+    <message>
+        <source>头顶</source>
+        <translation>Crown</translation>
+    </message>
+    <message>
+        <source>下巴</source>
+        <translation>Chin</translation>
+    </message>
+    <message>
+        <source>眼睛</source>
+        <translation>Eyes</translation>
+    </message>
+    <message>
+        <source>中线</source>
+        <translation>Centre</translation>
+    </message>
+    <message>
+        <source>头顶范围</source>
+        <translation>Crown range</translation>
+    </message>
+    <message>
+        <source>下巴范围</source>
+        <translation>Chin range</translation>
+    </message>
+    <message>
+        <source>居中范围</source>
+        <translation>Centre range</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>%1（已导入）</source>
@@ -468,34 +499,6 @@ or click “① Open photo file”</translation>
 the passing registration photo appears here</translation>
     </message>
     <message>
-        <source>头顶</source>
-        <translation>Crown</translation>
-    </message>
-    <message>
-        <source>下巴</source>
-        <translation>Chin</translation>
-    </message>
-    <message>
-        <source>眼睛</source>
-        <translation>Eyes</translation>
-    </message>
-    <message>
-        <source>中线</source>
-        <translation>Centre</translation>
-    </message>
-    <message>
-        <source>头顶范围</source>
-        <translation>Crown range</translation>
-    </message>
-    <message>
-        <source>下巴范围</source>
-        <translation>Chin range</translation>
-    </message>
-    <message>
-        <source>居中范围</source>
-        <translation>Centre range</translation>
-    </message>
-    <message>
         <source>以下几项无法自动检测，请自己确认</source>
         <translation>These cannot be measured; please check them yourself</translation>
     </message>
@@ -852,6 +855,10 @@ Table: %2</translation>
     <message>
         <source>审核意见（%1）：%2</source>
         <translation>Reviewer feedback (%1): %2</translation>
+    </message>
+    <message>
+        <source>要换掉被退回的图片：先点它右上角的“−”删除，再点“+ 添加图片”或把新图片拖到这里。</source>
+        <translation>To replace an image that was sent back: click the “−” in its top-right corner to delete it, then click “+ Add images” or drag the new image here.</translation>
     </message>
     <message>
         <source>未加入 %1：%2</source>

@@ -123,6 +123,7 @@ def test_language_switch_retranslates_live(window, compiled_translations, qtbot,
     assert window.tabs.tabText(0) == "Photo check"
     assert window.review_page.accept_file_btn.text() == "✓ Accept this file"
     assert window.materials_page.create_btn.text() == "New package…"
+    assert window.review_page.view.labels()["crown"] == "Crown" == window.photo_page.original_view.labels()["crown"]
     assert window.settings.get(S.LANGUAGE) == "en"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     window.lang_combo.activated.emit(window.lang_combo.findData("zh_CN"))

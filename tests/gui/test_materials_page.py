@@ -140,6 +140,18 @@ def test_reviewer_feedback_is_shown_at_the_top_and_unlocks_the_slot(window, pack
     assert id_card.slot.state == "returned" and id_card.slot.editable and not id_card.tile(1).minus.isHidden()
     assert photo.slot.state == "locked" and photo.tile(0).minus.isHidden()
     assert "退回" in id_card.state.text() and "已锁定" in photo.state.text()
+    # the slot is full, so "+ 添加图片" is off: the card says how to replace the returned image
+    assert not id_card.add_btn.isEnabled() and "“−”" in id_card.reasons.text()
+    assert "“−”" not in photo.reasons.text()
+    # the sent-back mark is not the accepted mark's blue: a returned image never looks accepted
+    returned = id_card.tile(1).picture.pixmap().toImage()
+    accepted = photo.tile(0).picture.pixmap().toImage()
+    dpr = returned.devicePixelRatio()
+    side = id_card.thumb_side
+    at = (round(side * 0.17 * dpr), round(side * 0.12 * dpr))   # inside the top-left mark, off its glyph
+    r, a = returned.pixelColor(*at), accepted.pixelColor(*at)
+    assert r.red() > 180 and r.blue() < 80, r.name()
+    assert a.blue() > 150 and a.red() < 80, a.name()
 
 
 def _two_staged(window, dialogs, tmp_path, grace, drawn):

@@ -219,6 +219,9 @@ class ChecklistModel(QAbstractTableModel):
 VERDICT_COLOURS = {"pass": QColor("#2e7d32"), "fail": QColor("#c62828"), "error": QColor("#6a1b9a"),
                    "pending": QColor("#78909c"), "warn": QColor("#ef6c00")}
 VERDICT_SYMBOLS = {"pass": "✓", "fail": "✗", "error": "?", "pending": "…", "warn": "!"}
+# The reviewer's decision (top-left mark): accepted in blue, sent back in deep orange, so a
+# returned image never looks like a passed one.
+CORNER_COLOURS = {"✓": QColor("#1565c0"), "↩": QColor("#d84315")}
 
 
 def badged(image: QImage | None, side: int, verdict: str, corner: str = "", dpr: float | None = None) -> QPixmap:
@@ -246,7 +249,7 @@ def badged(image: QImage | None, side: int, verdict: str, corner: str = "", dpr:
         p.drawImage(QRectF((side - w) / 2, (side - h) / 2, w, h), scaled)
     r = side * 0.17
     for text, colour, cx in ((VERDICT_SYMBOLS.get(verdict, "?"), VERDICT_COLOURS.get(verdict), side - r - 2),
-                             (corner, QColor("#1565c0"), r + 2)):
+                             (corner, CORNER_COLOURS.get(corner, QColor("#1565c0")), r + 2)):
         if not text:
             continue
         p.setPen(Qt.PenStyle.NoPen)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QDragEnterEvent, QDropEvent, QFont, QImage, QPainter, QPainterPath,
                            QPen, QPixmap, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import (QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QLabel,
@@ -42,6 +42,17 @@ def local_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
     return [u.toLocalFile() for u in md.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
+def overlay_labels() -> dict[str, str]:
+    """The names drawn beside the overlay's lines, in the current language."""
+    return {CROWN: QCoreApplication.translate("ImageView", "头顶"),
+            CHIN: QCoreApplication.translate("ImageView", "下巴"),
+            EYES: QCoreApplication.translate("ImageView", "眼睛"),
+            CENTRE: QCoreApplication.translate("ImageView", "中线"),
+            CROWN_BAND: QCoreApplication.translate("ImageView", "头顶范围"),
+            CHIN_BAND: QCoreApplication.translate("ImageView", "下巴范围"),
+            CENTRE_BAND: QCoreApplication.translate("ImageView", "居中范围")}
+
+
 class ImageView(QGraphicsView):
     """An image fitted to the view, zoomable (Ctrl+wheel, +/-, double-click to fit),
     with overlay shapes drawn on top in screen pixels (crisp at any DPI and zoom)."""
@@ -58,7 +69,7 @@ class ImageView(QGraphicsView):
         self._overlay = True
         self._placeholder = ""
         self._fit = True
-        self._labels: dict[str, str] = {}
+        self._labels: dict[str, str] = overlay_labels()
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -106,9 +117,18 @@ class ImageView(QGraphicsView):
         self.viewport().update()
 
     def set_labels(self, labels: dict[str, str]) -> None:
-        """Translated names of overlay label ids (crown, chin ...)."""
+        """Translated names of overlay label ids (crown, chin ...); the view sets its own
+        (``overlay_labels``) and renews them when the language changes."""
         self._labels = dict(labels)
         self.viewport().update()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.set_labels(overlay_labels())
+        super().changeEvent(event)
+
+    def labels(self) -> dict[str, str]:
+        return dict(self._labels)
 
     # -- zoom -----------------------------------------------------------------------------
     def fit(self) -> None:

@@ -196,6 +196,9 @@ class SlotCard(QFrame):
         for idx, reason in slot.reasons:
             where = i18n.fmt(self.tr("第 %1 张"), idx) if idx else self.tr("整项")
             lines.append(i18n.fmt(self.tr("审核意见（%1）：%2"), where, i18n.pick(reason)))
+        if slot.reasons and slot.editable and slot.full:
+            # the add button is disabled: say how to replace what was sent back
+            lines.append(self.tr("要换掉被退回的图片：先点它右上角的“−”删除，再点“+ 添加图片”或把新图片拖到这里。"))
         for st in slot.staged:
             lines.append(i18n.fmt(self.tr("未加入 %1：%2"), st.path.rsplit("/", 1)[-1],
                                   "；".join(i18n.pick(t) for t in st.problems) or self.tr("未通过检测")))

@@ -19,7 +19,6 @@ from .. import i18n
 from .. import settings as S
 from ..controller import AppController, Fixed, Inspected, PhotoSession
 from ..dialogs import Dialogs, folder_of, image_filter
-from ..overlay import CENTRE, CENTRE_BAND, CHIN, CHIN_BAND, CROWN, CROWN_BAND, EYES
 from ..settings import Settings
 from ..tables import ChecklistModel
 from ..widgets import Banner, ImageView, local_files
@@ -416,10 +415,6 @@ class PhotoPage(QWidget):
         self.which.setTabText(self.RESULT, self.tr("检测结果照片的检测"))
         self.original_view.set_placeholder(self.tr("把照片拖到这里\n或点击“①打开照片文件”"))
         self.result_view.set_placeholder(self.tr("点击“一键修复”后，\n合格的报名照片显示在这里"))
-        labels = {CROWN: self.tr("头顶"), CHIN: self.tr("下巴"), EYES: self.tr("眼睛"), CENTRE: self.tr("中线"),
-                  CROWN_BAND: self.tr("头顶范围"), CHIN_BAND: self.tr("下巴范围"), CENTRE_BAND: self.tr("居中范围")}
-        self.original_view.set_labels(labels)
-        self.result_view.set_labels(labels)
         self.reminders.setTitle(self.tr("以下几项无法自动检测，请自己确认"))
         self._update_reminders()
         self.model.retranslate()
