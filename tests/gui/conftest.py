@@ -105,7 +105,10 @@ def translators(qapp):
     t = i18n.Translators(qapp)
     t.apply("zh_CN")
     yield t
-    t.apply("zh_CN")
+    # leave no translator behind: the next test's Translators cannot remove this one's,
+    # and a stale qtbase_zh_CN would keep Qt's own strings Chinese after a switch to English
+    t.apply("zh_CN")      # the default locale back to Chinese
+    t.uninstall()
 
 
 @pytest.fixture

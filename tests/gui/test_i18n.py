@@ -39,3 +39,24 @@ def test_every_source_string_is_chinese_and_placeholders_are_positional():
         assert any("\u4e00" <= ch <= "\u9fff" for ch in src) or src.strip("+−%1 ") == "", (ctx, src)
         assert "{" not in src and "%s" not in src and "%d" not in src, (ctx, src)
         assert tr is not None and tr.text and not any("\u4e00" <= ch <= "\u9fff" for ch in tr.text), (ctx, src)
+
+
+def test_uninstall_leaves_no_translator_behind(qapp, compiled_translations):
+    """A second Translators (another window, the next test) switches to English cleanly
+    once the first one is uninstalled: no stale qtbase_zh_CN keeps Qt's buttons Chinese."""
+    from PySide6.QtCore import QCoreApplication
+
+    from photocheck.gui import i18n
+
+    first = i18n.Translators(qapp)
+    first.apply("zh_CN")
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    first.uninstall()
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    second = i18n.Translators(qapp)
+    try:
+        second.apply("en")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        second.apply("zh_CN")
+        second.uninstall()

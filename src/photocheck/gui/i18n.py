@@ -118,6 +118,13 @@ class Translators:
         self.lang = lang if ok else "zh_CN"
         return ok
 
+    def uninstall(self) -> None:
+        """Remove every translator this object installed (the UI falls back to the Chinese source)."""
+        for t in self._installed:
+            self.app.removeTranslator(t)
+        self._installed.clear()
+        self.lang = ""
+
     def english(self, context: str, source: str) -> str:
         """The English translation of a source string, whatever the current language.
 
