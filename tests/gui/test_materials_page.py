@@ -206,3 +206,26 @@ def test_one_click_fix_can_be_cancelled_and_keeps_what_it_fixed(window, dialogs,
     page.fix_btn.click()
     with package.open_package(path) as pkg:
         assert len(pkg.manifest.slot("diploma").files) == 1
+
+
+def test_questionnaire_rows_are_all_beside_or_all_under(window, qtbot, compiled_translations, timeout):
+    """Answers sit beside their questions when every row fits (the Chinese questions), else
+    every answer sits under its question (the long English ones): never a mix."""
+    page = window.materials_page
+    window.show_page("materials")
+
+    def placement() -> set[str]:
+        out = set()
+        for key, combo in page.combos.items():
+            label = page.combo_labels[key]
+            out.add("under" if combo.geometry().top() >= label.geometry().bottom() else "beside")
+        return out
+
+    qtbot.waitUntil(lambda: placement() == {"beside"}, timeout=timeout)
+    window.lang_combo.activated.emit(window.lang_combo.findData("en"))
+    qtbot.waitUntil(lambda: page.questions.title() == "About you", timeout=timeout)
+    qtbot.waitUntil(lambda: placement() == {"under"}, timeout=timeout)
+    for combo in page.combos.values():          # nothing cut off: each answer's text fits its box
+        assert combo.width() >= combo.sizeHint().width()
+    window.lang_combo.activated.emit(window.lang_combo.findData("zh_CN"))
+    qtbot.waitUntil(lambda: placement() == {"beside"}, timeout=timeout)

@@ -9,7 +9,7 @@ top, and the returned slots unlock.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QProgressBar, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QToolButton,
@@ -275,7 +275,10 @@ class MaterialsPage(QWidget):
         self.questions = QGroupBox()
         self.form = QFormLayout(self.questions)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long questions: answer below
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)   # see _fit_questions
+        self.questions.installEventFilter(self)
+        # its width comes from the page, not from the rows (which then fit themselves to it)
+        self.questions.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.name_label = QLabel()
         self.name_edit = QLineEdit()
         self.combos: dict[str, QComboBox] = {}
@@ -299,8 +302,8 @@ class MaterialsPage(QWidget):
         left.addLayout(name_row)
         left.addWidget(self.questions)
         left.addStretch(1)
-        cols.addLayout(left, 2)
-        cols.addWidget(self.preview_box, 3)
+        cols.addLayout(left, 1)
+        cols.addWidget(self.preview_box, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.create_btn)
         buttons.addWidget(self.open_btn)
@@ -416,6 +419,28 @@ class MaterialsPage(QWidget):
         self._retranslate_questions()
         self._update_preview()
 
+    def _fit_questions(self) -> None:
+        """Answers beside their questions when every row fits, else every answer under its
+        question: never a mix (long English questions and options wrapped some rows only)."""
+        if not self.combos:
+            return
+        fm = self.fontMetrics()
+        m = self.form.contentsMargins()
+        label_w = max(lab.sizeHint().width() for lab in self.combo_labels.values())
+        combo_w = max(c.sizeHint().width() for c in self.combos.values())
+        frame = self.questions.width() - self.questions.contentsRect().width() + m.left() + m.right()
+        self.questions.setMinimumWidth(max(label_w, combo_w) + frame)   # what the wrapped form needs
+        need = label_w + combo_w + max(self.form.horizontalSpacing(), fm.height() // 2) + frame
+        wrap = need > self.questions.width()
+        policy = QFormLayout.RowWrapPolicy.WrapAllRows if wrap else QFormLayout.RowWrapPolicy.DontWrapRows
+        if self.form.rowWrapPolicy() != policy:
+            self.form.setRowWrapPolicy(policy)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.questions and event.type() == QEvent.Type.Resize:
+            self._fit_questions()
+        return super().eventFilter(watched, event)
+
     def profile(self) -> dict[str, str]:
         return {k: c.currentData() for k, c in self.combos.items()}
 
@@ -431,6 +456,7 @@ class MaterialsPage(QWidget):
             self.combo_labels[k.id].setText(i18n.pick(k.name))
             for i, v in enumerate(k.values):
                 combo.setItemText(i, i18n.pick(k.label(v)))
+        self._fit_questions()
 
     def _update_preview(self) -> None:
         try:
