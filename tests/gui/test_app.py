@@ -227,3 +227,31 @@ def test_long_sessions_survive_the_pyside_refcount_leak(qapp):
         b.setText("x")
         b.clicked.emit()
     assert sys.getrefcount(None) > 1_000_000 or sys.version_info >= (3, 12)
+
+
+def test_ctrl_o_and_ctrl_s_reach_the_current_page(window, dialogs, grace, package_copy, qtbot):
+    """The real key presses, not the actions: Ctrl+O opens on every page, Ctrl+S saves the photo."""
+    from PySide6.QtCore import Qt
+
+    ctrl = Qt.KeyboardModifier.ControlModifier
+    window.activateWindow()
+    window.show_page("photo")
+    dialogs.open_answers.append(grace)
+    qtbot.keyClick(window, Qt.Key.Key_O, ctrl)
+    assert window.photo_session.path == str(grace)
+    window.photo_page.fix_btn.click()
+    target = grace.with_name("grace_报名照片.jpg")
+    dialogs.save_answers.append(str(target))
+    qtbot.keyClick(window, Qt.Key.Key_S, ctrl)
+    assert dialogs.last_save_default == str(target) and target.exists()
+
+    window.show_page("review")
+    dialogs.dir_answers.append(str(package_copy))
+    qtbot.keyClick(window, Qt.Key.Key_O, ctrl)
+    assert window.review_page.session.set is not None and window.review_page.session.set.is_package
+
+    window.show_page("materials")
+    dialogs.dir_answers.append(str(package_copy))
+    qtbot.keyClick(window, Qt.Key.Key_O, ctrl)
+    assert window.materials_page.session.view is not None
+    assert not window.save_action.isEnabled()          # nothing to save on the materials page
