@@ -1,12 +1,13 @@
-"""The orientation vote's staging, with a recogniser stand-in that knows the true upright.
+"""Line recognition, and the orientation vote's staging.
 
-The page is five text lines whose pixels carry two gradients (blue rises to the right,
+For the vote, a recogniser stand-in knows the true upright: the page is five text lines whose pixels carry two gradients (blue rises to the right,
 green rises downwards), so the stand-in can tell from a line image alone which way it was
 turned or flipped. It reads the upright version confidently and every other one poorly.
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -84,3 +85,30 @@ def test_vote_that_never_settles_tries_every_code_of_the_axis(fake_ocr):
     assert vote is not None and vote.code == 1
     assert vote.evidence < 12.0
     assert set(vote.scores) == {1, 2, 3, 4}   # the other four would stand the lines on end
+
+
+def _printed(text: str) -> np.ndarray:
+    w = 24 * len(text) + 20
+    img = np.full((48, w, 3), 255, np.uint8)
+    cv2.putText(img, text, (10, 36), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 20), 2, cv2.LINE_AA)
+    return img
+
+
+def test_a_line_reads_the_same_whatever_else_is_read():
+    # less than twice as wide as each other: batched reading used to pad them together
+    short, long_ = _printed("AB 2024"), _printed("REPORT 2024")
+    alone = vt.recognise([short])[0]
+    together = vt.recognise([long_, short, long_])
+    assert alone.text.replace(" ", "") == "AB2024"
+    assert together[1] == alone                      # exactly: same text, same probabilities
+    assert together[0] == together[2] != alone
+
+
+def test_lines_read_the_same_and_in_order_on_one_thread_or_several(monkeypatch):
+    lines = [_printed(t) for t in ("AB 2024", "XK9 77", "REPORT 2024", "Q 5")]
+    monkeypatch.setattr(vt, "_threads", lambda: 1)
+    alone = vt.recognise(lines)
+    monkeypatch.setattr(vt, "_threads", lambda: 2)
+    spread = vt.recognise(lines)
+    assert [r.text.replace(" ", "") for r in spread] == ["AB2024", "XK977", "REPORT2024", "Q5"]
+    assert spread == alone
