@@ -3,6 +3,7 @@
     python harness.py startup            -> prints {"shown_ms": ...}
     python harness.py memory FILE...     -> opens each photo in turn, prints RSS after each
     python harness.py dialogs FILE...    -> opens the photos, prints what dialogs would have said
+    python harness.py first FILE         -> starts with FILE as the argument, prints when its checklist shows
 
 A fresh process is the honest measure: the test process has pytest, matplotlib and
 scikit-image loaded and its own Qt application.
@@ -32,8 +33,13 @@ def main() -> int:
 
     mode, files = sys.argv[1], sys.argv[2:]
     tmp_png = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"harness-{os.getpid()}.png")
-    gui = app.build(app.parse_args(["--screenshot", tmp_png]), T0)
-    out: dict[str, object] = {"shown_ms": gui.shown_ms}
+    warm_ups = []
+    real_warm_up = app.warm_up
+    app.warm_up = lambda controller: (warm_ups.append(1), real_warm_up(controller))
+    given = files if mode == "first" else []
+    gui = app.build(app.parse_args(["--screenshot", tmp_png, *given]), T0)
+    shown = time.perf_counter()
+    out: dict[str, object] = {"shown_ms": gui.shown_ms, "warm_ups": len(warm_ups)}
     from PySide6.QtCore import QEventLoop, QTimer
 
     def wait_idle() -> None:
@@ -45,6 +51,11 @@ def main() -> int:
         loop.exec()
         timer.stop()
 
+    if mode == "first":
+        wait_idle()
+        original = gui.window.photo_session.original
+        out["checklist_ms"] = (time.perf_counter() - shown) * 1000
+        out["checks"] = len(original.report.checks) if original else 0
     if mode == "dialogs":
         wait_idle()
         for f in files:

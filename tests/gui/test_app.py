@@ -30,6 +30,17 @@ def test_window_shows_within_1_5_s():
     assert shown < 1500, f"window shown after {shown:.0f} ms"
 
 
+def test_a_photo_given_at_start_is_checked_first_without_a_warm_up(grace_src):
+    out = _harness("first", str(grace_src))
+    assert out["warm_ups"] == 0          # its own check loads the models; nothing queues before it
+    assert out["checks"] >= 11
+    assert out["checklist_ms"] < 1500, out
+
+
+def test_without_a_photo_the_models_warm_up_at_start():
+    assert _harness("startup")["warm_ups"] == 1
+
+
 @pytest.mark.slow
 def test_ten_12mp_photos_in_a_row_stay_under_300_mb(tmp_path, astronaut_bgr):
     import cv2
