@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QDragEnterEvent, QDropEvent, QFont, QImage, QPainter, QPainterPath,
                            QPen, QPixmap, QResizeEvent, QWheelEvent)
-from PySide6.QtWidgets import (QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QLabel,
-                               QSizePolicy, QWidget)
+from PySide6.QtWidgets import (QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QSizePolicy, QWidget)
 
 from .overlay import CENTRE, CENTRE_BAND, CHIN, CHIN_BAND, CROWN, CROWN_BAND, EYES, FACE, FAIL, GUIDE, OK, WARN, Shape
 
@@ -283,6 +283,24 @@ class Banner(QLabel):
         pad = max(4, self.fontMetrics().height() // 3)
         self.setStyleSheet(f"QLabel {{ background: {bg}; color: {fg}; border-radius: {pad}px; padding: {pad}px; }}")
         self.setText(text)
+
+
+class ProgressRow(QWidget):
+    """What a long task shows while it runs: a label, a progress bar and a cancel button.
+    Hidden until the task starts."""
+
+    def __init__(self, parent: QWidget | None = None, *, margins: bool = True):
+        super().__init__(parent)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.cancel = QPushButton()
+        row = QHBoxLayout(self)
+        if not margins:
+            row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel)
+        self.hide()
 
 
 def file_label(path: str | Path) -> str:

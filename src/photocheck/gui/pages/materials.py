@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QToolButton,
+                               QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
 from ...errors import PhotocheckError
@@ -23,7 +23,7 @@ from ..dialogs import Dialogs, material_filter
 from ..materials_session import AddOutcome, FileView, FixOutcome, MaterialsSession, PackageView, SlotView, Staged, SubmitCheck
 from ..settings import Settings
 from ..tables import badged
-from ..widgets import Banner, local_files
+from ..widgets import Banner, ProgressRow, local_files
 
 
 def make_materials_page(app: AppController, settings: Settings, dialogs: Dialogs) -> "MaterialsPage":
@@ -331,17 +331,8 @@ class MaterialsPage(QWidget):
         head.addWidget(self.submit_btn)
         head.addWidget(self.other_btn)
         # 一键修复 over a whole package takes seconds: progress and cancel
-        self.fix_progress = QProgressBar()
-        self.fix_label = QLabel()
-        self.fix_cancel_btn = QPushButton()
-        frow = QHBoxLayout()
-        frow.setContentsMargins(0, 0, 0, 0)
-        frow.addWidget(self.fix_label)
-        frow.addWidget(self.fix_progress, 1)
-        frow.addWidget(self.fix_cancel_btn)
-        self.fix_row = QWidget()
-        self.fix_row.setLayout(frow)
-        self.fix_row.hide()
+        self.fix_row = ProgressRow(margins=False)
+        self.fix_label, self.fix_progress, self.fix_cancel_btn = self.fix_row.label, self.fix_row.bar, self.fix_row.cancel
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         self.feedback.setStyleSheet("QLabel { background: #ffebee; color: #b71c1c; border: 1px solid #e57373; "

@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QSize, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFormLayout, QGroupBox, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem, QProgressBar,
+                               QLabel, QLineEdit, QListView, QListWidget, QListWidgetItem,
                                QPushButton, QSplitter, QTableView, QVBoxLayout, QWidget)
 
 from ...text import Text
@@ -22,7 +22,7 @@ from ..dialogs import Dialogs
 from ..review_session import AuditSummary, ReviewItem, ReviewSession, ReviewSet
 from ..settings import Settings
 from ..tables import ChecklistModel, ReviewItemsModel
-from ..widgets import Banner, ImageView, local_files
+from ..widgets import Banner, ImageView, ProgressRow, local_files
 
 
 def make_review_page(app: AppController, settings: Settings, dialogs: Dialogs) -> "ReviewPage":
@@ -160,16 +160,9 @@ class ReviewPage(QWidget):
         self.splitter.setChildrenCollapsible(False)
 
         # -- progress row --------------------------------------------------------------------------
-        self.progress = QProgressBar()
-        self.progress_label = QLabel()
-        self.cancel_btn = QPushButton()
-        prow = QHBoxLayout()
-        prow.addWidget(self.progress_label)
-        prow.addWidget(self.progress, 1)
-        prow.addWidget(self.cancel_btn)
-        self.progress_row = QWidget()
-        self.progress_row.setLayout(prow)
-        self.progress_row.hide()
+        self.progress_row = ProgressRow()
+        self.progress_label, self.progress, self.cancel_btn = (self.progress_row.label, self.progress_row.bar,
+                                                               self.progress_row.cancel)
 
         root = QVBoxLayout(self)
         root.addLayout(top)
