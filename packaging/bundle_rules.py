@@ -28,6 +28,7 @@ EXCLUDES = (
     "tkinter", "_tkinter", "turtle", "idlelib", "pydoc_data",
     "scipy", "matplotlib", "skimage", "imageio", "tifffile", "networkx", "lazy_loader",
     "pytest", "_pytest", "pytestqt", "xdist", "execnet", "pluggy", "iniconfig", "pygments",
+    "pillow_heif",  # the tests write HEIC with it; the app reads HEIC with pi_heif
     "IPython", "jedi", "dask", "distributed", "pandas", "sympy", "torch",
     "PyQt5", "PyQt6", "PySide2",
     "onnxruntime.quantization", "onnxruntime.transformers", "onnxruntime.tools",
@@ -45,7 +46,8 @@ EXCLUDES = (
 
 # Top-level names whose presence in the finished bundle means an exclusion failed.
 FORBIDDEN_TOP = ("scipy", "matplotlib", "skimage", "pytest", "_pytest", "pytestqt",
-                 "tkinter", "_tkinter", "PyQt5", "PyQt6", "PySide2", "torch")
+                 "tkinter", "_tkinter", "PyQt5", "PyQt6", "PySide2", "torch",
+                 "pillow_heif", "pillow_heif.libs")
 
 # Qt plugins kept, by plugin folder -> plugin base names (no "lib" prefix, no suffix).
 # None keeps the whole folder.

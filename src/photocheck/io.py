@@ -38,13 +38,16 @@ Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 _heif_registered: bool | None = None
 
 
-def _register_heif() -> bool:
+def register_heif() -> bool:
+    """Let Pillow read HEIC/HEIF (once); False when the reader is not installed."""
     global _heif_registered
     if _heif_registered is None:
         try:
-            import pillow_heif
+            # pi-heif: the decode-only build of pillow-heif (libheif + libde265). It
+            # leaves out the x265 encoder (22 MiB, GPL), which reading never needs.
+            import pi_heif
 
-            pillow_heif.register_heif_opener()
+            pi_heif.register_heif_opener()
             _heif_registered = True
         except Exception:  # pragma: no cover - optional at run time
             _heif_registered = False
@@ -213,7 +216,7 @@ def probe(src: Source) -> ImageInfo:
     if fmt == "pdf":
         return ImageInfo(name, data, "pdf", 0, 0, "PDF", 1)
     if fmt in ("heif", "avif"):
-        _register_heif()
+        register_heif()
     if fmt == "jpeg" and not _jpeg_is_complete(data):
         raise _err("truncated", f"JPEG 文件不完整（可能下载或拷贝中断）：{label}",
                    f"the JPEG file is truncated (interrupted download or copy?): {label}",

@@ -254,6 +254,41 @@ def step_photo_checks() -> Text:
     return _t(f"{len(got)} 项已运行，未通过：{bad}", f"{len(got)} ran, failing: {bad}")
 
 
+def step_formats() -> Text:
+    """The formats candidates bring besides JPEG and PNG are readable: HEIC from iPhones
+    (its HEVC decoder is a library the HEIC reader loads itself), WebP and PDF."""
+    import io as _io
+
+    from PIL import Image
+
+    from . import io as pio
+    from .fix.material import render_pdf
+
+    if not pio.register_heif():
+        raise StepFailed(_t("缺少 HEIC 读取库（pi-heif）", "the HEIC reader (pi-heif) is missing"))
+    import pi_heif
+
+    decoders = pi_heif.libheif_info().get("decoders") or {}
+    if not any("265" in f"{k} {v}" or "HEVC" in f"{k} {v}" for k, v in decoders.items()):
+        raise StepFailed(_t("HEIC 读取库缺少 HEVC 解码器", "the HEIC reader has no HEVC decoder"))
+    buf = _io.BytesIO()
+    Image.new("RGB", (16, 16), (200, 30, 30)).save(buf, "WEBP")
+    bgr = pio.decode(pio.probe(buf.getvalue())).bgr
+    if bgr.shape[:2] != (16, 16) or bgr[8, 8, 2] < 150:
+        raise StepFailed(_t("WebP 图片读取错误", "a WebP image reads wrong"))
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument.new()
+    doc.new_page(200, 300)
+    buf = _io.BytesIO()
+    doc.save(buf)
+    doc.close()
+    pages, total = render_pdf(pio.probe(buf.getvalue()), 600, 1)
+    if total != 1 or pages[0].shape[:2] != (600, 400):
+        raise StepFailed(_t("PDF 页面渲染错误", "a PDF page renders wrong"))
+    return Text("HEIC、WebP、PDF", "HEIC, WebP, PDF")
+
+
 def _worker_pid(_: int) -> int:
     return os.getpid()
 
@@ -361,6 +396,7 @@ STEPS: tuple[tuple[str, Text, Callable[[], Text]], ...] = (
     ("segment", _t("人像分割", "segmenter"), step_segment),
     ("ocr", _t("文字识别", "text recognition"), step_ocr),
     ("photo_checks", _t("照片检测流程", "photo check pipeline"), step_photo_checks),
+    ("formats", _t("其他图片格式", "other image formats"), step_formats),
     ("workers", _t("并行处理", "worker processes"), step_workers),
     ("qt", _t("Qt 运行环境", "Qt runtime"), step_qt),
     ("gui", _t("图形界面", "GUI window"), step_gui),

@@ -380,4 +380,16 @@ def test_selftest_passes_in_the_source_tree():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     passed = [ln[2:].split(":")[0] for ln in proc.stdout.splitlines() if ln.startswith("✓ ")]
     assert passed == ["rule packs", "model files", "face detector", "segmenter", "text recognition",
-                      "photo check pipeline", "worker processes", "Qt runtime", "GUI window"]
+                      "photo check pipeline", "other image formats", "worker processes", "Qt runtime",
+                      "GUI window"]
+
+
+def test_selftest_formats_step_names_a_missing_heic_reader(monkeypatch):
+    from photocheck import io as pio
+    from photocheck import selftest
+
+    assert "HEIC" in selftest.step_formats().en
+    monkeypatch.setattr(pio, "register_heif", lambda: False)
+    with pytest.raises(selftest.StepFailed) as e:
+        selftest.step_formats()
+    assert "pi-heif" in e.value.text.en and "HEIC" in e.value.text.zh
