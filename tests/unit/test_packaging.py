@@ -380,7 +380,7 @@ def test_selftest_passes_in_the_source_tree():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     passed = [ln[2:].split(":")[0] for ln in proc.stdout.splitlines() if ln.startswith("✓ ")]
     assert passed == ["rule packs", "model files", "face detector", "segmenter", "text recognition",
-                      "photo check pipeline", "other image formats", "worker processes", "Qt runtime",
+                      "photo check and fix", "other image formats", "worker processes", "Qt runtime",
                       "GUI window"]
 
 
@@ -393,3 +393,19 @@ def test_selftest_formats_step_names_a_missing_heic_reader(monkeypatch):
     with pytest.raises(selftest.StepFailed) as e:
         selftest.step_formats()
     assert "pi-heif" in e.value.text.en and "HEIC" in e.value.text.zh
+
+
+def test_selftest_photo_step_fails_when_the_fixed_photo_does_not_pass(monkeypatch):
+    from photocheck import core, selftest
+
+    assert "seal verifies" in selftest.step_photo_checks().en
+    real = core.fix_bytes
+
+    def spoiled(info, **kw):
+        outputs, steps = real(info, **kw)
+        outputs[0].data = outputs[0].data[:-2000]     # a cut-off JPEG: no longer passes
+        return outputs, steps
+
+    monkeypatch.setattr(core, "fix_bytes", spoiled)
+    with pytest.raises(selftest.StepFailed):
+        selftest.step_photo_checks()
