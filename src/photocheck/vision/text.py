@@ -59,6 +59,7 @@ _DET_LUT = [(np.arange(256, dtype=np.float32) - m) / s for m, s in zip(_DET_MEAN
 REC_HEIGHT = 48
 REC_MAX_WIDTH = 960          # 20 square characters
 
+
 def orient(img: np.ndarray, code: int) -> np.ndarray:
     """Apply EXIF orientation ``code`` (1..8) to an HxW(xC) array: the transform that makes
     the stored pixels display upright. (Written out here because code 7, the transverse,
