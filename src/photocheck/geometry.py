@@ -177,4 +177,29 @@ def main_person(person: np.ndarray, face, split_y: float | None = None) -> np.nd
     upper = _components_at(person[:sy], face.box)
     out = whole.copy()
     out[:sy] = upper
+    _add_body_below(out, person, face.box, sy)
     return out
+
+
+def _add_body_below(out: np.ndarray, person: np.ndarray, box: tuple[float, float, float, float], sy: int) -> None:
+    """Keep the person's body when the mask's link through the neck is broken.
+
+    A thin or low-contrast neck can leave the shoulders as a separate component; dropping
+    them would whiten the clothes and leave a floating head. A part below the mouth line
+    that starts within a face height under the face, spans the middle of the face, is
+    wider than the face and rises from the bottom edge is this person's body (shoulders),
+    whoever else is in the picture."""
+    rest = person.copy()
+    rest[:sy] = False
+    rest &= ~out
+    if not rest.any():
+        return
+    x, y, w, h = box
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
+    keep = np.zeros(n, bool)
+    for i in range(1, n):
+        bx, by, bw, bh = (int(v) for v in stats[i][:4])
+        keep[i] = (by + bh >= person.shape[0] and by <= y + 2.0 * h and bx < x + 0.25 * w
+                   and bx + bw > x + 0.75 * w and bw >= w)
+    if keep.any():
+        out |= keep[labels]
