@@ -189,11 +189,11 @@ def _add_body_below(out: np.ndarray, person: np.ndarray, box: tuple[float, float
     that starts within a face height under the face, spans the middle of the face, is
     wider than the face and rises from the bottom edge is this person's body (shoulders),
     whoever else is in the picture."""
+    if not (person[-1] & ~out[-1]).any():   # nothing left out rises from the bottom edge
+        return
     rest = person.copy()
     rest[:sy] = False
     rest &= ~out
-    if not rest.any():
-        return
     x, y, w, h = box
     n, labels, stats, _ = cv2.connectedComponentsWithStats(rest.astype(np.uint8), connectivity=8)
     keep = np.zeros(n, bool)
