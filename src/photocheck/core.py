@@ -22,7 +22,7 @@ from .checks.base import FileReport, checks_for
 from .errors import FixRefused, OutputError, PhotocheckError
 from .fsutil import atomic_write, ensure_writable_dir, same_file
 from .rules import RulePack, load_pack
-from .text import Text
+from .text import FixHint, Text
 
 log = logging.getLogger("photocheck")
 
@@ -165,7 +165,7 @@ def _recheck_refusal(reports: list[FileReport], failing: list[str]) -> FixRefuse
                       "; ".join(f"{c.title.en or c.id}: {c.message.en}" for c in bad))
     else:
         detail = Text("、".join(failing), ", ".join(failing))
-    hint = next((c.hint for c in bad if c.hint.zh and "修复" not in c.hint.zh), RETAKE)
+    hint = next((c.hint for c in bad if c.hint.zh and not isinstance(c.hint, FixHint)), RETAKE)
     return FixRefused(Text("修复后的照片仍未通过检测，未保存。", "the fixed image still fails its checks; nothing was saved.")
                       + detail, hint=hint, failing=failing)
 

@@ -35,6 +35,12 @@ class Text:
         return Text(self.zh + other.zh, a + sep + b)
 
 
+@dataclass(frozen=True, slots=True)
+class FixHint(Text):
+    """A hint that says to use Fix. After Fix itself has failed it is no advice, so a
+    refused fix gives the retake advice instead (core._recheck_refusal)."""
+
+
 EMPTY = Text("", "")
 
 

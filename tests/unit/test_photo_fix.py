@@ -204,7 +204,7 @@ def test_second_pack_drives_the_fixer():
 
 def test_a_failed_recheck_says_what_failed_and_what_to_do():
     from photocheck.checks.base import CheckResult, FileReport
-    from photocheck.text import Text
+    from photocheck.text import FixHint, Text
 
     def result(cid, title, msg, hint):
         return CheckResult(id=cid, status=Status.FAIL, measured=0.2, limit=0.3, message=msg, hint=hint, title=title)
@@ -212,7 +212,7 @@ def test_a_failed_recheck_says_what_failed_and_what_to_do():
     exposure = result("exposure", Text("曝光与反光", "Exposure and glare"),
                       Text("脸部偏暗（亮度 80）", "the face is dark (80)"), Text("请面向光源重拍", "retake facing the light"))
     centred = result("face_position", Text("人脸居中", "Face centred"),
-                     Text("人脸偏右 9%", "face 9% right of centre"), Text("用“一键修复”重新居中裁剪", "use Fix to re-centre"))
+                     Text("人脸偏右 9%", "face 9% right of centre"), FixHint("用“一键修复”重新居中裁剪", "use Fix to re-centre"))
     rep = FileReport(path="out.jpg", kind="photo", rules="x")
     rep.checks = [centred, exposure]
     err = core._recheck_refusal([rep], ["exposure", "face_position"])
@@ -224,6 +224,30 @@ def test_a_failed_recheck_says_what_failed_and_what_to_do():
     assert err.hint == Text("请面向光源重拍", "retake facing the light")
     rep.checks = [centred]
     assert core._recheck_refusal([rep], ["face_position"]).hint == core.RETAKE
+    # a retake hint that merely mentions the word 修复 is advice all the same
+    blurred = result("sharpness", Text("清晰度", "Sharpness"), Text("照片模糊", "the photo is blurred"),
+                     Text("请对焦在脸上、保持相机稳定重新拍摄；模糊无法修复", "focus on the face and hold still; blur cannot be fixed"))
+    rep.checks = [centred, blurred]
+    assert core._recheck_refusal([rep], ["face_position", "sharpness"]).hint == blurred.hint
+
+
+def test_every_photo_hint_that_sends_the_user_to_fix_is_marked():
+    """Hints that say to use Fix are FixHint, and only those: a refused fix relies on it."""
+    import ast
+    import inspect
+
+    from photocheck.checks import photo
+
+    tree = ast.parse(inspect.getsource(photo))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("_t", "Text", "FixHint"):
+            first = node.args[0] if node.args else None
+            zh = first.value if isinstance(first, ast.Constant) else "".join(
+                v.value for v in getattr(first, "values", []) if isinstance(v, ast.Constant))
+            if "一键修复" in str(zh):
+                assert node.func.id == "FixHint", zh
+            elif node.func.id == "FixHint":
+                raise AssertionError(f"FixHint without Fix: {zh}")
 
 
 def test_text_concatenation_never_doubles_english_spaces():

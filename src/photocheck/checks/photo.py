@@ -14,7 +14,7 @@ from .. import io as pio
 from ..geometry import Head, main_person, measure_head
 from ..lazy import lazy
 from ..rules import RulePack
-from ..text import EMPTY, Text
+from ..text import EMPTY, FixHint, Text
 from .base import Check, CheckResult, Status, register
 
 # The checks work on at most this many pixels on the long side; a compliant
@@ -264,7 +264,7 @@ class FormatCheck(Check):
         if info.format not in r.formats:
             return self.result(Status.FAIL, desc, limit,
                                _t(f"照片不是 JPG 格式（实际是 {name}）", f"not a JPG photo (it is {name})"),
-                               _t("用本工具“一键修复”另存为 JPG；只改扩展名没有用",
+                               FixHint("用本工具“一键修复”另存为 JPG；只改扩展名没有用",
                                   "use Fix to save it as JPG; renaming the extension does not help"))
         problems = []
         if r.baseline_only and info.progressive:
@@ -276,11 +276,11 @@ class FormatCheck(Check):
         if problems:
             joined = Text("，".join(p.zh for p in problems), ", ".join(p.en for p in problems))
             return self.result(Status.FAIL, desc, limit, _t("JPG 编码不符合要求：", "JPEG encoding not accepted: ") + joined,
-                               _t("用“一键修复”重新保存为标准 JPG", "use Fix to re-save as a standard JPEG"))
+                               FixHint("用“一键修复”重新保存为标准 JPG", "use Fix to re-save as a standard JPEG"))
         if info.icc_profile and b"sRGB" not in info.icc_profile[:256] and b"sRGB" not in info.icc_profile:
             return self.result(Status.WARN, desc + ", ICC", limit,
                                _t("内嵌了非 sRGB 色彩配置，颜色可能偏差", "embedded non-sRGB colour profile; colours may shift"),
-                               _t("用“一键修复”转换为 sRGB", "use Fix to convert to sRGB"))
+                               FixHint("用“一键修复”转换为 sRGB", "use Fix to convert to sRGB"))
         return self.result(Status.PASS, desc, limit, _t("JPG 格式正确", "JPEG format OK"))
 
 
@@ -297,7 +297,7 @@ class FileSizeCheck(Check):
             return self.result(Status.FAIL, size, limit,
                                _t(f"文件 {size / 1000:.1f} KB，超过上限（须小于 {cap / 1000:.0f} KB）",
                                   f"file is {size / 1000:.1f} KB, over the limit (must be under {cap / 1000:.0f} KB)"),
-                               _t("用“一键修复”压缩到限额以内", "use Fix to compress it under the limit"))
+                               FixHint("用“一键修复”压缩到限额以内", "use Fix to compress it under the limit"))
         return self.result(Status.PASS, size, limit, _t(f"文件 {size / 1000:.1f} KB", f"file is {size / 1000:.1f} KB"))
 
 
@@ -324,8 +324,8 @@ class DimensionsCheck(Check):
                                   "retake at a higher resolution; enlarging does not help"))
         if dev > r.aspect_tolerance:
             sideways = abs(h / w - r.aspect) / r.aspect <= r.aspect_tolerance
-            hint = _t("照片可能横过来了，请转正后再试" if sideways else f"用“一键修复”按{size_name.zh}比例裁剪",
-                      "the photo may be sideways; turn it upright" if sideways else f"use Fix to crop to {size_name.en}")
+            hint = (_t("照片可能横过来了，请转正后再试", "the photo may be sideways; turn it upright") if sideways
+                    else FixHint(f"用“一键修复”按{size_name.zh}比例裁剪", f"use Fix to crop to {size_name.en}"))
             return self.result(Status.FAIL, measured, limit,
                                _t(f"宽高比 {ratio:.3f}，应为 {r.aspect:.4f}（{size_name.zh}，允许 ±{r.aspect_tolerance:.0%}）",
                                   f"aspect ratio {ratio:.3f}, should be {r.aspect:.4f} ({size_name.en}, ±{r.aspect_tolerance:.0%})"),
@@ -419,7 +419,7 @@ class FacePositionCheck(Check):
             side = _t("偏左", "left of centre") if off < 0 else _t("偏右", "right of centre")
             return self.result(Status.FAIL, round(off, 4), f"±{lim}",
                                _t(f"人脸{side.zh} {abs(off):.1%}（允许 ±{lim:.0%}）", f"face is {abs(off):.1%} {side.en} (±{lim:.0%} allowed)"),
-                               _t("用“一键修复”重新居中裁剪", "use Fix to re-centre the crop"), **over)
+                               FixHint("用“一键修复”重新居中裁剪", "use Fix to re-centre the crop"), **over)
         return self.result(Status.PASS, round(off, 4), f"±{lim}", _t("人脸水平居中", "face horizontally centred"), **over)
 
 
@@ -473,7 +473,7 @@ class HeadSizeCheck(Check):
             hint = EMPTY
         else:
             msg = Text("；".join(parts_zh), "; ".join(parts_en))
-            hint = _t("用“一键修复”按标准头部比例重新裁剪；头顶被裁掉时请重拍，头顶上方留出空白",
+            hint = FixHint("用“一键修复”按标准头部比例重新裁剪；头顶被裁掉时请重拍，头顶上方留出空白",
                       "use Fix to re-crop to the standard head proportions; if the crown is cut off, retake with space above the head")
         region = None
         if status is not Status.PASS:
@@ -497,7 +497,7 @@ class TiltCheck(Check):
         if abs(roll) > lim:
             return self.result(Status.FAIL, round(roll, 2), f"±{lim}",
                                _t(f"头部倾斜 {abs(roll):.1f}°（允许 ±{lim:.0f}°）", f"head tilted {abs(roll):.1f}° (±{lim:.0f}° allowed)"),
-                               _t("用“一键修复”自动摆正，或端正头部重新拍摄", "use Fix to level it, or hold your head level and retake"),
+                               FixHint("用“一键修复”自动摆正，或端正头部重新拍摄", "use Fix to level it, or hold your head level and retake"),
                                **over)
         return self.result(Status.PASS, round(roll, 2), f"±{lim}", _t(f"头部端正（{roll:+.1f}°）", f"head level ({roll:+.1f}°)"),
                            **over)
@@ -561,7 +561,7 @@ class BackgroundCheck(Check):
             else:
                 msg = _t(f"背景不均匀：{where.zh}有阴影或杂物", f"background is uneven: shadows or objects at the {where.en}")
             return self.result(Status.FAIL, measured, limit, msg,
-                               _t("用“一键修复”换成纯白背景，或在白墙前、光线均匀处重拍",
+                               FixHint("用“一键修复”换成纯白背景，或在白墙前、光线均匀处重拍",
                                   "use Fix to make the background pure white, or retake in front of a white wall in even light"),
                                ctx.to_original(box), failing=[f[1] for f in failing])
         warn = self._white_clothes(ctx)
