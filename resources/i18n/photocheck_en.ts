@@ -403,8 +403,8 @@
         <translation>Saved: %1. Choose this file when you upload to the registration site.</translation>
     </message>
     <message>
-        <source>检测结果照片合格。点击“②保存照片文件”保存。</source>
-        <translation>The result photo passes. Click “② Save photo file” to save it.</translation>
+        <source>检测结果照片合格。保存前请看一眼：头发和肩膀旁不应留有原背景。然后点击“②保存照片文件”。</source>
+        <translation>The result photo passes. Look at it before saving: no old background should remain beside the hair or shoulders. Then click “② Save photo file”.</translation>
     </message>
     <message>
         <source>修复后的照片仍不合格，无法保存。请按右侧提示重新拍摄。</source>

@@ -357,7 +357,7 @@ class PhotoPage(QWidget):
             return i18n.fmt(self.tr("已保存：%1。上传报名系统时请选择这个文件。"), self._saved_path)
         if self._phase == "fixed" and s.result is not None:
             if s.result.ok:
-                return self.tr("检测结果照片合格。点击“②保存照片文件”保存。")
+                return self.tr("检测结果照片合格。保存前请看一眼：头发和肩膀旁不应留有原背景。然后点击“②保存照片文件”。")
             return self.tr("修复后的照片仍不合格，无法保存。请按右侧提示重新拍摄。")
         if rep is not None and rep.passed:
             return self.tr("原照片合格。点击“一键修复”生成带检测印记的报名照片，然后保存。")
