@@ -116,15 +116,11 @@ class ImageView(QGraphicsView):
         self._placeholder = text
         self.viewport().update()
 
-    def set_labels(self, labels: dict[str, str]) -> None:
-        """Translated names of overlay label ids (crown, chin ...); the view sets its own
-        (``overlay_labels``) and renews them when the language changes."""
-        self._labels = dict(labels)
-        self.viewport().update()
-
     def changeEvent(self, event: QEvent) -> None:
+        # the overlay's line names (``overlay_labels``) follow the language
         if event.type() == QEvent.Type.LanguageChange:
-            self.set_labels(overlay_labels())
+            self._labels = overlay_labels()
+            self.viewport().update()
         super().changeEvent(event)
 
     def labels(self) -> dict[str, str]:
