@@ -265,7 +265,7 @@ class FormatCheck(Check):
             return self.result(Status.FAIL, desc, limit,
                                _t(f"照片不是 JPG 格式（实际是 {name}）", f"not a JPG photo (it is {name})"),
                                FixHint("用本工具“一键修复”另存为 JPG；只改扩展名没有用",
-                                  "use Fix to save it as JPG; renaming the extension does not help"))
+                                       "use Fix to save it as JPG; renaming the extension does not help"))
         problems = []
         if r.baseline_only and info.progressive:
             problems.append(_t("渐进式 JPEG", "progressive JPEG"))
@@ -474,7 +474,7 @@ class HeadSizeCheck(Check):
         else:
             msg = Text("；".join(parts_zh), "; ".join(parts_en))
             hint = FixHint("用“一键修复”按标准头部比例重新裁剪；头顶被裁掉时请重拍，头顶上方留出空白",
-                      "use Fix to re-crop to the standard head proportions; if the crown is cut off, retake with space above the head")
+                           "use Fix to re-crop to the standard head proportions; if the crown is cut off, retake with space above the head")
         region = None
         if status is not Status.PASS:
             region = ctx.to_original((head.left_x, head.crown_y, head.width, head.height))
@@ -562,7 +562,7 @@ class BackgroundCheck(Check):
                 msg = _t(f"背景不均匀：{where.zh}有阴影或杂物", f"background is uneven: shadows or objects at the {where.en}")
             return self.result(Status.FAIL, measured, limit, msg,
                                FixHint("用“一键修复”换成纯白背景，或在白墙前、光线均匀处重拍",
-                                  "use Fix to make the background pure white, or retake in front of a white wall in even light"),
+                                       "use Fix to make the background pure white, or retake in front of a white wall in even light"),
                                ctx.to_original(box), failing=[f[1] for f in failing])
         warn = self._white_clothes(ctx)
         if warn is not None:

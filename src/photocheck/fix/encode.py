@@ -10,6 +10,7 @@ minimum size.
 from __future__ import annotations
 
 import io
+import math
 import struct
 from dataclasses import dataclass
 
@@ -116,8 +117,6 @@ LOG_SIZE_PER_STEP = 0.04
 
 def _next_quality(lo: int, hi: int, fit: tuple[int, int] | None, miss: tuple[int, int] | None,
                   budget: int) -> int:
-    import math
-
     if fit and miss:
         (q0, s0), (q1, s1) = fit, miss
         slope = (math.log(s1) - math.log(s0)) / (q1 - q0) if s1 > s0 else 0.0
