@@ -48,37 +48,6 @@
     </message>
 </context>
 <context>
-    <name>ImageView</name>
-    <message>
-        <source>头顶</source>
-        <translation>Crown</translation>
-    </message>
-    <message>
-        <source>下巴</source>
-        <translation>Chin</translation>
-    </message>
-    <message>
-        <source>眼睛</source>
-        <translation>Eyes</translation>
-    </message>
-    <message>
-        <source>中线</source>
-        <translation>Centre</translation>
-    </message>
-    <message>
-        <source>头顶范围</source>
-        <translation>Crown range</translation>
-    </message>
-    <message>
-        <source>下巴范围</source>
-        <translation>Chin range</translation>
-    </message>
-    <message>
-        <source>居中范围</source>
-        <translation>Centre range</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
     <message>
         <source>%1（已导入）</source>

@@ -122,8 +122,13 @@ def test_bad_command_line_exits_2_without_traceback(capsys):
 def test_language_switch_retranslates_live(window, compiled_translations, qtbot, timeout):
     from PySide6.QtCore import QCoreApplication
 
+    from photocheck.checks.shapes import CROWN, Shape
+
     page = window.photo_page
     assert page.open_btn.text() == "①打开照片文件"
+    for view in (window.review_page.view, page.original_view):
+        view.set_shapes([Shape.hline(10, label=CROWN)])
+        assert view.labels() == ["头顶"]
     # Qt's own buttons are Chinese too (the qtbase translator)
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
     window.lang_combo.setCurrentIndex(window.lang_combo.findData("en"))
@@ -134,7 +139,7 @@ def test_language_switch_retranslates_live(window, compiled_translations, qtbot,
     assert window.tabs.tabText(0) == "Photo check"
     assert window.review_page.accept_file_btn.text() == "✓ Accept this file"
     assert window.materials_page.create_btn.text() == "New package…"
-    assert window.review_page.view.labels()["crown"] == "Crown" == window.photo_page.original_view.labels()["crown"]
+    assert window.review_page.view.labels() == ["Crown"] == page.original_view.labels()
     assert window.settings.get(S.LANGUAGE) == "en"
     assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
     window.lang_combo.activated.emit(window.lang_combo.findData("zh_CN"))

@@ -10,7 +10,8 @@ from PySide6.QtGui import QDropEvent
 
 from photocheck.checks.base import Status
 from photocheck.fix.seal import verify
-from photocheck.gui.overlay import CHIN, CROWN, FACE, FAIL
+from photocheck.checks.shapes import CHIN, CROWN
+from photocheck.gui.overlay import FACE, FAIL
 from photocheck.gui.tables import ChecklistModel
 
 

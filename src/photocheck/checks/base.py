@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, ClassVar
 
 from ..errors import PhotocheckError
 from ..text import EMPTY, Text
+from .shapes import Shape
 
 
 class Status(str, Enum):
@@ -34,8 +36,10 @@ class CheckResult:
     hint: Text = EMPTY
     region: Region | None = None
     title: Text = EMPTY
-    # Extra drawing data for the GUI overlay (lines, boxes); not part of the JSON contract.
-    overlay: dict[str, Any] = field(default_factory=dict, repr=False)
+    # What to draw over the photo (see ``checks.shapes``); not part of the JSON contract.
+    # In the checked image's pixels while the check runs; ``core.check_info`` rescales
+    # them to the upright full-size original.
+    shapes: tuple[Shape, ...] = field(default=(), repr=False)
 
     @property
     def passed(self) -> bool:
@@ -137,8 +141,8 @@ class Check:
         raise NotImplementedError
 
     def result(self, status: Status, measured: Any, limit: Any, message: Text, hint: Text = EMPTY,
-               region: Region | None = None, **overlay: Any) -> CheckResult:
-        return CheckResult(self.id, status, measured, limit, message, hint, region, self.title, overlay)
+               region: Region | None = None, shapes: Iterable[Shape] = ()) -> CheckResult:
+        return CheckResult(self.id, status, measured, limit, message, hint, region, self.title, tuple(shapes))
 
 
 REGISTRY: dict[str, dict[str, Check]] = {"photo": {}, "material": {}}

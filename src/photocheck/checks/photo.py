@@ -16,6 +16,7 @@ from ..lazy import lazy
 from ..rules import RulePack
 from ..text import EMPTY, FixHint, Text
 from .base import Check, CheckResult, Status, register
+from .shapes import CENTRE, CENTRE_BAND, CHIN, CHIN_BAND, CROWN, CROWN_BAND, EYES, FACE, Shape
 
 # The checks work on at most this many pixels on the long side; a compliant
 # photo (390 x 567) is always seen at full size.
@@ -378,13 +379,13 @@ class FaceCheck(Check):
             region = ctx.to_original(faces[1].box)
             return self.result(Status.FAIL, n, want, _t(f"检测到 {n} 张人脸，只能有本人一人", f"{n} faces found; only yours may appear"),
                                _t("请单独拍摄，背景中不要有其他人或人像", "take it alone, with no other people or pictures of people behind"),
-                               region, boxes=[f.box for f in faces])
+                               region, shapes=[Shape.rect(*b.box) for b in faces])
         f = faces[0]
         box = ctx.to_original(f.box)
         if abs(f.yaw) > ctx.rules.max_yaw:
             return self.result(Status.FAIL, round(f.yaw, 3), f"|yaw| <= {ctx.rules.max_yaw}",
                                _t("脸没有正对镜头（侧脸）", "the face is turned away from the camera"),
-                               _t("请正面直视镜头重新拍摄", "look straight into the camera and retake"), box, boxes=[f.box])
+                               _t("请正面直视镜头重新拍摄", "look straight into the camera and retake"), box, [Shape.rect(*f.box)])
         from ..vision.face import face_width_ratio
 
         hi = ctx.rules.max_face_proportion
@@ -394,9 +395,9 @@ class FaceCheck(Check):
                                _t(f"照片比例失真：人脸被横向拉伸（比例 {prop:.2f}，至多 {hi:.2f}）",
                                   f"the photo is distorted: the face is stretched sideways (proportion {prop:.2f}, at most {hi:.2f})"),
                                _t("请用原始照片重新裁剪，缩放时保持长宽比例", "crop again from the original photo and keep its proportions when resizing"),
-                               box, boxes=[f.box])
-        return self.result(Status.PASS, 1, want, _t("检测到一张正面人脸", "one frontal face found"), box=box, boxes=[f.box],
-                           landmarks=f.landmarks)
+                               box, [Shape.rect(*f.box)])
+        return self.result(Status.PASS, 1, want, _t("检测到一张正面人脸", "one frontal face found"),
+                           shapes=[Shape.rect(*f.box, role=FACE)])
 
 
 @register
@@ -414,13 +415,14 @@ class FacePositionCheck(Check):
         w = ctx.px_w()
         off = (head.center_x - w / 2) / w
         lim = ctx.rules.position.max_offset
-        over = dict(center_x=head.center_x, mid_x=w / 2, band=(w / 2 - lim * w, w / 2 + lim * w))
+        over = [Shape.vband(w / 2 - lim * w, w / 2 + lim * w, label=CENTRE_BAND),
+                Shape.vline(head.center_x, label=CENTRE)]
         if abs(off) > lim:
             side = _t("偏左", "left of centre") if off < 0 else _t("偏右", "right of centre")
             return self.result(Status.FAIL, round(off, 4), f"±{lim}",
                                _t(f"人脸{side.zh} {abs(off):.1%}（允许 ±{lim:.0%}）", f"face is {abs(off):.1%} {side.en} (±{lim:.0%} allowed)"),
-                               FixHint("用“一键修复”重新居中裁剪", "use Fix to re-centre the crop"), **over)
-        return self.result(Status.PASS, round(off, 4), f"±{lim}", _t("人脸水平居中", "face horizontally centred"), **over)
+                               FixHint("用“一键修复”重新居中裁剪", "use Fix to re-centre the crop"), shapes=over)
+        return self.result(Status.PASS, round(off, 4), f"±{lim}", _t("人脸水平居中", "face horizontally centred"), shapes=over)
 
 
 @register
@@ -448,9 +450,11 @@ class HeadSizeCheck(Check):
         measured = {"height": round(hr, 4), "width": round(wr, 4), "crown": round(cr, 4)}
         limit = {"height": list(r.height_pass), "height_warn": list(r.height_warn), "width": list(r.width_warn),
                  "crown": list(r.crown_margin)}
-        over = dict(crown_y=head.crown_y, chin_y=head.chin_y, eye_y=head.eye_y,
-                    band=(r.crown_margin[0] * H, r.crown_margin[1] * H),
-                    chin_band=((r.crown_margin[0] + r.height_pass[0]) * H, (r.crown_margin[1] + r.height_pass[1]) * H))
+        over = [Shape.hband(r.crown_margin[0] * H, r.crown_margin[1] * H, label=CROWN_BAND),
+                Shape.hband((r.crown_margin[0] + r.height_pass[0]) * H, (r.crown_margin[1] + r.height_pass[1]) * H,
+                            label=CHIN_BAND),
+                Shape.hline(head.crown_y, label=CROWN), Shape.hline(head.chin_y, label=CHIN),
+                Shape.hline(head.eye_y, role=FACE, label=EYES)]
         parts_zh, parts_en = [], []
         if s_h is not Status.PASS:
             big = hr > r.height_pass[1]
@@ -478,7 +482,7 @@ class HeadSizeCheck(Check):
         region = None
         if status is not Status.PASS:
             region = ctx.to_original((head.left_x, head.crown_y, head.width, head.height))
-        return self.result(status, measured, limit, msg, hint, region, **over)
+        return self.result(status, measured, limit, msg, hint, region, over)
 
 
 @register
@@ -493,14 +497,14 @@ class TiltCheck(Check):
             return miss
         roll = float(ctx.face.roll_deg)
         lim = ctx.rules.tilt.max_deg
-        over = dict(eye_left=ctx.face.eye_left, eye_right=ctx.face.eye_right)
+        over = [Shape.line(ctx.face.eye_left, ctx.face.eye_right, label=EYES)]
         if abs(roll) > lim:
             return self.result(Status.FAIL, round(roll, 2), f"±{lim}",
                                _t(f"头部倾斜 {abs(roll):.1f}°（允许 ±{lim:.0f}°）", f"head tilted {abs(roll):.1f}° (±{lim:.0f}° allowed)"),
                                FixHint("用“一键修复”自动摆正，或端正头部重新拍摄", "use Fix to level it, or hold your head level and retake"),
-                               **over)
+                               shapes=over)
         return self.result(Status.PASS, round(roll, 2), f"±{lim}", _t(f"头部端正（{roll:+.1f}°）", f"head level ({roll:+.1f}°)"),
-                           **over)
+                           shapes=over)
 
 
 @register
@@ -563,7 +567,7 @@ class BackgroundCheck(Check):
             return self.result(Status.FAIL, measured, limit, msg,
                                FixHint("用“一键修复”换成纯白背景，或在白墙前、光线均匀处重拍",
                                        "use Fix to make the background pure white, or retake in front of a white wall in even light"),
-                               ctx.to_original(box), failing=[f[1] for f in failing])
+                               ctx.to_original(box), [Shape.rect(*f[1]) for f in failing])
         warn = self._white_clothes(ctx)
         if warn is not None:
             return self.result(Status.WARN, measured, limit,

@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QDragEnterEvent, QDropEvent, QFont, QImage, QPainter, QPainterPath,
-                           QPen, QPixmap, QResizeEvent, QWheelEvent)
+                           QPen, QPixmap, QPolygonF, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import (QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QLabel,
                                QProgressBar, QPushButton, QSizePolicy, QWidget)
 
-from .overlay import CENTRE, CENTRE_BAND, CHIN, CHIN_BAND, CROWN, CROWN_BAND, EYES, FACE, FAIL, GUIDE, OK, WARN, Shape
+from .i18n import pick
+from .overlay import FACE, FAIL, GUIDE, OK, WARN, Shape
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,17 +43,6 @@ def local_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
     return [u.toLocalFile() for u in md.urls() if u.isLocalFile() and u.toLocalFile()]
 
 
-def overlay_labels() -> dict[str, str]:
-    """The names drawn beside the overlay's lines, in the current language."""
-    return {CROWN: QCoreApplication.translate("ImageView", "头顶"),
-            CHIN: QCoreApplication.translate("ImageView", "下巴"),
-            EYES: QCoreApplication.translate("ImageView", "眼睛"),
-            CENTRE: QCoreApplication.translate("ImageView", "中线"),
-            CROWN_BAND: QCoreApplication.translate("ImageView", "头顶范围"),
-            CHIN_BAND: QCoreApplication.translate("ImageView", "下巴范围"),
-            CENTRE_BAND: QCoreApplication.translate("ImageView", "居中范围")}
-
-
 class ImageView(QGraphicsView):
     """An image fitted to the view, zoomable (Ctrl+wheel, +/-, double-click to fit),
     with overlay shapes drawn on top in screen pixels (crisp at any DPI and zoom)."""
@@ -69,7 +59,6 @@ class ImageView(QGraphicsView):
         self._overlay = True
         self._placeholder = ""
         self._fit = True
-        self._labels: dict[str, str] = overlay_labels()
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.SmoothPixmapTransform)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -117,14 +106,14 @@ class ImageView(QGraphicsView):
         self.viewport().update()
 
     def changeEvent(self, event: QEvent) -> None:
-        # the overlay's line names (``overlay_labels``) follow the language
+        # the shapes' names are drawn in the current language
         if event.type() == QEvent.Type.LanguageChange:
-            self._labels = overlay_labels()
             self.viewport().update()
         super().changeEvent(event)
 
-    def labels(self) -> dict[str, str]:
-        return dict(self._labels)
+    def labels(self) -> list[str]:
+        """The names drawn beside the shapes, in the current language."""
+        return [t for t in (pick(s.label) for s in self._shapes) if t]
 
     # -- zoom -----------------------------------------------------------------------------
     def fit(self) -> None:
@@ -205,7 +194,7 @@ class ImageView(QGraphicsView):
                 pen.setStyle(Qt.PenStyle.DashLine)
             p.setPen(pen)
             fill = QColor(colour)
-            label = self._labels.get(s.label, "")
+            label = pick(s.label) if (s.label.zh or s.label.en) else ""
             if s.kind == "rect":
                 x, y, w, h = s.coords
                 a, b = self._map(x, y), self._map(x + w, y + h)
@@ -213,6 +202,8 @@ class ImageView(QGraphicsView):
                 fill.setAlpha(40 if s.role in (FAIL, WARN) else 0)
                 p.fillRect(r, fill)
                 p.drawRect(r)
+                if label:
+                    self._tag(p, QPointF(r.left() + 3, r.top() - 3), label, colour)
             elif s.kind in ("hline", "hband"):
                 y0 = self._map(0, s.coords[0]).y()
                 y1 = self._map(0, s.coords[-1]).y()
@@ -238,6 +229,17 @@ class ImageView(QGraphicsView):
             elif s.kind == "line":
                 x0, y0, x1, y1 = s.coords
                 p.drawLine(self._map(x0, y0), self._map(x1, y1))
+            elif s.kind == "polygon":
+                pts = [self._map(s.coords[i], s.coords[i + 1]) for i in range(0, len(s.coords) - 1, 2)]
+                path = QPainterPath()
+                path.addPolygon(QPolygonF(pts))
+                path.closeSubpath()
+                fill.setAlpha(40 if s.role in (FAIL, WARN) else 0)
+                p.fillPath(path, fill)
+                p.drawPath(path)
+                if label:
+                    top = min(pts, key=lambda q: q.y())
+                    self._tag(p, QPointF(top.x(), top.y() - 3), label, colour)
 
     @staticmethod
     def _tag(p: QPainter, at: QPointF, text: str, colour: QColor) -> None:
