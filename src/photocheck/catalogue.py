@@ -20,16 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
-from .rules import RulePack, RulePackError, load_pack
+from .rules import RulePack, load_pack
 from .text import Text
 
 _YES = {"yes", "y", "true", "1", "是", "对"}
 _NO = {"no", "n", "false", "0", "否", "不是"}
-
-
-def _bad_pack(pack: RulePack, zh: str, en: str) -> RulePackError:
-    src = pack.source or pack.id
-    return RulePackError(Text(f"规则包无效（{src}）：{zh}", f"invalid rule pack ({src}): {en}"))
 
 
 @dataclass(frozen=True)
@@ -191,25 +186,6 @@ class Catalogue:
 # --------------------------------------------------------------------------- loading
 
 
-def _values_map(pack: RulePack, where: str, table: Any, keys: Mapping[str, ProfileKey]) -> dict[str, frozenset[str]]:
-    if not isinstance(table, dict):
-        raise _bad_pack(pack, f"{where} 应为表", f"{where} must be a table")
-    out: dict[str, frozenset[str]] = {}
-    for k, vals in table.items():
-        if k not in keys:
-            raise _bad_pack(pack, f"{where} 引用了未知的考生情况键 {k}", f"{where} names an unknown profile key {k}")
-        vals = vals if isinstance(vals, list) else [vals]
-        bad = [v for v in vals if v not in keys[k].values]
-        if bad:
-            raise _bad_pack(pack, f"{where}.{k} 的取值 {bad} 无效", f"{where}.{k} has invalid values {bad}")
-        out[k] = frozenset(vals)
-    return out
-
-
-def _text(d: Mapping, base: str, fallback: str = "") -> Text:
-    return Text(str(d.get(f"{base}_zh", fallback)), str(d.get(f"{base}_en", d.get(f"{base}_zh", fallback))))
-
-
 def load(pack: RulePack | str | None = None) -> Catalogue:
     """The catalogue of a rule pack (a RulePack, a pack id or path, or the default)."""
     rp = pack if isinstance(pack, RulePack) else load_pack(pack)
@@ -219,64 +195,33 @@ def load(pack: RulePack | str | None = None) -> Catalogue:
 _cache: dict[tuple[str, str], Catalogue] = {}
 
 
+def _condition(cond: Mapping[str, tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in cond.items()}
+
+
 def _load(pack: RulePack) -> Catalogue:
+    """The catalogue from the pack's typed ``[material]`` data (``rules.MaterialRules``),
+    which the pack loader has already checked: keys, types and cross-references."""
     key = (pack.label, pack.source)
     if key in _cache:
         return _cache[key]
-    extra = pack.material.extra
-    prof_tab = extra.get("profile")
-    slot_list = extra.get("slots")
-    if not isinstance(prof_tab, dict) or not isinstance(slot_list, list):
-        raise _bad_pack(pack, "缺少材料清单（[material.profile] 与 [[material.slots]]）",
-                        "no materials catalogue ([material.profile] and [[material.slots]])")
-    keys: dict[str, ProfileKey] = {}
-    for kid, spec in prof_tab.items():
-        values = tuple(str(v) for v in spec.get("values", []))
-        lz, le = spec.get("labels_zh", list(values)), spec.get("labels_en", list(values))
-        if not values or len(lz) != len(values) or len(le) != len(values):
-            raise _bad_pack(pack, f"material.profile.{kid} 的 values/labels 不一致",
-                            f"material.profile.{kid}: values and labels do not match")
-        default = str(spec.get("default", values[0]))
-        if default not in values:
-            raise _bad_pack(pack, f"material.profile.{kid}.default 不在 values 中",
-                            f"material.profile.{kid}.default is not one of its values")
-        aliases = {str(a): str(v) for a, v in spec.get("aliases", {}).items()}
-        if any(v not in values for v in aliases.values()):
-            raise _bad_pack(pack, f"material.profile.{kid}.aliases 指向未知的取值",
-                            f"material.profile.{kid}.aliases point to unknown values")
-        keys[kid] = ProfileKey(kid, _text(spec, "name", kid), values,
-                               tuple(Text(z, e) for z, e in zip(lz, le)), default, aliases)
-    slots: list[SlotSpec] = []
-    seen: set[str] = set()
-    for n, s in enumerate(slot_list):
-        sid = s.get("id")
-        if not isinstance(sid, str) or not sid or sid in seen:
-            raise _bad_pack(pack, f"material.slots[{n}] 的 id 缺失或重复", f"material.slots[{n}]: missing or duplicate id")
-        seen.add(sid)
-        lo, hi = s.get("min", 1), s.get("max")
-        if not isinstance(lo, int) or lo < 0 or (hi is not None and (not isinstance(hi, int) or hi < max(lo, 1))):
-            raise _bad_pack(pack, f"槽位 {sid} 的数量范围无效", f"slot {sid}: invalid min/max")
-        alts = s.get("required_when", [])
-        if not isinstance(alts, list):
-            raise _bad_pack(pack, f"槽位 {sid} 的 required_when 应为列表", f"slot {sid}: required_when must be a list")
-        slots.append(SlotSpec(
-            id=sid, name=_text(s, "name", sid), description=_text(s, "description"), min=lo, max=hi,
-            kinds=tuple(s.get("kinds", [])), always=bool(s.get("always", False)),
-            required_when=tuple(_values_map(pack, f"slot {sid}.required_when", a, keys) for a in alts),
-            distinct_kinds=bool(s.get("distinct_kinds", False))))
-    rules = tuple(
-        ProfileRule(_values_map(pack, "profile_rules.when", r.get("when", {}), keys),
-                    _values_map(pack, "profile_rules.require", r.get("require", {}), keys),
-                    _text(r, "message"))
-        for r in extra.get("profile_rules", []))
-    doc = extra.get("document", {}) if isinstance(extra.get("document"), dict) else {}
-    reminders = tuple(Text(z, e) for z, e in zip(doc.get("reminders_zh", []), doc.get("reminders_en", [])))
     m = pack.material
-    reminders += (Text(f"格式 {'/'.join(extra.get('extensions', ['jpg', 'jpeg', 'png']))}，单个文件不超过 "
-                       f"{m.max_bytes // 1024} KB，长边至少 {m.min_long_side} 像素",
-                       f"format {'/'.join(extra.get('extensions', ['jpg', 'jpeg', 'png']))}, at most "
-                       f"{m.max_bytes // 1024} KB per file, long side at least {m.min_long_side} px"),)
-    cat = Catalogue(tuple(slots), tuple(keys.values()), rules, pack.label, pack.info.name, reminders)
+    keys = tuple(ProfileKey(kid, Text(k.name_zh, k.name_en or k.name_zh), k.values,
+                            tuple(Text(z, e) for z, e in zip(k.labels_zh, k.labels_en)), k.default, dict(k.aliases))
+                 for kid, k in m.profile.items())
+    slots = tuple(SlotSpec(id=s.id, name=Text(s.name_zh, s.name_en or s.name_zh),
+                           description=Text(s.description_zh, s.description_en or s.description_zh),
+                           min=s.min, max=s.max, kinds=s.kinds, always=s.always,
+                           required_when=tuple(_condition(c) for c in s.required_when),
+                           distinct_kinds=s.distinct_kinds)
+                  for s in m.slots)
+    rules = tuple(ProfileRule(_condition(r.when), _condition(r.require), Text(r.message_zh, r.message_en))
+                  for r in m.profile_rules)
+    formats = "/".join(m.extensions)
+    reminders = m.document.reminders + (
+        Text(f"格式 {formats}，单个文件不超过 {m.max_bytes // 1024} KB，长边至少 {m.min_long_side} 像素",
+             f"format {formats}, at most {m.max_bytes // 1024} KB per file, long side at least {m.min_long_side} px"),)
+    cat = Catalogue(slots, keys, rules, pack.label, pack.info.name, reminders)
     _cache[key] = cat
     return cat
 
@@ -365,71 +310,6 @@ def parse_profile(items: Any = None, catalogue: Catalogue | RulePack | str | Non
     return Profile(values, frozenset(given))
 
 
-# --------------------------------------------------------------------------- CLI
-
-
-def _describe_profile(cat: Catalogue, prof: Profile, lang: str) -> str:
-    parts = []
-    for k in cat.profile_keys:
-        v = prof[k.id]
-        if k.id in prof.given or v != k.default:
-            parts.append(f"{k.name.get(lang)}: {k.label(v).get(lang)}")
-    if not parts:
-        return ("默认（全日制本科、往届、大陆居民、非部队）" if lang != "en"
-                else "default (full-time bachelor, earlier year, mainland, not military)")
-    return ("；" if lang != "en" else "; ").join(parts)
-
-
-def cmd_materials(args: Any, out: Any) -> int:
-    cat = load(args.rules)
-    lang = out.lang
-    if args.keys:
-        if out.json:
-            out.emit_json({"rules": cat.pack_label, "keys": [k.to_json(lang) for k in cat.profile_keys]})
-            return 0
-        out.line("考生情况（--profile 键=值）：" if lang != "en" else "Profile keys (--profile KEY=VALUE):")
-        for k in cat.profile_keys:
-            out.line(f"  {k.id}  {out.t(k.name)}  [{'默认' if lang != 'en' else 'default'}: {k.default}]")
-            for v, lab in zip(k.values, k.labels):
-                out.line(f"      {v:<14} {out.t(lab)}")
-        return 0
-    prof = parse_profile(args.profile, cat)
-    required = cat.required_slots(prof)
-    optional = [s for s in cat.slots if s not in required and s.min == 0]
-    if out.json:
-        out.emit_json({"rules": cat.pack_label, "profile": prof.to_json(),
-                       "slots": [s.to_json(lang) for s in required],
-                       "optional": [s.to_json(lang) for s in optional],
-                       "requirements": [r.get(lang) for r in cat.reminders]})
-        return 0
-    title = Text(f"报名材料清单（{cat.pack_name.zh}）", f"Materials checklist ({cat.pack_name.en})")
-    out.line(title.get(lang) if lang == "en" else title.zh)
-    out.line(("考生情况：" if lang != "en" else "Profile: ") + _describe_profile(cat, prof, lang))
-    for n, s in enumerate(required, 1):
-        name = s.name.en if lang == "en" else s.name.zh
-        count = s.count_text().en if lang == "en" else s.count_text().zh
-        out.line(f"{n:>2}. {s.id:<34} {name}  —  {count}")
-        out.line(f"      {s.description.en if lang == 'en' else s.description.zh}")
-    for s in optional:
-        name = s.name.en if lang == "en" else s.name.zh
-        out.line(f" +  {s.id:<34} {name}  —  {s.count_text().get(lang)}")
-    if cat.reminders:
-        out.line("每张图片：" if lang != "en" else "Every image:")
-        for r in cat.reminders:
-            out.line(f"  · {r.get(lang)}")
-    return 0
-
-
-def register(subparsers: Any, common: Any) -> None:
-    """Add ``photocheck materials`` to the CLI."""
-    p = subparsers.add_parser("materials", parents=[common],
-                              help="报名材料清单 / the materials a candidate must upload")
-    p.add_argument("--profile", nargs="+", action="extend", default=[], metavar="KEY=VALUE|FILE",
-                   help="考生情况：键=值（可重复）或 JSON 文件 / profile answers, or a JSON file")
-    p.add_argument("--keys", action="store_true", help="列出考生情况的键和取值 / list the profile keys and values")
-    p.set_defaults(func=cmd_materials)
-
-
 def slot_ids(cat: Catalogue | None = None) -> list[str]:
     return [s.id for s in (cat or load()).slots]
 
@@ -441,6 +321,5 @@ def required_ids(profile_items: Iterable[str] | Mapping[str, Any] | None = None,
     return [s.id for s in cat.required_slots(parse_profile(profile_items, cat))]
 
 
-__all__ = ["Catalogue", "Profile", "ProfileKey", "SlotSpec", "load", "parse_profile", "register",
-           "required_ids", "slot_ids"]
+__all__ = ["Catalogue", "Profile", "ProfileKey", "SlotSpec", "load", "parse_profile", "required_ids", "slot_ids"]
 

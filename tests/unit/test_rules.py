@@ -62,3 +62,57 @@ def test_bad_imported_packs_are_reported(tmp_path, body, needle):
     with pytest.raises(rules.RulePackError) as ei:
         rules.load_pack_file(write(tmp_path, body))
     assert needle in ei.value.text.en
+
+
+# --- one typed schema for every table: the material checks' tables and the catalogue too ---
+
+BASE = 'schema = 1\nextends = "nmec-2024-hubei"\n'
+
+
+@pytest.mark.parametrize("body,where,needle_zh", [
+    # a typo in a material check's table used to load silently and keep the inherited value
+    ("[material.sharpness]\nwarn_edgee = 99\n", "material.sharpness.warn_edgee", "未知的键"),
+    ("[material.document.kinds.diploma]\nkeywordz = { \"毕业\" = 1 }\n", "material.document.kinds.diploma.keywordz",
+     "未知的键"),
+    ("[material.fix]\npdf_max_pages = \"many\"\n", "material.fix.pdf_max_pages", "应为整数"),
+    ("[material.exposure]\nmin_paper = true\n", "material.exposure.min_paper", "应为数字"),
+    ("[material.document.kinds.diploma]\nkeywords = { \"毕业\" = \"heavy\" }\n",
+     "material.document.kinds.diploma.keywords.毕业", "应为数字"),
+    ("[material.fix]\nmin_quality = 96\n", "material.fix.min_quality", "取值不合理"),
+    ("[material.sharpness]\nwarn_edge = 0.2\n", "material.sharpness.warn_edge", "取值不合理"),
+    ("[material.profile.education]\ndefault = \"phd\"\n", "material.profile.education.default", "取值不合理"),
+    ("[[material.slots]]\nid = \"x\"\nname_zh = \"x\"\nmin = 2\nmax = 1\n", "material.slots[0].max", "取值不合理"),
+    ("[[material.slots]]\nid = \"x\"\nname_zh = \"x\"\nrequired_when = [{ educashun = [\"benke\"] }]\n",
+     "material.slots[0].required_when", "educashun"),
+    ("[[material.slots]]\nid = \"x\"\nname_zh = \"x\"\nkinds = [\"passport\"]\n", "material.slots[0].kinds",
+     "passport"),
+    ("[[material.slots]]\nid = \"x\"\nname_zh = \"x\"\nrequired_when = [{ education = [\"phd\"] }]\n",
+     "material.slots[0].required_when.education", "phd"),
+    ("[photo.head]\nheight_pass = [0.7, 0.6]\n", "photo.head.height_pass", "取值不合理"),
+])
+def test_every_table_is_validated_with_file_table_and_key(tmp_path, body, where, needle_zh):
+    path = write(tmp_path, BASE + body)
+    with pytest.raises(rules.RulePackError) as ei:
+        rules.load_pack_file(path)
+    text = ei.value.text
+    assert str(path) in text.zh and str(path) in text.en  # the file
+    assert where in text.zh and where in text.en          # the table and the key
+    assert needle_zh in text.zh
+    assert ei.value.exit_code == 2 and ei.value.code == "bad_rules"
+
+
+def test_material_tables_are_typed_data():
+    m = rules.load_pack().material
+    assert m.sharpness.max_edge == 0.115 and isinstance(m.fix.pdf_max_pages, int)
+    assert m.exposure.min_paper == 85.0 and isinstance(m.exposure.min_paper, float)
+    kinds = [k.id for k in m.document.kind_specs]
+    assert kinds == sorted(kinds) and "id_card_front" in kinds
+    assert m.slots[0].id == "photo" and m.profile["education"].default == "benke"
+
+
+def test_a_derived_pack_overrides_one_material_key(tmp_path):
+    pack = rules.load_pack_file(write(tmp_path, BASE + "[material.sharpness]\nmax_edge = 0.2\n"))
+    base = rules.load_pack()
+    assert pack.material.sharpness.max_edge == 0.2
+    assert pack.material.sharpness.warn_edge == base.material.sharpness.warn_edge
+    assert pack.material.slots == base.material.slots

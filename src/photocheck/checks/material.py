@@ -17,13 +17,10 @@ Identity numbers are masked (``4201**********1234``) before they leave this modu
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -31,7 +28,8 @@ import numpy as np
 from .. import io as pio
 from ..errors import InputError
 from ..lazy import lazy
-from ..rules import RulePack, RulePackError
+from ..documents import classify, describe, normalise
+from ..rules import RulePack
 from ..text import EMPTY, Text
 from .base import Check, CheckResult, DocumentInfo, Status, register
 
@@ -51,194 +49,13 @@ def _t(zh: str, en: str) -> Text:
     return Text(zh, en)
 
 
-# --------------------------------------------------------------------------- parameters
-
-
-@dataclass(frozen=True)
-class KindSpec:
-    id: str
-    name: Text
-    keywords: dict[str, float]
-    id_number: float = 0.0
-    verification_code: bool = False
-
-
-@dataclass(frozen=True)
-class Params:
-    """The ``[material.*]`` tables of a pack, validated once."""
-
-    extensions: tuple[str, ...]
-    decide_score: float
-    decide_evidence: float
-    warn_edge: float
-    max_edge: float
-    min_lines: int
-    exposure: dict[str, float]
-    work_long_side: int
-    pdf_long_side: int
-    pdf_max_pages: int
-    min_quality: int
-    max_quality: int
-    crop_min_area: float
-    report_max_age_months: int
-    min_kind_score: float
-    kinds: tuple[KindSpec, ...] = field(default=())
-
-
-_EXPOSURE_KEYS = ("min_paper", "max_ink", "min_contrast", "blank_mean_low", "blank_mean_high",
-                  "glare_level", "glare_min_area", "glare_paper_below")
-
-
-def _num(table: dict, key: str, where: str, src: str) -> float:
-    v = table.get(key)
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise RulePackError(Text(f"规则包无效（{src}）：缺少或无效的数值 material.{where}.{key}",
-                                 f"invalid rule pack ({src}): missing or non-numeric material.{where}.{key}"))
-    return float(v)
-
-
-def _tab(extra: dict, name: str, src: str) -> dict:
-    v = extra.get(name)
-    if not isinstance(v, dict):
-        raise RulePackError(Text(f"规则包无效（{src}）：缺少 [material.{name}] 表",
-                                 f"invalid rule pack ({src}): missing [material.{name}] table"))
-    return v
-
-
-_params_cache: dict[tuple[str, str], Params] = {}
-
-
-def params(pack: RulePack) -> Params:
-    key = (pack.label, pack.source)
-    hit = _params_cache.get(key)
-    if hit is not None:
-        return hit
-    extra, src = pack.material.extra, pack.source or pack.id
-    o, s, e = _tab(extra, "orientation", src), _tab(extra, "sharpness", src), _tab(extra, "exposure", src)
-    fx, d = _tab(extra, "fix", src), _tab(extra, "document", src)
-    kinds = []
-    for kid, spec in sorted(_tab(d, "kinds", src).items()):
-        kw = spec.get("keywords", {})
-        if not isinstance(kw, dict) or not all(isinstance(w, (int, float)) for w in kw.values()):
-            raise RulePackError(Text(f"规则包无效（{src}）：material.document.kinds.{kid}.keywords 应为“关键词 = 权重”表",
-                                     f"invalid rule pack ({src}): material.document.kinds.{kid}.keywords must map "
-                                     "keyword to weight"))
-        kinds.append(KindSpec(kid, Text(spec.get("name_zh", kid), spec.get("name_en", kid)),
-                              {str(k): float(w) for k, w in kw.items()}, float(spec.get("id_number", 0)),
-                              bool(spec.get("verification_code", False))))
-    exts = extra.get("extensions", ["jpg", "jpeg", "png"])
-    p = Params(
-        extensions=tuple(str(x).lower().lstrip(".") for x in exts),
-        decide_score=_num(o, "decide_score", "orientation", src),
-        decide_evidence=_num(o, "decide_evidence", "orientation", src),
-        warn_edge=_num(s, "warn_edge", "sharpness", src),
-        max_edge=_num(s, "max_edge", "sharpness", src),
-        min_lines=int(_num(s, "min_lines", "sharpness", src)),
-        exposure={k: _num(e, k, "exposure", src) for k in _EXPOSURE_KEYS},
-        work_long_side=int(_num(fx, "work_long_side", "fix", src)),
-        pdf_long_side=int(_num(fx, "pdf_long_side", "fix", src)),
-        pdf_max_pages=int(_num(fx, "pdf_max_pages", "fix", src)),
-        min_quality=int(_num(fx, "min_quality", "fix", src)),
-        max_quality=int(_num(fx, "max_quality", "fix", src)),
-        crop_min_area=_num(fx, "crop_min_area", "fix", src),
-        report_max_age_months=int(_num(d, "report_max_age_months", "document", src)),
-        min_kind_score=_num(d, "min_score", "document", src),
-        kinds=tuple(kinds),
-    )
-    _params_cache[key] = p
-    return p
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-_ID_RE = re.compile(r"(?<![0-9])[1-9][0-9]{16}[0-9Xx](?![0-9])")
-
-
-def mask_id(number: str) -> str:
-    """``420196251648298251`` -> ``4201**********8251`` (first 4 and last 4 kept)."""
-    n = len(number)
-    if n <= 8:
-        return "*" * n
-    return number[:4] + "*" * (n - 8) + number[-4:]
-
-
-def mask_ids(text: str) -> str:
-    """Mask every identity-number-like run of digits in ``text``."""
-    return re.sub(r"[0-9]{14,17}[0-9Xx]", lambda m: mask_id(m.group(0)), text)
-
-
-_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ"}
-_FULLWIDTH.update({ord("："): ord(":"), ord("（"): ord("("), ord("）"): ord(")"), ord("—"): ord("-"),
-                   ord("－"): ord("-"), ord("~"): ord("-"), ord("～"): ord("-")})
-
-
-def normalise(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_FULLWIDTH))
-
-
-def keyword_credit(hay: str, needle: str) -> float:
-    """How much of ``needle`` appears in ``hay``: 1.0 for an exact occurrence; for needles
-    of four characters or more, the best in-place character match of any window when at
-    least 60% of the characters agree (OCR of a soft photo misreads a glyph or two);
-    otherwise 0."""
-    if needle in hay:
-        return 1.0
-    n = len(needle)
-    if n < 4 or len(hay) < n or len(set(needle) & set(hay)) < 0.6 * len(set(needle)):
-        return 0.0
-    best = 0
-    for i in range(len(hay) - n + 1):
-        hits = sum(a == b for a, b in zip(hay[i:i + n], needle))
-        if hits > best:
-            best = hits
-    frac = best / n
-    return frac if frac >= 0.6 else 0.0
-
-
-def fuzzy_count(hay: str, needle: str) -> bool:
-    """True when ``needle`` occurs in ``hay`` with at most one wrong character (needles of
-    four characters or more) or exactly (shorter ones)."""
-    n = len(needle)
-    return keyword_credit(hay, needle) >= (1.0 if n < 4 else (n - 1) / n)
-
-
-def plausible_id(number: str) -> bool:
-    """An 18-character resident identity number whose birth date or check digit is valid."""
-    if not re.fullmatch(r"[1-9][0-9]{16}[0-9Xx]", number):
-        return False
-    if _date(number[6:10], number[10:12], number[12:14]) is not None and "1900" <= number[6:10] <= "2099":
-        return True
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum(int(c) * w for c, w in zip(number[:17], weights))
-    return "10X98765432"[total % 11] == number[17].upper()
-
-
-def _date(y: str, m: str, d: str) -> _dt.date | None:
-    try:
-        return _dt.date(int(y), int(m), int(d))
-    except ValueError:
-        return None
-
-
-_DATE = r"((?:19|20)\d{2})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?"
-
-
-def _today() -> _dt.date:
-    return _dt.date.today()
-
-
-def _months_between(a: _dt.date, b: _dt.date) -> float:
-    return (b.year - a.year) * 12 + (b.month - a.month) + (b.day - a.day) / 31.0
-
-
 # --------------------------------------------------------------------------- context
 
 
 def work_pixels(info: pio.ImageInfo, pack: RulePack) -> np.ndarray:
     """The file's pixels as the checks measure them: as stored (EXIF orientation not
     applied), decoded at the work scale (``material.fix.work_long_side``)."""
-    return pio.decode(info, max_side=params(pack).work_long_side, apply_exif=False).bgr
+    return pio.decode(info, max_side=pack.material.fix.work_long_side, apply_exif=False).bgr
 
 
 class Context:
@@ -254,7 +71,6 @@ class Context:
         self.info = info
         self.pack = pack
         self.rules = pack.material
-        self.p = params(pack)
         self._given = stored
         if stored is None:
             if work is not None:
@@ -352,9 +168,9 @@ class Context:
         v = self.vote
         if v is None:
             return None
-        if v.scores[v.code] < self.p.decide_score or v.evidence < self.p.decide_evidence:
+        if v.scores[v.code] < self.rules.orientation.decide_score or v.evidence < self.rules.orientation.decide_evidence:
             return None
-        if v.code != 1 and v.lead_over(1) < self.p.decide_evidence:
+        if v.code != 1 and v.lead_over(1) < self.rules.orientation.decide_evidence:
             return None
         return v.code
 
@@ -380,7 +196,8 @@ class Context:
         lines = vt.read_lines(self.stored, first, code,
                               head_chars=[TITLE_CHARS if n < 2 else HEAD_CHARS for n in range(len(first))])
         texts = [ln.text for ln in lines]
-        if len(order) > READ_FIRST and classify(texts, self.p.kinds)[1] < self.p.min_kind_score:
+        doc = self.rules.document
+        if len(order) > READ_FIRST and classify(texts, doc.kind_specs)[1] < doc.min_score:
             # not named yet: the next lines, starts only
             lines += vt.read_lines(self.stored, order[READ_FIRST:READ_FIRST + READ_MORE], code,
                                    head_chars=HEAD_CHARS)
@@ -395,7 +212,7 @@ class Context:
     def document(self) -> DocumentInfo | None:
         if self.is_pdf:
             return None
-        return describe([ln.text for ln in self.lines], self.p)
+        return describe([ln.text for ln in self.lines], self.rules.document)
 
     def document_info(self) -> DocumentInfo | None:
         try:
@@ -459,7 +276,7 @@ class Context:
     def glare(self) -> tuple[float, tuple[int, int, int, int]] | None:
         """The largest specular highlight on the page: (fraction of the page, work-image box).
         Looked for at a reduced size (a highlight worth a warning is large)."""
-        e = self.p.exposure
+        e = self.rules.exposure
         x, y, w, h = self.page_box
         page = self.stored[y:y + h, x:x + w]
         if page.size == 0:
@@ -472,9 +289,9 @@ class Context:
         brightest = cv2.min(cv2.min(page[:, :, 0], page[:, :, 1]), page[:, :, 2])
         grey = cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
         paper_level = float(np.percentile(grey, 60))
-        if paper_level >= e["glare_paper_below"]:
+        if paper_level >= e.glare_paper_below:
             return None  # a clean scan or render on pure white: nothing can be hidden by glare
-        clipped = (brightest >= e["glare_level"]).astype(np.uint8)
+        clipped = (brightest >= e.glare_level).astype(np.uint8)
         if not clipped.any():
             return None
         clipped = cv2.morphologyEx(clipped, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))
@@ -519,118 +336,6 @@ def edge_width(grey: np.ndarray, height: int = SHARP_LINE_PX) -> float | None:
     return contrast / steep / height
 
 
-# --------------------------------------------------------------------------- documents
-
-
-def classify(texts: list[str], kinds: tuple[KindSpec, ...]) -> tuple[str, float, float]:
-    """(kind id, score, runner-up score) from keyword evidence in the read lines."""
-    hay = "".join(normalise(t) for t in texts)
-    scores = {}
-    has_id = any(plausible_id(m.group(0)) for m in _ID_RE.finditer(hay))
-    # Text that reads exactly as one keyword is not also a misreading of another: the
-    # partial credit (keyword_credit) only looks at what no long keyword spells out.
-    # Otherwise "学位在线验证报告" would count as 7/8 of "学籍在线验证报告" as well.
-    words = {normalise(kw) for k in kinds for kw in k.keywords}
-    masked = hay
-    for kw in sorted((w for w in words if len(w) >= 4 and w in hay), key=len, reverse=True):
-        masked = masked.replace(kw, "\0" * len(kw))
-    for k in kinds:
-        s = sum(w * (1.0 if normalise(kw) in hay else keyword_credit(masked, normalise(kw)))
-                for kw, w in k.keywords.items())
-        if k.id_number and has_id:
-            s += k.id_number
-        scores[k.id] = round(s, 3)
-    if not scores:
-        return "unknown", 0.0, 0.0
-    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
-    return ranked[0][0], ranked[0][1], second
-
-
-def _verification_code(hay: str) -> str | None:
-    m = re.search(r"验证码[:：]?([A-Za-z0-9]{10,24})", hay)
-    return m.group(1).upper() if m else None
-
-
-def _validity(hay: str) -> tuple[_dt.date | None, _dt.date | None, bool] | None:
-    """(valid from, valid until, open-ended) from an ID card's 有效期限, if readable."""
-    m = re.search(_DATE + r"-" + r"(长期|" + _DATE + ")", hay)
-    if not m:
-        return None
-    start = _date(m.group(1), m.group(2), m.group(3))
-    if m.group(4) == "长期":
-        return start, None, True
-    return start, _date(m.group(5), m.group(6), m.group(7)), False
-
-
-def _report_date(hay: str) -> tuple[str, _dt.date] | None:
-    m = re.search(r"(有效期至|更新日期|打印日期|出具日期|生成日期|验证日期)[:：]?" + _DATE, hay)
-    if not m:
-        return None
-    d = _date(m.group(2), m.group(3), m.group(4))
-    return (m.group(1), d) if d else None
-
-
-def describe(texts: list[str], p: Params, today: _dt.date | None = None) -> DocumentInfo | None:
-    """Name the document from its read lines; collect its code, dates and warnings."""
-    if not texts:
-        return DocumentInfo("unknown", 0.0, None, _t("未识别出文字", "no text found"), {"lines_read": 0})
-    today = today or _today()
-    hay = "".join(normalise(t) for t in texts)
-    kid, score, second = classify(texts, p.kinds)
-    details: dict[str, Any] = {"lines_read": len(texts), "score": round(score, 2), "warnings": [],
-                               "warning_codes": []}
-    if score < p.min_kind_score:
-        kid = "unknown"
-    spec = next((k for k in p.kinds if k.id == kid), None)
-    confidence = 0.0 if spec is None else min(1.0, score / 6.0) * min(1.0, (score - second) / 3.0)
-    label = spec.name if spec else _t("未能确定的材料", "unrecognised document")
-
-    def warn(code: str, text: Text) -> None:
-        details["warning_codes"].append(code)
-        details["warnings"].append(text)
-
-    ids = [m.group(0) for m in _ID_RE.finditer(hay)]
-    if ids:
-        # the number after 公民身份号码 when that label was read, else a plausible one
-        labelled = re.search(r"号码([1-9][0-9]{16}[0-9Xx])", hay)
-        pick = labelled.group(1) if labelled else next((n for n in ids if plausible_id(n)), None)
-        if pick:
-            details["id_number"] = mask_id(pick)
-    code = None
-    if spec is not None and spec.verification_code:
-        code = _verification_code(hay)
-        details["verification_code_readable"] = code is not None
-        if code is None:
-            warn("verification_code_unreadable",
-                 _t("未能读出在线验证码，请确认验证码清晰可查验", "the online verification code could not be read; "
-                    "make sure it is legible"))
-        found = _report_date(hay)
-        if found:
-            what, when = found
-            details["report_date"] = when.isoformat()
-            if what == "有效期至":
-                if when < today:
-                    warn("report_expired", _t(f"报告已过有效期（{when.isoformat()}）",
-                                              f"the report expired on {when.isoformat()}"))
-            elif _months_between(when, today) > p.report_max_age_months:
-                warn("report_stale", _t(f"报告日期为 {when.isoformat()}，已超过 {p.report_max_age_months} 个月，"
-                                        "请在学信网重新下载",
-                                        f"the report is dated {when.isoformat()}, more than "
-                                        f"{p.report_max_age_months} months ago; download a fresh one"))
-    if kid == "id_card_back":
-        v = _validity(hay)
-        if v:
-            start, until, open_ended = v
-            details["valid_from"] = start.isoformat() if start else None
-            details["valid_until"] = "长期" if open_ended else (until.isoformat() if until else None)
-            if until is not None and until < today:
-                warn("id_expired", _t(f"身份证已过有效期限（{until.isoformat()}），可使用临时身份证并尽快换证",
-                                      f"the ID card expired on {until.isoformat()}; use a temporary ID card "
-                                      "and renew it"))
-    return DocumentInfo(kid, round(confidence, 3), code, label, details)
-
-
 # --------------------------------------------------------------------------- the checks
 
 
@@ -658,8 +363,8 @@ class FormatCheck(Check):
         info = ctx.info
         fmt = info.format
         real = pio.format_name(fmt)
-        accepted = "/".join(ctx.p.extensions)
-        limit = list(ctx.p.extensions)
+        accepted = "/".join(ctx.rules.extensions)
+        limit = list(ctx.rules.extensions)
         fix_hint = _t("运行 photocheck fix --kind material 转换为 JPG",
                       "Run photocheck fix --kind material to convert it to JPG")
         if fmt not in ctx.rules.formats:
@@ -673,7 +378,7 @@ class FormatCheck(Check):
                                _t(f"文件实际是 {real} 格式，网站只接受 {accepted}",
                                   f"the file is really {real}; the site accepts {accepted} only"), fix_hint)
         ext = Path(info.path).suffix.lower().lstrip(".") if info.path else ""
-        if info.path and ext not in ctx.p.extensions:
+        if info.path and ext not in ctx.rules.extensions:
             return self.result(Status.FAIL, f"{real} .{ext}" if ext else real, limit,
                                _t(f"扩展名“.{ext}”不被接受，应为 {accepted}" if ext else f"文件没有扩展名，应为 {accepted}",
                                   f"the extension '.{ext}' is not accepted; use {accepted}" if ext
@@ -768,7 +473,7 @@ class SharpnessCheck(Check):
         skip = _pdf_skip(self, ctx)
         if skip:
             return skip
-        p = ctx.p
+        p = ctx.rules.sharpness
         widths = ctx.edge_widths
         limit = round(p.max_edge, 4)
         if len(widths) < p.min_lines:
@@ -819,37 +524,37 @@ class ExposureCheck(Check):
         skip = _pdf_skip(self, ctx)
         if skip:
             return skip
-        e = ctx.p.exposure
-        limit = {"min_paper": e["min_paper"], "max_ink": e["max_ink"], "min_contrast": e["min_contrast"]}
+        e = ctx.rules.exposure
+        limit = {"min_paper": e.min_paper, "max_ink": e.max_ink, "min_contrast": e.min_contrast}
         light = _t("请在均匀、充足的光线下重新拍摄，避免阴影和反光",
                    "Photograph it again in even, ample light, without shadows or reflections")
         levels = ctx.text_levels
         if levels is None:
             mean = float(ctx.grey.mean())
             measured = {"mean": round(mean, 1)}
-            if mean < e["blank_mean_low"]:
+            if mean < e.blank_mean_low:
                 return self.result(Status.FAIL, measured, limit, _t("画面太暗", "the image is too dark"), light)
-            if mean > e["blank_mean_high"]:
+            if mean > e.blank_mean_high:
                 return self.result(Status.FAIL, measured, limit, _t("画面过曝（一片白）", "the image is blown out"),
                                    light)
             return self.result(Status.WARN, measured, limit,
                                _t("没有找到文字，无法判断曝光", "no text found to judge the exposure from"), light)
         paper, ink = levels
         measured = {"paper": round(paper, 1), "ink": round(ink, 1), "contrast": round(paper - ink, 1)}
-        if paper < e["min_paper"]:
+        if paper < e.min_paper:
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"画面太暗（纸面亮度 {paper:.0f}，至少 {e['min_paper']:.0f}）",
-                                  f"too dark (paper brightness {paper:.0f}, at least {e['min_paper']:.0f})"), light)
-        if ink > e["max_ink"]:
+                               _t(f"画面太暗（纸面亮度 {paper:.0f}，至少 {e.min_paper:.0f}）",
+                                  f"too dark (paper brightness {paper:.0f}, at least {e.min_paper:.0f})"), light)
+        if ink > e.max_ink:
             return self.result(Status.FAIL, measured, limit,
                                _t(f"画面过亮，文字发白（字迹亮度 {ink:.0f}）",
                                   f"blown out: the text is washed out (ink brightness {ink:.0f})"), light)
-        if paper - ink < e["min_contrast"]:
+        if paper - ink < e.min_contrast:
             return self.result(Status.FAIL, measured, limit,
                                _t(f"文字与纸面对比度太低（{paper - ink:.0f}）",
                                   f"the text hardly stands out from the paper (contrast {paper - ink:.0f})"), light)
         g = ctx.glare
-        if g is not None and g[0] >= e["glare_min_area"]:
+        if g is not None and g[0] >= e.glare_min_area:
             area, box = g
             measured["glare"] = round(area, 4)
             return self.result(Status.WARN, measured, limit,

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from .. import io as pio
-from ..checks.material import Context, params
+from ..checks.material import Context
 from ..core import FixOutput
 from ..errors import FixRefused, InputError
 from ..rules import RulePack
@@ -152,7 +152,8 @@ def warp_document(bgr: np.ndarray, quad: np.ndarray, max_long: int | None = None
 
 
 def _refuse_unfixable(ctx: Context, page: int | None) -> None:
-    p, rules = ctx.p, ctx.rules
+    rules = ctx.rules
+    p = rules.sharpness
     w, h = ctx.full_size
     if max(w, h) < rules.min_long_side:
         raise _refuse(page, f"图片太小（{w}×{h} 像素），长边不足 {rules.min_long_side} 像素，放大也不会更清晰，无法修复",
@@ -175,7 +176,8 @@ def _refuse_unfixable(ctx: Context, page: int | None) -> None:
 def _fix_page(ctx: Context, page: int | None, crop: bool, steps: list[Text]) -> FixOutput:
     from ..vision.text import orient, orient_points
 
-    p, rules = ctx.p, ctx.rules
+    rules = ctx.rules
+    p = rules.fix
     pz, pe = _page_label(page)
     _refuse_unfixable(ctx, page)
     code = ctx.correction
@@ -241,7 +243,7 @@ def _encode(img: np.ndarray, max_bytes: int, q_min: int, q_max: int, floor: dict
 
 
 def fix(info: pio.ImageInfo, pack: RulePack, *, crop: bool = False, **_options) -> tuple[list[FixOutput], list[Text]]:
-    p = params(pack)
+    p = pack.material.fix
     steps: list[Text] = []
     outputs: list[FixOutput] = []
     if info.format == "pdf":

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, PhotocheckError, UsageError
+from ..privacy import mask_ids
 from ..text import Text
 
 log = logging.getLogger("photocheck.audit")
@@ -97,18 +98,6 @@ class AuditRow:
                 "messages": [{"id": i, "status": s, "message": en if lang == "en" else zh}
                              for i, s, zh, en in self.messages],
                 "elapsed_ms": round(self.elapsed_ms, 1)}
-
-
-# --- identity numbers --------------------------------------------------------------------------
-
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{10}|\d{7})(\d{3}[0-9Xx]|\d{4})(?![0-9A-Za-z])")
-
-
-def mask_ids(text: str) -> str:
-    """Mask 18- and 15-digit identity numbers: ``4201**********1234``."""
-    def repl(m: re.Match) -> str:
-        return m.group(1) + "*" * len(m.group(2)) + m.group(3)
-    return _ID_RE.sub(repl, text)
 
 
 # --- the per-file function -------------------------------------------------------------------
