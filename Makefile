@@ -20,7 +20,7 @@ setup: $(STAMP)
 	@$(PY) -m photocheck.models fetch --quiet
 	@$(MAKE) --no-print-directory translations
 
-$(STAMP): pyproject.toml requirements.lock tools/setup.sh
+$(STAMP): pyproject.toml requirements.lock requirements-dev.lock tools/setup.sh
 	@PYTHON="$(PYTHON)" VENV="$(VENV)" sh tools/setup.sh
 	@touch $(STAMP)
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Idempotent set-up for a Debian 12 machine with Python >= 3.11.
 # Installs the Debian packages Qt and Chinese text need (when root), creates the
-# virtualenv and installs the pinned dependencies from requirements.lock.
+# virtualenv and installs the pinned dependencies from the two locks (with hashes).
 set -eu
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
@@ -48,6 +48,8 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install -q --upgrade "pip>=24" >/dev/null
-echo "photocheck: installing pinned dependencies (requirements.lock)"
-"$VENV/bin/python" -m pip install -q -c requirements.lock -e ".[test,build,dask]"
+echo "photocheck: installing pinned dependencies (requirements.lock, requirements-dev.lock; hashes checked)"
+"$VENV/bin/python" -m pip install -q --require-hashes -r requirements.lock -r requirements-dev.lock
+# the project itself, editable, with nothing more: everything it needs came from the locks
+"$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
 echo "photocheck: environment ready ($VENV)"

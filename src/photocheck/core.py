@@ -2,7 +2,8 @@
 
     from photocheck import core
     report = core.check_file("photo.jpg")                  # -> FileReport
-    result = core.fix_file("phone.jpg", "out.jpg")         # -> FixResult (re-checked)
+    result = core.fix("phone.jpg")                         # -> FixResult: fixed and re-checked, in memory
+    result = core.fix_file("phone.jpg", "out.jpg")         # -> the same, written only if it passes
     seal = core.verify_seal("out.jpg")                     # -> SealStatus
 
 CLI, GUI, submission and audit are thin layers over these functions.
@@ -13,13 +14,13 @@ from __future__ import annotations
 import importlib
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import io as pio
-from .checks.base import FileReport, checks_for
+from .checks.base import FileReport, checks_for, kind_module
 from .errors import FixRefused, OutputError, PhotocheckError
+from .fix.result import FixOutput, FixResult, output_paths
 from .fsutil import atomic_write, ensure_writable_dir, same_file
 from .rules import RulePack, load_pack
 from .text import FixHint, Text
@@ -27,7 +28,6 @@ from .text import FixHint, Text
 log = logging.getLogger("photocheck")
 
 KINDS = ("photo", "material")
-_KIND_MODULES = {"photo": "photocheck.checks.photo", "material": "photocheck.checks.material"}
 _FIX_MODULES = {"photo": "photocheck.fix.photo", "material": "photocheck.fix.material"}
 
 
@@ -47,16 +47,17 @@ def _label(src: Any, fallback: str = "<data>") -> str:
 
 
 def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str | None = None,
-               only: list[str] | None = None, label: str | None = None, work: Any = None) -> FileReport:
+               only: list[str] | None = None, label: str | None = None, pixels: Any = None) -> FileReport:
     """Run the checks of ``kind`` on an already-probed file.
 
-    ``work`` (materials only): the file's pixels already decoded by
-    ``checks.material.work_pixels``, so they are not decoded a second time."""
+    ``pixels``: the file's pixels as the kind's checks measure them, already decoded
+    by that kind's ``check_pixels(info, pack)`` (the GUI shows the same pixels as its
+    preview; the audit classifies on them), so they are not decoded a second time."""
     rp = _pack(pack)
     t0 = time.perf_counter()
     report = FileReport(path=label or info.path or "<data>", kind=kind, rules=rp.label)
-    module = importlib.import_module(_KIND_MODULES[kind])
-    ctx = module.Context(info, rp) if work is None else module.Context(info, rp, work=work)
+    module = kind_module(kind)
+    ctx = module.Context(info, rp, pixels=pixels)
     try:
         for check in checks_for(kind, only):
             report.checks.append(check.run(ctx))
@@ -93,63 +94,18 @@ def check_file(src: pio.Source, *, kind: str = "photo", pack: RulePack | str | N
 
 
 # --- fixing -----------------------------------------------------------------------------
-
-@dataclass
-class FixOutput:
-    """One output image a fixer produced, still in memory."""
-
-    data: bytes
-    suffix: str = ".jpg"
-    page: int | None = None          # 1-based page for multi-page sources (PDF)
-
-
-@dataclass
-class FixResult:
-    source: str
-    kind: str
-    outputs: list[Path] = field(default_factory=list)
-    reports: list[FileReport] = field(default_factory=list)  # re-checks of what was written
-    steps: list[Text] = field(default_factory=list)          # what the fixer did, in order
-    before: FileReport | None = None
-    error: PhotocheckError | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None and bool(self.outputs) and all(r.passed for r in self.reports)
-
-    @property
-    def exit_code(self) -> int:
-        return 0 if self.ok else (self.error.exit_code if self.error else 1)
-
-    def to_json(self, lang: str = "zh_CN") -> dict:
-        return {
-            "path": self.source,
-            "kind": self.kind,
-            "ok": self.ok,
-            "outputs": [str(p) for p in self.outputs],
-            "steps": [s.get(lang) for s in self.steps],
-            "before": self.before.to_json(lang) if self.before else None,
-            "after": [r.to_json(lang) for r in self.reports],
-            "error": self.error.to_json(lang) if self.error else None,
-            "failing": getattr(self.error, "failing", []) if self.error else [],
-        }
-
-
-def output_paths(out: Path, count: int) -> list[Path]:
-    if count == 1:
-        return [out]
-    return [out.with_name(f"{out.stem}-{i}{out.suffix or '.jpg'}") for i in range(1, count + 1)]
-
-
-def fix_bytes(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str | None = None,
-              **options: Any) -> tuple[list[FixOutput], list[Text]]:
-    """Run the fixer of ``kind`` in memory. Raises FixRefused / PhotocheckError."""
-    rp = _pack(pack)
-    module = importlib.import_module(_FIX_MODULES[kind])
-    return module.fix(info, rp, **options)
-
+#
+# One path for every caller (CLI, GUI, package add --fix, self-test): ``fix`` runs the
+# fixer in memory and re-checks every image it made with the same checks; ``write_fixed``
+# writes a passing result atomically; ``fix_file`` is the two together.
 
 RETAKE = Text("请按上面的原因重新拍摄或扫描后再试", "retake or rescan with the reason above in mind, then try again")
+
+
+def _run_fixer(info: pio.ImageInfo, kind: str, pack: RulePack, **options: Any) -> tuple[list[FixOutput], list[Text]]:
+    """The kind's fixer alone (not re-checked). Raises FixRefused / PhotocheckError."""
+    module = importlib.import_module(_FIX_MODULES[kind])
+    return module.fix(info, pack, **options)
 
 
 def _recheck_refusal(reports: list[FileReport], failing: list[str]) -> FixRefused:
@@ -170,39 +126,51 @@ def _recheck_refusal(reports: list[FileReport], failing: list[str]) -> FixRefuse
                       + detail, hint=hint, failing=failing)
 
 
-def fix_file(src: pio.Source, out: str | Path, *, kind: str = "photo",
-             pack: RulePack | str | None = None, overwrite: bool = True, check_before: bool = False,
-             **options: Any) -> FixResult:
-    """Fix ``src`` into ``out``; re-check the result and write it only if it passes.
+def _internal(e: Exception, label: str) -> InternalError:
+    log.exception("internal error while fixing %s", label)
+    return InternalError(Text(f"内部错误：{type(e).__name__}", f"internal error: {type(e).__name__}"))
 
-    Never writes over the input. Every write is atomic. ``check_before`` also
-    records the source's own check report in ``result.before`` (costs a check)."""
+
+def fix(src: pio.Source | pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str | None = None,
+        label: str | None = None, out: str | Path | None = None, check_before: bool = False,
+        **options: Any) -> FixResult:
+    """Fix ``src`` in memory and re-check every image the fixer made. Never writes.
+
+    ``result.ok`` only when every image passes; otherwise ``result.error`` says why
+    (a ``FixRefused`` naming the failing checks, with the images and their reports
+    kept for display). ``out``, when given, is where ``write_fixed`` will put the
+    images; the re-checks are labelled with those paths. Errors are returned, not raised."""
     rp = _pack(pack)
-    label = _label(src)
-    result = FixResult(source=label, kind=kind)
-    out = Path(out)
+    info = src if isinstance(src, pio.ImageInfo) else None
+    name = label or (info.path if info is not None and info.path else _label(src))
+    result = FixResult(source=name, kind=kind)
     try:
-        if isinstance(src, (str, Path)) and out.exists() and same_file(src, out):
-            raise OutputError(Text(f"不能覆盖原图：{out}，请另选保存位置", f"refusing to overwrite the original: {out}"),
-                              code="same_as_input")
-        info = pio.probe(src)
+        if info is None:
+            info = pio.probe(src)  # type: ignore[arg-type]
         if check_before:
-            result.before = check_info(info, kind=kind, pack=rp, label=label)
-        ensure_writable_dir(out.parent if str(out.parent) else Path("."))
-        outputs, steps = fix_bytes(info, kind=kind, pack=rp, **options)
-        result.steps = steps
-        targets = output_paths(out, len(outputs))
-        # Re-check every output in memory with the same checks; write only if all pass.
-        reports = []
-        for fo, target in zip(outputs, targets):
-            rep = check_file(fo.data, kind=kind, pack=rp, label=str(target))
-            reports.append(rep)
-        result.reports = reports
-        failing = sorted({cid for r in reports for cid in r.failing})
-        if any(not r.passed for r in reports):
-            raise _recheck_refusal(reports, failing)
-        for fo, target in zip(outputs, targets):
-            if isinstance(src, (str, Path)) and target.exists() and same_file(src, target):
+            result.before = check_info(info, kind=kind, pack=rp, label=name)
+        images, result.steps = _run_fixer(info, kind, rp, **options)
+        result.images = images
+        labels = [str(p) for p in output_paths(Path(out), len(images))] if out is not None else [name] * len(images)
+        result.reports = [check_file(fo.data, kind=kind, pack=rp, label=lab) for fo, lab in zip(images, labels)]
+        if not all(r.passed for r in result.reports):
+            result.error = _recheck_refusal(result.reports, sorted({c for r in result.reports for c in r.failing}))
+    except PhotocheckError as e:
+        result.error = e
+    except Exception as e:  # noqa: BLE001 - never a traceback for the user
+        result.error = _internal(e, name)
+    return result
+
+
+def write_fixed(result: FixResult, out: str | Path, *, source: pio.Source | None = None,
+                overwrite: bool = True) -> FixResult:
+    """Write a passing ``result``'s images to ``out`` (several: ``out-1``, ``out-2``…),
+    each atomically. Refuses to write over ``source``. Sets ``result.error`` on failure."""
+    if not result.ok:
+        return result
+    try:
+        for fo, target in zip(result.images, output_paths(Path(out), len(result.images))):
+            if isinstance(source, (str, Path)) and target.exists() and same_file(source, target):
                 raise OutputError(Text(f"不能覆盖原图：{target}", f"refusing to overwrite the original: {target}"),
                                   code="same_as_input")
             atomic_write(target, fo.data, overwrite=overwrite)
@@ -210,6 +178,31 @@ def fix_file(src: pio.Source, out: str | Path, *, kind: str = "photo",
     except PhotocheckError as e:
         result.error = e
     except Exception as e:  # noqa: BLE001
-        log.exception("internal error while fixing %s", label)
-        result.error = InternalError(Text(f"内部错误：{type(e).__name__}", f"internal error: {type(e).__name__}"))
+        result.error = _internal(e, result.source)
     return result
+
+
+def fix_file(src: pio.Source, out: str | Path, *, kind: str = "photo",
+             pack: RulePack | str | None = None, overwrite: bool = True, check_before: bool = False,
+             **options: Any) -> FixResult:
+    """Fix ``src`` into ``out``: ``fix`` then ``write_fixed``, written only if every image passes.
+
+    Never writes over the input. Every write is atomic. ``check_before`` also
+    records the source's own check report in ``result.before`` (costs a check)."""
+    rp = _pack(pack)
+    label = _label(src)
+    out = Path(out)
+    before = None
+    try:
+        if isinstance(src, (str, Path)) and out.exists() and same_file(src, out):
+            raise OutputError(Text(f"不能覆盖原图：{out}，请另选保存位置", f"refusing to overwrite the original: {out}"),
+                              code="same_as_input")
+        info = pio.probe(src)
+        if check_before:
+            before = check_info(info, kind=kind, pack=rp, label=label)
+        ensure_writable_dir(out.parent if str(out.parent) else Path("."))
+    except PhotocheckError as e:
+        return FixResult(source=label, kind=kind, before=before, error=e)
+    result = fix(info, kind=kind, pack=rp, label=label, out=out, **options)
+    result.before = before
+    return write_fixed(result, out, source=src, overwrite=overwrite)

@@ -1,4 +1,5 @@
-"""``lazy``: a per-instance cached property without a lock.
+"""``lazy``: a per-instance cached property without a lock; ``shared``: one instance
+per process, built on first use.
 
 ``functools.cached_property`` in Python 3.11 holds one lock per property for *all*
 instances while it computes. Batch checks run one Context per thread, so two threads
@@ -9,6 +10,7 @@ race can do is compute one twice; no lock is needed.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar, overload
 
@@ -39,3 +41,20 @@ class lazy(Generic[T]):  # noqa: N801 - used like the decorator it replaces
         value = self.func(instance)
         instance.__dict__[self.name] = value
         return value
+
+
+def shared(factory: Callable[[], T]) -> Callable[[], T]:
+    """A getter for the one ``factory()`` object of this process (a loaded model, say),
+    built on the first call, under a lock so two threads never build it twice."""
+    lock = threading.Lock()
+    box: list[T] = []
+
+    def get() -> T:
+        if not box:
+            with lock:
+                if not box:
+                    box.append(factory())
+        return box[0]
+
+    get.__doc__ = f"The shared {getattr(factory, '__name__', 'object')} of this process (built on first use)."
+    return get

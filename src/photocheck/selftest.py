@@ -254,18 +254,16 @@ def step_photo_checks() -> Text:
     bad = ", ".join(rep.failing) or "-"
     # The drawing is framed loosely (its head is small and low), so the fixer has real work:
     # crop, whiten, encode and seal. Its output must pass every check and carry a good seal.
-    from . import io as pio
     from .fix import seal
 
-    try:
-        outputs, _ = core.fix_bytes(pio.probe(buf.tobytes()), kind="photo")
-    except PhotocheckError as e:
-        raise StepFailed(_t(f"修复失败：{e.text.zh}", f"the fix failed: {e.text.en}")) from None
-    fixed = core.check_file(outputs[0].data, kind="photo", label="selftest-fixed.jpg")
-    if not fixed.passed:
-        raise StepFailed(_t(f"修复后的照片未通过：{', '.join(fixed.failing)}",
-                            f"the fixed photo fails: {', '.join(fixed.failing)}"))
-    if not seal.verify(outputs[0].data).intact:
+    res = core.fix(buf.tobytes(), kind="photo", label="selftest-fixed.jpg")
+    if not res.images:
+        err = res.error.text if res.error else _t("没有输出", "no output")
+        raise StepFailed(_t(f"修复失败：{err.zh}", f"the fix failed: {err.en}"))
+    if not res.ok:
+        failing = ", ".join(sorted({c for r in res.reports for c in r.failing})) or "-"
+        raise StepFailed(_t(f"修复后的照片未通过：{failing}", f"the fixed photo fails: {failing}"))
+    if not seal.verify(res.images[0].data).intact:
         raise StepFailed(_t("修复后的照片检测印记无效", "the fixed photo's seal does not verify"))
     return _t(f"{len(got)} 项已运行，原图未通过：{bad}；修复后全部通过，印记有效",
               f"{len(got)} ran, the drawing fails: {bad}; fixed, it passes all and its seal verifies")

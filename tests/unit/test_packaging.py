@@ -250,7 +250,8 @@ def test_workflow_runs_the_makefile_commands():
     basetemp = re.search(r"--basetemp=(\S+)", pytest_cmd)
     if basetemp:
         assert Path(basetemp.group(1)).parent == Path("."), basetemp.group(1)
-    assert "pip install -c requirements.lock -e \".[test,build]\"" in wf
+    assert "pip install --require-hashes -r requirements.lock -r requirements-dev.lock" in wf
+    assert "pip install --no-deps --no-build-isolation -e ." in wf
     assert "python -m photocheck.models fetch" in wf
     assert "python tools/dist.py build" in wf
     assert "python tools/dist.py installer --compression lzma" in wf
@@ -399,13 +400,13 @@ def test_selftest_photo_step_fails_when_the_fixed_photo_does_not_pass(monkeypatc
     from photocheck import core, selftest
 
     assert "seal verifies" in selftest.step_photo_checks().en
-    real = core.fix_bytes
+    real = core._run_fixer
 
-    def spoiled(info, **kw):
-        outputs, steps = real(info, **kw)
+    def spoiled(info, kind, pack, **kw):
+        outputs, steps = real(info, kind, pack, **kw)
         outputs[0].data = outputs[0].data[:-2000]     # a cut-off JPEG: no longer passes
         return outputs, steps
 
-    monkeypatch.setattr(core, "fix_bytes", spoiled)
+    monkeypatch.setattr(core, "_run_fixer", spoiled)
     with pytest.raises(selftest.StepFailed):
         selftest.step_photo_checks()

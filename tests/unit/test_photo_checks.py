@@ -37,7 +37,7 @@ def decode(data: bytes) -> np.ndarray:
 def compliant_bytes(request) -> bytes:
     src = grace_hopper() if request.param == "grace_hopper" else astronaut()
     src = cv2.resize(src, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)  # the test's own bigger source
-    outs, _ = core.fix_bytes(pio.probe(jpeg(src, 95)))
+    outs, _ = core._run_fixer(pio.probe(jpeg(src, 95)), "photo", core._pack(None))
     return outs[0].data
 
 

@@ -27,7 +27,7 @@ def big(img: np.ndarray, f: float = 2.0) -> np.ndarray:
 
 
 def fix(bgr: np.ndarray, pack=None):
-    return core.fix_bytes(pio.probe(jpeg(bgr)), pack=pack)
+    return core._run_fixer(pio.probe(jpeg(bgr)), "photo", core._pack(pack))
 
 
 def on_wall(face: np.ndarray, colour=(60, 170, 40), pad=(0.6, 0.3, 0.6)) -> np.ndarray:

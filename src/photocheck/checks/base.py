@@ -6,6 +6,7 @@ import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
+from types import ModuleType
 from typing import Any, ClassVar
 
 from ..errors import PhotocheckError
@@ -147,7 +148,14 @@ class Check:
 
 REGISTRY: dict[str, dict[str, Check]] = {"photo": {}, "material": {}}
 
-_KIND_MODULES = {"photo": "photocheck.checks.photo", "material": "photocheck.checks.material"}
+# Each kind's module holds its checks (registered on import), its ``Context`` and its
+# ``check_pixels(info, pack)``.
+KIND_MODULES = {"photo": "photocheck.checks.photo", "material": "photocheck.checks.material"}
+
+
+def kind_module(kind: str) -> ModuleType:
+    """The module of ``kind``'s checks, imported (so its checks are registered)."""
+    return importlib.import_module(KIND_MODULES[kind])
 
 
 def register(cls: type[Check]) -> type[Check]:
@@ -160,7 +168,7 @@ def checks_for(kind: str, only: list[str] | None = None) -> list[Check]:
     if kind not in REGISTRY:
         raise KeyError(kind)
     if not REGISTRY[kind]:
-        importlib.import_module(_KIND_MODULES[kind])
+        kind_module(kind)
     checks = list(REGISTRY[kind].values())
     if only:
         unknown = set(only) - {c.id for c in checks}

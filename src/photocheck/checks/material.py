@@ -52,7 +52,7 @@ def _t(zh: str, en: str) -> Text:
 # --------------------------------------------------------------------------- context
 
 
-def work_pixels(info: pio.ImageInfo, pack: RulePack) -> np.ndarray:
+def check_pixels(info: pio.ImageInfo, pack: RulePack) -> np.ndarray:
     """The file's pixels as the checks measure them: as stored (EXIF orientation not
     applied), decoded at the work scale (``material.fix.work_long_side``)."""
     return pio.decode(info, max_side=pack.material.fix.work_long_side, apply_exif=False).bgr
@@ -62,19 +62,19 @@ class Context:
     """Lazily computed measurements shared by the material checks of one file.
 
     ``stored`` may be given (pixels already decoded, e.g. a rendered PDF page); it is
-    then used as the stored image at full resolution. ``work`` is different: the file's
-    own pixels, already decoded by ``work_pixels`` (the batch audit decodes once for
+    then used as the stored image at full resolution. ``pixels`` is different: the file's
+    own pixels, already decoded by ``check_pixels`` (the batch audit decodes once for
     its classification and for the checks)."""
 
     def __init__(self, info: pio.ImageInfo, pack: RulePack, *, stored: np.ndarray | None = None,
-                 work: np.ndarray | None = None):
+                 pixels: np.ndarray | None = None):
         self.info = info
         self.pack = pack
         self.rules = pack.material
         self._given = stored
         if stored is None:
-            if work is not None:
-                self.__dict__["stored"] = work  # the lazy property's value
+            if pixels is not None:
+                self.__dict__["stored"] = pixels  # the lazy property's value
             self._remember()
 
     # -- the analysis of one ImageInfo is shared, so the fix reuses what the check computed -
@@ -109,7 +109,7 @@ class Context:
             return self._given
         if self.is_pdf:
             raise InputError(_t("PDF 需先转换为图片", "a PDF must be converted to images first"), code="unsupported")
-        return work_pixels(self.info, self.pack)
+        return check_pixels(self.info, self.pack)
 
     @property
     def full_size(self) -> tuple[int, int]:

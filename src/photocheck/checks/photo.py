@@ -38,26 +38,35 @@ def white_map(bgr: np.ndarray, min_channel: int, max_chroma: int) -> np.ndarray:
     return (lo >= min_channel) & (cv2.subtract(hi, lo) <= max_chroma)
 
 
-class Context:
-    """Lazily computed measurements shared by the photo checks of one file."""
+def check_pixels(info: pio.ImageInfo, pack: RulePack) -> pio.Decoded:
+    """The pixels the photo checks measure: upright, at most ``CHECK_MAX_SIDE`` on the long
+    side (never below the pack's minimum width). Shapes in the results are in these
+    pixels' coordinates until ``core.check_info`` scales them to the original."""
+    return pio.decode(info, max_side=CHECK_MAX_SIDE, min_side=pack.photo.min_width)
 
-    def __init__(self, info: pio.ImageInfo, pack: RulePack):
+
+class Context:
+    """Lazily computed measurements shared by the photo checks of one file.
+
+    ``pixels``: ``check_pixels(info, pack)`` already decoded by the caller."""
+
+    def __init__(self, info: pio.ImageInfo, pack: RulePack, *, pixels: pio.Decoded | None = None):
         self.info = info
         self.pack = pack
         self.rules = pack.photo
+        if pixels is not None:
+            self.__dict__["decoded"] = pixels  # the lazy property's value
 
     @classmethod
     def from_pixels(cls, bgr: np.ndarray, pack: RulePack) -> "Context":
         """Measurements of an image already in memory (no file: format and size are
         not known); the fixer uses it to measure its own crop."""
-        ctx = cls(None, pack)  # type: ignore[arg-type]
-        ctx.__dict__["decoded"] = pio.Decoded(bgr=bgr, scale=1.0, info=None)  # type: ignore[arg-type]
-        return ctx
+        return cls(None, pack, pixels=pio.Decoded(bgr=bgr, scale=1.0, info=None))  # type: ignore[arg-type]
 
     # -- pixels ---------------------------------------------------------------------------
     @lazy
     def decoded(self) -> pio.Decoded:
-        return pio.decode(self.info, max_side=CHECK_MAX_SIDE, min_side=self.rules.min_width)
+        return check_pixels(self.info, self.pack)
 
     @property
     def bgr(self) -> np.ndarray:
@@ -232,6 +241,18 @@ class Context:
         return self.bgr.shape[1]
 
 
+class FaceMeasure(Check):
+    """A check that measures the one face. Without exactly one face it fails with
+    "cannot measure" (``Context.need_face``) and ``measure`` is not called."""
+
+    def run(self, ctx: Context) -> CheckResult:
+        miss = ctx.need_face(self)
+        return miss if miss is not None else self.measure(ctx)
+
+    def measure(self, ctx: Context) -> CheckResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
 def _worst(*statuses: Status) -> Status:
     if Status.FAIL in statuses:
         return Status.FAIL
@@ -401,15 +422,12 @@ class FaceCheck(Check):
 
 
 @register
-class FacePositionCheck(Check):
+class FacePositionCheck(FaceMeasure):
     id = "face_position"
     kind = "photo"
     title = _t("人脸居中", "Face centred")
 
-    def run(self, ctx: Context) -> CheckResult:
-        miss = ctx.need_face(self)
-        if miss:
-            return miss
+    def measure(self, ctx: Context) -> CheckResult:
         head = ctx.head
         assert head is not None
         w = ctx.px_w()
@@ -426,15 +444,12 @@ class FacePositionCheck(Check):
 
 
 @register
-class HeadSizeCheck(Check):
+class HeadSizeCheck(FaceMeasure):
     id = "head_size"
     kind = "photo"
     title = _t("头部大小与位置", "Head size and position")
 
-    def run(self, ctx: Context) -> CheckResult:
-        miss = ctx.need_face(self)
-        if miss:
-            return miss
+    def measure(self, ctx: Context) -> CheckResult:
         head = ctx.head
         assert head is not None
         r = ctx.rules.head
@@ -486,15 +501,12 @@ class HeadSizeCheck(Check):
 
 
 @register
-class TiltCheck(Check):
+class TiltCheck(FaceMeasure):
     id = "tilt"
     kind = "photo"
     title = _t("头部倾斜", "Head tilt")
 
-    def run(self, ctx: Context) -> CheckResult:
-        miss = ctx.need_face(self)
-        if miss:
-            return miss
+    def measure(self, ctx: Context) -> CheckResult:
         roll = float(ctx.face.roll_deg)
         lim = ctx.rules.tilt.max_deg
         over = [Shape.line(ctx.face.eye_left, ctx.face.eye_right, label=EYES)]
@@ -610,15 +622,12 @@ def _describe_colour(rgb: list[int]) -> Text:
 
 
 @register
-class ExposureCheck(Check):
+class ExposureCheck(FaceMeasure):
     id = "exposure"
     kind = "photo"
     title = _t("曝光与反光", "Exposure and glare")
 
-    def run(self, ctx: Context) -> CheckResult:
-        miss = ctx.need_face(self)
-        if miss:
-            return miss
+    def measure(self, ctx: Context) -> CheckResult:
         r = ctx.rules.exposure
         region = ctx.upper_face
         grey = ctx.grey
@@ -704,15 +713,12 @@ class ExposureCheck(Check):
 
 
 @register
-class SharpnessCheck(Check):
+class SharpnessCheck(FaceMeasure):
     id = "sharpness"
     kind = "photo"
     title = _t("清晰度", "Sharpness")
 
-    def run(self, ctx: Context) -> CheckResult:
-        miss = ctx.need_face(self)
-        if miss:
-            return miss
+    def measure(self, ctx: Context) -> CheckResult:
         r = ctx.rules.sharpness
         crop = ctx.face_crop_grey
         if crop is None:

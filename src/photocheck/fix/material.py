@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import io as pio
 from ..checks.material import Context
-from ..core import FixOutput
+from .result import FixOutput
 from ..errors import FixRefused, InputError
 from ..rules import RulePack
 from ..text import Text

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from .. import io as pio
-from ..core import FixOutput
+from .result import FixOutput
 from ..errors import FixRefused
 from ..geometry import Head, main_person, measure_head
 from ..rules import RulePack

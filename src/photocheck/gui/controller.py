@@ -28,19 +28,12 @@ from .workers import TaskRunner
 
 if TYPE_CHECKING:  # the image libraries load on the worker thread, after the window shows
     from .. import io as pio
+    from ..fix.result import FixResult
 
 log = logging.getLogger("photocheck.gui")
 
 # Materials are previewed larger than photos (text must stay legible when zoomed).
 MATERIAL_PREVIEW_SIDE = 1600
-
-
-def photo_check_side() -> int:
-    """The long side the photo checks decode at; the preview uses the same, so the
-    overlay's pixel coordinates match the preview's exactly."""
-    from ..checks import photo as photo_checks
-
-    return int(getattr(photo_checks, "CHECK_MAX_SIDE", 900))
 
 
 # --- work functions (run on worker threads; no widgets) ---------------------------------
@@ -58,8 +51,26 @@ class Inspected:
     shapes: list[Shape] = field(default_factory=list)
 
 
-def inspect(src: "pio.Source", pack: RulePack, kind: str = "photo", label: str | None = None) -> Inspected:
-    """Probe, decode a preview and run the checks of ``kind``. Bad input is reported, not raised."""
+def _preview(info: "pio.ImageInfo", pack: RulePack, kind: str) -> tuple[object | None, QImage | None, float]:
+    """(pixels for the checks or None, preview image, its scale). A photo's preview *is*
+    the decode its checks measure, so it is decoded once."""
+    from .. import io as pio
+
+    if info.format == "pdf":
+        return None, None, 1.0
+    if kind == "photo":
+        from ..checks.photo import check_pixels
+
+        dec = check_pixels(info, pack)
+        return dec, bgr_to_qimage(dec.bgr), dec.scale
+    dec = pio.decode(info, max_side=MATERIAL_PREVIEW_SIDE)
+    return None, bgr_to_qimage(dec.bgr), dec.scale
+
+
+def inspect(src: "pio.Source", pack: RulePack, kind: str = "photo", label: str | None = None,
+            report: FileReport | None = None) -> Inspected:
+    """Probe, decode a preview and run the checks of ``kind`` (or show ``report``, the
+    checks already run on ``src``). Bad input is reported, not raised."""
     from .. import core
     from .. import io as pio
 
@@ -68,43 +79,45 @@ def inspect(src: "pio.Source", pack: RulePack, kind: str = "photo", label: str |
         info = pio.probe(src)
     except PhotocheckError as e:
         return Inspected(name, FileReport(path=name, kind=kind, rules=pack.label, error=e))
-    image, scale = None, 1.0
-    if info.format != "pdf":
-        try:
-            side = photo_check_side() if kind == "photo" else MATERIAL_PREVIEW_SIDE
-            dec = pio.decode(info, max_side=side, min_side=pack.photo.min_width if kind == "photo" else None)
-            image, scale = bgr_to_qimage(dec.bgr), dec.scale
-            del dec
-        except PhotocheckError as e:
-            return Inspected(name, FileReport(path=name, kind=kind, rules=pack.label, error=e),
-                             size_bytes=info.size_bytes)
-    report = core.check_info(info, kind=kind, pack=pack, label=name)
-    return Inspected(name, report, image, scale, info.size_bytes, info.oriented_size,
-                     shapes_for(report, scale))
+    try:
+        pixels, image, scale = _preview(info, pack, kind)
+    except PhotocheckError as e:
+        return Inspected(name, FileReport(path=name, kind=kind, rules=pack.label, error=e),
+                         size_bytes=info.size_bytes)
+    if report is None:
+        report = core.check_info(info, kind=kind, pack=pack, label=name, pixels=pixels)
+    return Inspected(name, report, image, scale, info.size_bytes, info.oriented_size, shapes_for(report, scale))
 
 
 @dataclass
 class Fixed:
-    data: bytes
-    steps: list[Text]
+    """A fix done in memory (``core.fix``): the result and how to show it."""
+
+    fix: "FixResult"
     result: Inspected
 
     @property
     def ok(self) -> bool:
-        return self.result.report.passed
+        return self.fix.ok
+
+    @property
+    def data(self) -> bytes:
+        return self.fix.images[0].data
+
+    @property
+    def steps(self) -> list[Text]:
+        return self.fix.steps
 
 
 def fix_photo(path: str, pack: RulePack) -> Fixed:
-    """Fix in memory and re-check the result with the same checks (core.fix_bytes + inspect)."""
+    """Fix in memory and re-check (core.fix); the re-check is shown, not run again.
+    Raises the refusal when the fixer made no photo."""
     from .. import core
-    from .. import io as pio
 
-    info = pio.probe(path)
-    outputs, steps = core.fix_bytes(info, kind="photo", pack=pack)
-    if not outputs:
-        raise FixRefused(Text("修复没有产生照片", "the fix produced no photo"))
-    data = outputs[0].data
-    return Fixed(data, steps, inspect(data, pack, "photo", label=default_photo_name(Path(path))))
+    res = core.fix(path, kind="photo", pack=pack, label=default_photo_name(Path(path)))
+    if not res.images:
+        raise res.error or FixRefused(Text("修复没有产生照片", "the fix produced no photo"))
+    return Fixed(res, inspect(res.images[0].data, pack, "photo", label=res.source, report=res.reports[0]))
 
 
 def default_photo_name(src: Path) -> str:
@@ -309,21 +322,26 @@ class PhotoSession(QObject):
         return src.with_name(default_photo_name(src))
 
     def save(self, target: str | Path, *, overwrite: bool) -> Path | None:
-        """Write the sealed result atomically. Refuses the original's path and, unless
-        ``overwrite``, an existing file (the view asks first)."""
+        """Write the sealed result atomically (core.write_fixed). Refuses the original's
+        path and, unless ``overwrite``, an existing file (the view asks first)."""
+        from .. import core
+
         if not self.can_save or self.result is None or not self.path:
             return None
         target = Path(target)
         if target.suffix.lower() not in (".jpg", ".jpeg"):
             target = target.with_name(target.name + ".jpg")
-        try:
-            if target.exists() and same_file(self.path, target):
-                raise OutputError(Text(f"不能覆盖原照片：{target}，请换一个文件名",
-                                       f"refusing to overwrite the original photo: {target}; choose another name"),
-                                  code="same_as_input")
-            atomic_write(target, self.result.data, overwrite=overwrite)
-        except PhotocheckError as e:
-            self.failed.emit(e)
+        if target.exists() and same_file(self.path, target):
+            self.failed.emit(OutputError(Text(f"不能覆盖原照片：{target}，请换一个文件名",
+                                              f"refusing to overwrite the original photo: {target}; choose another name"),
+                                         code="same_as_input"))
+            return None
+        res = self.result.fix
+        res.outputs.clear()
+        core.write_fixed(res, target, source=self.path, overwrite=overwrite)
+        if res.error is not None:
+            err, res.error = res.error, None  # the fix itself stays good; only this write failed
+            self.failed.emit(err)
             return None
         self.saved.emit(str(target))
         return target

@@ -214,9 +214,9 @@ def audit_one(job: AuditJob) -> AuditRow:
                 if kind == "material" and info.format != "pdf" and max(info.width, info.height) > PHOTO_MAX_SIDE:
                     # A camera-sized image is most likely a document: decode it once, at the
                     # material checks' scale, and shrink that for the classification.
-                    from ..checks.material import work_pixels
+                    from ..checks.material import check_pixels
 
-                    work = work_pixels(info, pack)
+                    work = check_pixels(info, pack)
                     small = pio.apply_orientation(pio.shrink(work, CLASSIFY_SIDE), info.exif_orientation)
                 else:
                     small = pio.decode(info, max_side=CLASSIFY_SIDE).bgr
@@ -225,7 +225,7 @@ def audit_one(job: AuditJob) -> AuditRow:
         why = "slot" if job.slot else "given"
         if job.kind == "auto":
             kind, why = classify(info, small, pack)
-        rep = core.check_info(info, kind=kind, pack=pack, label=job.label, work=work if kind == "material" else None)
+        rep = core.check_info(info, kind=kind, pack=pack, label=job.label, pixels=work if kind == "material" else None)
         row = AuditRow(path=job.label, kind=kind, verdict="pass", slot=job.slot, kind_source=why,
                        thumb=_thumbnail(small) if job.thumb else None)
         if rep.error is not None:

@@ -20,7 +20,6 @@ import hashlib
 import os
 import shlex
 import subprocess
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -232,15 +231,13 @@ class Package:
             return [], [Problem(Text(f"{shown}：", f"{shown}: ") + e.text, e.exit_code, e.code, slot.id, file=source)]
         items: list[Prepared] = []
         if fix:
-            with tempfile.TemporaryDirectory(prefix="photocheck-add-") as tmp:
-                res = core.fix_file(source, Path(tmp) / "fixed.jpg", kind=kind, pack=self.pack)
-                if not res.ok:
-                    err = res.error or FixRefused(Text("修复失败", "the fix failed"))
-                    return [], [Problem(Text(f"{shown} 无法修复：", f"{shown} cannot be fixed: ") + err.text,
-                                        err.exit_code, err.code, slot.id, file=source, hint=err.hint)]
-                for out, rep in zip(res.outputs, res.reports):
-                    data = out.read_bytes()
-                    items.append(Prepared(source, data, pio.sniff(data[:32]) or "jpeg", rep, fixed=True))
+            res = core.fix(info, kind=kind, pack=self.pack, label=source)
+            if not res.ok:
+                err = res.error or FixRefused(Text("修复失败", "the fix failed"))
+                return [], [Problem(Text(f"{shown} 无法修复：", f"{shown} cannot be fixed: ") + err.text,
+                                    err.exit_code, err.code, slot.id, file=source, hint=err.hint)]
+            for out, rep in zip(res.images, res.reports):
+                items.append(Prepared(source, out.data, pio.sniff(out.data[:32]) or "jpeg", rep, fixed=True))
         else:
             rep = core.check_info(info, kind=kind, pack=self.pack, label=source)
             items.append(Prepared(source, info.data, info.format, rep))

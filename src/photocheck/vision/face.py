@@ -45,7 +45,6 @@ Conventions (image coordinates, x right, y down):
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,6 +52,7 @@ import cv2
 import numpy as np
 
 from ._imgops import area_resize, halve
+from ..lazy import shared
 from ._nets import get_net
 
 DETECTOR_MODEL = "face_detection_short_range.tflite"
@@ -653,16 +653,7 @@ def _dedupe(faces: list[Face]) -> list[Face]:
     return kept
 
 
-_detector: FaceDetector | None = None
-_detector_lock = threading.Lock()
-
-
-def get_detector() -> FaceDetector:
-    global _detector
-    with _detector_lock:
-        if _detector is None:
-            _detector = FaceDetector()
-        return _detector
+get_detector = shared(FaceDetector)
 
 
 def face_width_ratio(face: Face) -> float:

@@ -16,11 +16,11 @@ Measured choices (on the labelled 390x567 cases and on corpus portraits):
 
 from __future__ import annotations
 
-import threading
 
 import cv2
 import numpy as np
 
+from ..lazy import shared
 from ._nets import get_net
 
 SEG_MODEL = "selfie_segmentation.tflite"
@@ -193,13 +193,4 @@ def isolate(mask: np.ndarray, points: list[tuple[float, float]], *,
     return (m * region).astype(np.float32)
 
 
-_segmenter: PersonSegmenter | None = None
-_segmenter_lock = threading.Lock()
-
-
-def get_segmenter() -> PersonSegmenter:
-    global _segmenter
-    with _segmenter_lock:
-        if _segmenter is None:
-            _segmenter = PersonSegmenter()
-        return _segmenter
+get_segmenter = shared(PersonSegmenter)
