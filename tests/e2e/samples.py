@@ -173,6 +173,34 @@ def install_fake_checks(setattr_fn=setattr) -> None:
 KIND_NAMES = {"idcard", "diploma", "report", "degree"}
 
 
+def small_specs() -> list:
+    """The three slots the unit tests of the package rules use."""
+    from photocheck.submission.slots import SlotSpec
+    from photocheck.text import Text
+
+    return [SlotSpec("photo", Text("报名照片", "registration photo"), 1, 1),
+            SlotSpec("id_card", Text("身份证明", "identity document"), 2, 2, ("idcard",), distinct_kinds=True),
+            SlotSpec("diploma", Text("毕业证书", "diploma"), 1, None, ("diploma",))]
+
+
+# A command line run in a child process with the stand-in checker and small_specs():
+# [sys.executable, "-c", FAKE_CLI, <this folder>, *photocheck arguments]
+FAKE_CLI = ("import sys; sys.path.insert(0, sys.argv.pop(1)); import samples; samples.install_fake_checks(); "
+            "samples.install_catalogue(samples.small_specs()); from photocheck import cli; "
+            "sys.exit(cli.main(sys.argv[1:]))")
+
+
+def install_catalogue(specs, setattr_fn=setattr) -> None:
+    """A stand-in materials catalogue: every profile gets ``specs`` (a list of SlotSpec).
+
+    A package takes its slots from the rule pack's catalogue and the candidate's
+    profile, never from its manifest; tests of the package rules use small slots
+    of their own through this, the way they use the stand-in checker."""
+    from photocheck.submission import slots
+
+    setattr_fn(slots, "slots_for", lambda pack, profile: list(specs))
+
+
 def red_jpeg(path: Path) -> Path:
     return plain_jpeg(path, FAIL_COLOUR)
 
