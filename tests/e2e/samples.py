@@ -183,11 +183,19 @@ def small_specs() -> list:
             SlotSpec("diploma", Text("毕业证书", "diploma"), 1, None, ("diploma",))]
 
 
-# A command line run in a child process with the stand-in checker and small_specs():
-# [sys.executable, "-c", FAKE_CLI, <this folder>, *photocheck arguments]
-FAKE_CLI = ("import sys; sys.path.insert(0, sys.argv.pop(1)); import samples; samples.install_fake_checks(); "
-            "samples.install_catalogue(samples.small_specs()); from photocheck import cli; "
-            "sys.exit(cli.main(sys.argv[1:]))")
+def cli_argv(*args: object, specs: list | None = None, fake_checks: bool = False) -> list[str]:
+    """A photocheck command line for a child process that has the stand-in catalogue
+    (``specs``, default ``small_specs()``) and, with ``fake_checks``, the stand-in checker."""
+    import json
+    import sys
+
+    code = ("import json, sys; sys.path.insert(0, sys.argv.pop(1)); import samples; "
+            "from photocheck.submission.slots import spec_from_json; "
+            + ("samples.install_fake_checks(); " if fake_checks else "")
+            + "samples.install_catalogue([spec_from_json(d) for d in json.loads(sys.argv.pop(1))]); "
+            "from photocheck import cli; sys.exit(cli.main(sys.argv[1:]))")
+    slots = json.dumps([s.to_json() for s in (specs if specs is not None else small_specs())])
+    return [sys.executable, "-c", code, str(Path(__file__).parent), slots, *map(str, args)]
 
 
 def install_catalogue(specs, setattr_fn=setattr) -> None:

@@ -24,8 +24,6 @@ from photocheck import cli  # noqa: E402
 from photocheck.errors import InputError, IntegrityError, RefusedError, UsageError  # noqa: E402
 from photocheck.submission import package  # noqa: E402
 from photocheck.submission.manifest import PackageState, SlotState  # noqa: E402
-from photocheck.submission.slots import SlotSpec  # noqa: E402
-from photocheck.text import Text  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PY = sys.executable
@@ -35,12 +33,10 @@ E2E = str(Path(samples.__file__).parent)
 
 
 @pytest.fixture
-def fake(monkeypatch, tmp_path):
-    """The stand-in checker and catalogue, and reviewer keys kept under tmp_path."""
+def fake(monkeypatch):
+    """The stand-in checker and catalogue."""
     samples.install_fake_checks(monkeypatch.setattr)
     samples.install_catalogue(SPECS, monkeypatch.setattr)
-    monkeypatch.setenv("PHOTOCHECK_REVIEWER_KEY_DIR", str(tmp_path / "reviewer-key"))
-    monkeypatch.delenv("PHOTOCHECK_TRUSTED_KEYS", raising=False)
 
 
 @pytest.fixture
@@ -464,12 +460,12 @@ def test_second_writer_gets_in_use(tmp_path, fake, files):
     holder = subprocess.Popen([PY, "-c", HOLD, str(tmp_path / "p"), E2E], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        r = subprocess.run([PY, "-c", samples.FAKE_CLI, E2E, "package", "remove", str(tmp_path / "p"),
-                            "--slot", "id_card", "--index", "1"], capture_output=True, text=True, timeout=60)
+        r = subprocess.run(samples.cli_argv("package", "remove", tmp_path / "p", "--slot", "id_card", "--index", "1",
+                                            fake_checks=True), capture_output=True, text=True, timeout=60)
         assert r.returncode == 5, r.stderr
         assert "正在被另一个程序使用" in r.stderr and f"进程 {holder.pid}" in r.stderr
         # readers are not blocked
-        r2 = subprocess.run([PY, "-c", samples.FAKE_CLI, E2E, "package", "status", str(tmp_path / "p")],
+        r2 = subprocess.run(samples.cli_argv("package", "status", tmp_path / "p", fake_checks=True),
                             capture_output=True, text=True, timeout=60)
         assert r2.returncode == 0, r2.stderr
     finally:

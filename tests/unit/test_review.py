@@ -18,11 +18,9 @@ from photocheck.submission.manifest import PackageState, SlotState  # noqa: E402
 
 
 @pytest.fixture
-def fake(monkeypatch, tmp_path):
+def fake(monkeypatch):
     samples.install_fake_checks(monkeypatch.setattr)
     samples.install_catalogue(SPECS, monkeypatch.setattr)
-    monkeypatch.setenv("PHOTOCHECK_REVIEWER_KEY_DIR", str(tmp_path / "reviewer-key"))
-    monkeypatch.delenv("PHOTOCHECK_TRUSTED_KEYS", raising=False)
 
 
 @pytest.fixture

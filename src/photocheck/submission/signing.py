@@ -225,10 +225,12 @@ def load_trust(path: str | os.PathLike) -> TrustList:
 
 
 def configured_trust_path() -> Path | None:
-    """The trust file named by ``PHOTOCHECK_TRUSTED_KEYS`` or the settings, else None."""
+    """The trust file named by ``PHOTOCHECK_TRUSTED_KEYS`` or the settings, else None.
+
+    ``PHOTOCHECK_TRUSTED_KEYS`` set but empty means none, whatever the settings say."""
     env = os.environ.get(TRUST_ENV)
-    if env:
-        return Path(env)
+    if env is not None:
+        return Path(env) if env else None
     f = _user_config_dir() / SETTINGS_FILE
     try:
         with open(f, "rb") as fh:
