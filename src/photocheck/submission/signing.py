@@ -113,26 +113,41 @@ def verify_signature(public_hex: str, data: bytes, signature_hex: str) -> bool:
         return False
 
 
-def _key_error(path: Path, zh: str, en: str) -> InputError:
-    return InputError(Text(f"审核人密钥文件无法使用（{path}）：{zh}", f"the reviewer key file cannot be used ({path}): {en}"),
-                      code="bad_key")
+def _read_text(path: Path, what: Text, limit: int, code: str) -> str:
+    """A small UTF-8 text file (a key or a trust file); every failure is an InputError naming ``what``."""
+    def bad(zh: str, en: str) -> InputError:
+        return InputError(Text(f"{what.zh}无法使用（{path}）：{zh}", f"the {what.en} cannot be used ({path}): {en}"),
+                          code=code)
+    try:
+        with open(path, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                raise bad("不是普通文件", "it is not a regular file")
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise InputError(Text(f"找不到{what.zh}：{path}", f"{what.en} not found: {path}"), code="not_found") from None
+    except OSError as e:
+        raise bad(f"无法读取（{e.strerror}）", f"cannot read it ({e.strerror})") from None
+    if len(raw) > limit:
+        raise bad("文件过大", "the file is too large")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise bad("不是 UTF-8 文本", "it is not UTF-8 text") from None
+
+
+KEY_WHAT = Text("审核人密钥文件", "reviewer key file")
+TRUST_WHAT = Text("审核人信任文件", "reviewer trust file")
 
 
 def load_key_file(path: str | os.PathLike) -> ReviewerKey:
     """A private key written by ``load_or_create`` (one line: 64 hex digits of the seed)."""
     p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            raw = fh.read(4096)
-    except FileNotFoundError:
-        raise InputError(Text(f"找不到审核人密钥文件：{p}", f"reviewer key file not found: {p}"),
-                         code="not_found") from None
-    except OSError as e:
-        raise _key_error(p, f"无法读取（{e.strerror}）", f"cannot read it ({e.strerror})") from None
-    lines = [ln.strip() for ln in raw.decode("ascii", "replace").splitlines()
+    lines = [ln.strip() for ln in _read_text(p, KEY_WHAT, 4096, "bad_key").splitlines()
              if ln.strip() and not ln.startswith("#")]
     if len(lines) != 1 or not _HEX64.match(lines[0].lower()):
-        raise _key_error(p, "内容不是一个 Ed25519 私钥", "it does not hold an Ed25519 private key")
+        raise InputError(Text(f"审核人密钥文件无法使用（{p}）：内容不是一个 Ed25519 私钥",
+                              f"the reviewer key file cannot be used ({p}): it does not hold an Ed25519 private key"),
+                         code="bad_key")
     return ReviewerKey(bytes.fromhex(lines[0]), p)
 
 
@@ -189,37 +204,19 @@ class TrustList:
         return public_hex is not None and public_hex in self.keys
 
 
-def _trust_error(path: Path, zh: str, en: str) -> InputError:
-    return InputError(Text(f"审核人信任文件无法使用（{path}）：{zh}", f"the reviewer trust file cannot be used ({path}): {en}"),
-                      code="bad_trust_file")
-
-
 def load_trust(path: str | os.PathLike) -> TrustList:
     """Read a trust file: ``ed25519:<64 hex> NAME`` per line; ``#`` starts a comment."""
     p = Path(path)
-    try:
-        st = os.stat(p)
-        if not stat.S_ISREG(st.st_mode):
-            raise _trust_error(p, "不是普通文件", "it is not a regular file")
-        if st.st_size > TRUST_MAX_BYTES:
-            raise _trust_error(p, "文件过大", "the file is too large")
-        text = p.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(Text(f"找不到审核人信任文件：{p}", f"reviewer trust file not found: {p}"),
-                         code="not_found") from None
-    except UnicodeDecodeError:
-        raise _trust_error(p, "不是 UTF-8 文本", "it is not UTF-8 text") from None
-    except OSError as e:
-        raise _trust_error(p, f"无法读取（{e.strerror}）", f"cannot read it ({e.strerror})") from None
     keys: dict[str, str] = {}
-    for n, line in enumerate(text.splitlines(), 1):
+    for n, line in enumerate(_read_text(p, TRUST_WHAT, TRUST_MAX_BYTES, "bad_trust_file").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         m = _TRUST_LINE.match(line)
         if m is None:
-            raise _trust_error(p, f"第 {n} 行格式不对（应为 ed25519:<64 位十六进制> 姓名）",
-                               f"line {n} is not 'ed25519:<64 hex digits> NAME'")
+            raise InputError(Text(f"审核人信任文件无法使用（{p}）：第 {n} 行格式不对（应为 ed25519:<64 位十六进制> 姓名）",
+                                  f"the reviewer trust file cannot be used ({p}): line {n} is not "
+                                  f"'ed25519:<64 hex digits> NAME'"), code="bad_trust_file")
         keys[m.group(1).lower()] = (m.group(2) or "").strip()
     return TrustList(str(p), keys)
 
