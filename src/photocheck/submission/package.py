@@ -603,7 +603,7 @@ class Package:
 TRUST_LABELS = {
     "verified": Text("已验证", "verified"),
     "untrusted": Text("签名密钥不在审核人信任文件中", "the signing key is not in the reviewer trust file"),
-    "unverified": Text("没有审核人信任文件，无法验证", "no reviewer trust file to verify it against"),
+    "unverified": Text("没有审核人信任文件，无法验证", "there is no reviewer trust file to check it against"),
     "unsigned": Text("旧版材料包，没有签名", "an old package: it is not signed"),
 }
 
