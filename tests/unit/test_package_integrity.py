@@ -573,3 +573,21 @@ def test_a_read_only_package_folder_is_an_output_error(tmp_path, fake, inputs, c
     monkeypatch.undo()
     assert rc == 3 and "Traceback" not in err
     assert (p / "manifest.json").read_bytes() == before
+
+
+def test_record_refuses_what_a_replay_would_and_leaves_the_package_as_it_was(tmp_path, fake, inputs):
+    from photocheck.submission.manifest import Actor
+
+    p = editing_package(tmp_path / "pkg", inputs)
+    data = inputs["extra"][0].read_bytes()
+    sha = hashlib.sha256(data).hexdigest()
+    with package.open_package(p, write=True) as pkg:
+        third = {**pkg.slot("id_card").files[0].record(), "name": f"files/id_card/{sha[:16]}.jpg", "sha256": sha,
+                 "size": len(data)}
+        before = (pkg.manifest.view_json(), len(pkg.manifest.history))
+        with pytest.raises(IntegrityError) as e:
+            pkg.record("add", Actor.CANDIDATE, slot="id_card", files=[third])   # a third ID image
+        assert "holds more than 2" in e.value.text.en
+        assert (pkg.manifest.view_json(), len(pkg.manifest.history)) == before
+        pkg.remove("id_card", 2)                       # and it still works as before
+    assert len(package.open_package(p).slot("id_card").files) == 1

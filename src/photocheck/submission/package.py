@@ -226,7 +226,11 @@ class Package:
         if key is not None:
             ev.signature = {"alg": signing.ALG, "key": key.public_hex,
                             "sig": key.sign(signing.message(m.package_id, ev.hash))}
-        history.apply(m, ev)
+        try:
+            history.apply(m, ev)
+        except BaseException:
+            self.manifest = history.replay(m.history, self._specs_for)   # as it was before the event
+            raise
         return ev
 
     # -- look-ups ------------------------------------------------------------------------------
