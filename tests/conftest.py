@@ -9,6 +9,21 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+
+@pytest.fixture(autouse=True, scope="session")
+def _reviewer_key_outside_the_profile(tmp_path_factory):
+    """Reviewer keys made by tests live in a temp folder, never in the user's profile; no
+    trust file of the user's is read. Child processes inherit both."""
+    keep = {k: os.environ.get(k) for k in ("PHOTOCHECK_REVIEWER_KEY_DIR", "PHOTOCHECK_TRUSTED_KEYS")}
+    os.environ["PHOTOCHECK_REVIEWER_KEY_DIR"] = str(tmp_path_factory.mktemp("reviewer-key"))
+    os.environ["PHOTOCHECK_TRUSTED_KEYS"] = ""
+    yield
+    for k, v in keep.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = (REPO / ".." / "shared").resolve()
 CORPUS = SHARED / "corpus"

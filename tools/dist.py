@@ -248,6 +248,7 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pi-heif (HEIC reading: libheif, libde265)", ("pi_heif/", "pi_heif.libs/")),
     ("Pillow (with its codecs)", ("PIL/", "pillow.libs/")),
     ("pypdfium2 (PDF pages)", ("pypdfium2/", "pypdfium2_raw/")),
+    ("PyNaCl (Ed25519 review signatures: libsodium, cffi)", ("nacl/", "_cffi_backend")),
     ("models (face, mesh, segmentation, OCR)", ("models/",)),
     ("fonts (WenQuanYi Micro Hei)", ("fonts/",)),
     ("resources (rule packs, translations, icons)", ("resources/",)),

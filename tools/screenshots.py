@@ -193,21 +193,9 @@ PROFILE: dict[str, str] = {}   # the most common candidate: full-time bachelor, 
 
 
 def new_package(path: Path, **kw):  # noqa: ANN201
-    """A package for the most common candidate (from the catalogue; fixed slots without one)."""
+    """A package for the most common candidate (its slots from the rule pack's catalogue)."""
     from photocheck.submission import package
-    from photocheck.text import Text
 
-    try:
-        import photocheck.catalogue  # noqa: F401
-    except ModuleNotFoundError:
-        from photocheck.submission.slots import SlotSpec
-
-        specs = [SlotSpec("photo", Text("报名照片", "Registration photo"), 1, 1),
-                 SlotSpec("id_card", Text("身份证明", "Identity document"), 2, 2, ("id_front", "id_back")),
-                 SlotSpec("diploma", Text("毕业证书", "Graduation certificate"), 1, None, ("diploma",)),
-                 SlotSpec("education_report", Text("学历证明报告", "Education verification report"), 1, None,
-                          ("education_report",))]
-        return package.create(path, specs=specs, **kw)
     return package.create(path, profile_items=PROFILE, **kw)
 
 
@@ -230,7 +218,7 @@ def documents(folder: Path) -> dict[str, Path]:
 
 def build_packages(tmp: Path) -> tuple[Path, Path]:
     """(a package sent back with feedback, a package just submitted), both drawn in code."""
-    from photocheck.submission import review
+    from photocheck.submission import review, signing
     from photocheck.submission.package import open_package
 
     src = tmp / "src"
@@ -253,7 +241,7 @@ def build_packages(tmp: Path) -> tuple[Path, Path]:
         t = review.template("blurry")
         review.apply(pkg, [review.Decision("accept", "photo", None),
                            review.Decision("reject", "id_card", 2, t.text if t else None, t.id if t else None)],
-                     reviewer="审核员 李")
+                     reviewer="审核员 李", key=signing.ReviewerKey.generate())   # not the developer's own key
     return made[0], made[1]
 
 

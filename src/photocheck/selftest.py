@@ -13,11 +13,14 @@ Each step exercises one piece the way the app uses it, on inputs drawn here in c
 5. OCR: finds and reads a printed line, and the direction classifier calls it upright;
 6. photo checks: the whole ``check`` pipeline runs on the drawn portrait (JPEG bytes)
    and reports every check id with no error;
-7. worker processes: ``batch.run`` starts two worker processes and gets their results
+7. signatures: an Ed25519 key made in memory signs a review decision's bytes, the
+   signature verifies, and the same signature on changed bytes does not (libsodium
+   through PyNaCl is what a frozen app most easily leaves behind);
+8. worker processes: ``batch.run`` starts two worker processes and gets their results
    (in a frozen app this is what ``multiprocessing.freeze_support`` must make work);
-8. Qt: the offscreen platform, the JPEG plugin, Qt's Chinese translation, the app's
+9. Qt: the offscreen platform, the JPEG plugin, Qt's Chinese translation, the app's
    translations and a font with Chinese glyphs are all found;
-9. GUI: the GUI executable itself starts in screenshot mode, builds its main window
+10. GUI: the GUI executable itself starts in screenshot mode, builds its main window
    offscreen and saves a non-blank picture of it.
 
 Every step runs even when an earlier one failed. The exit code is 0 when all pass,
@@ -304,6 +307,20 @@ def step_formats() -> Text:
     return Text("HEIC、WebP、PDF", "HEIC, WebP, PDF")
 
 
+def step_signing() -> Text:
+    from .submission import signing
+
+    key = signing.ReviewerKey.generate()            # in memory: nothing of the user's is touched
+    msg = signing.message("selftest", "0" * 64)
+    sig = key.sign(msg)
+    if not signing.verify_signature(key.public_hex, msg, sig):
+        raise StepFailed(_t("签名无法验证", "a signature does not verify"))
+    if signing.verify_signature(key.public_hex, msg + b"x", sig):
+        raise StepFailed(_t("改动后的内容仍通过签名验证", "a signature verifies on changed bytes"))
+    return _t(f"Ed25519 签名与验证（密钥指纹 {signing.fingerprint(key.public_hex)}）",
+              f"Ed25519 sign and verify (key {signing.fingerprint(key.public_hex)})")
+
+
 def _worker_pid(_: int) -> int:
     return os.getpid()
 
@@ -412,6 +429,7 @@ STEPS: tuple[tuple[str, Text, Callable[[], Text]], ...] = (
     ("ocr", _t("文字识别", "text recognition"), step_ocr),
     ("photo_checks", _t("照片检测与修复", "photo check and fix"), step_photo_checks),
     ("formats", _t("其他图片格式", "other image formats"), step_formats),
+    ("signing", _t("审核签名", "review signatures"), step_signing),
     ("workers", _t("并行处理", "worker processes"), step_workers),
     ("qt", _t("Qt 运行环境", "Qt runtime"), step_qt),
     ("gui", _t("图形界面", "GUI window"), step_gui),

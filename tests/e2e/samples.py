@@ -173,6 +173,42 @@ def install_fake_checks(setattr_fn=setattr) -> None:
 KIND_NAMES = {"idcard", "diploma", "report", "degree"}
 
 
+def small_specs() -> list:
+    """The three slots the unit tests of the package rules use."""
+    from photocheck.submission.slots import SlotSpec
+    from photocheck.text import Text
+
+    return [SlotSpec("photo", Text("报名照片", "registration photo"), 1, 1),
+            SlotSpec("id_card", Text("身份证明", "identity document"), 2, 2, ("idcard",), distinct_kinds=True),
+            SlotSpec("diploma", Text("毕业证书", "diploma"), 1, None, ("diploma",))]
+
+
+def cli_argv(*args: object, specs: list | None = None, fake_checks: bool = False) -> list[str]:
+    """A photocheck command line for a child process that has the stand-in catalogue
+    (``specs``, default ``small_specs()``) and, with ``fake_checks``, the stand-in checker."""
+    import json
+    import sys
+
+    code = ("import json, sys; sys.path.insert(0, sys.argv.pop(1)); import samples; "
+            "from photocheck.submission.slots import spec_from_json; "
+            + ("samples.install_fake_checks(); " if fake_checks else "")
+            + "samples.install_catalogue([spec_from_json(d) for d in json.loads(sys.argv.pop(1))]); "
+            "from photocheck import cli; sys.exit(cli.main(sys.argv[1:]))")
+    slots = json.dumps([s.to_json() for s in (specs if specs is not None else small_specs())])
+    return [sys.executable, "-c", code, str(Path(__file__).parent), slots, *map(str, args)]
+
+
+def install_catalogue(specs, setattr_fn=setattr) -> None:
+    """A stand-in materials catalogue: every profile gets ``specs`` (a list of SlotSpec).
+
+    A package takes its slots from the rule pack's catalogue and the candidate's
+    profile, never from its manifest; tests of the package rules use small slots
+    of their own through this, the way they use the stand-in checker."""
+    from photocheck.submission import slots
+
+    setattr_fn(slots, "slots_for", lambda pack, profile: list(specs))
+
+
 def red_jpeg(path: Path) -> Path:
     return plain_jpeg(path, FAIL_COLOUR)
 

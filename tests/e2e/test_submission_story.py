@@ -153,8 +153,21 @@ def test_the_whole_story(tmp_path, inputs, capsys, need_models):
     assert st["state"] == "accepted" and st["state_zh"] == "审核通过"
     actions = [(h["actor"], h["action"]) for h in st["history"]]
     assert actions[0] == ("candidate", "init")
-    assert ("reviewer", "reject") in actions and actions[-1] == ("reviewer", "state")
-    assert sum(1 for a in actions if a == ("candidate", "submit")) == 2
+    assert actions.count(("reviewer", "review")) == 2 and actions[-1] == ("reviewer", "review")
+    assert actions.count(("candidate", "submit")) == 2
+    # the decisions are signed, but with no trust file they are not verified
+    assert st["decisions"] and {d["status"] for d in st["decisions"]} == {"unverified"}
+    assert not st["decisions_verified"]
+    rc, out, _ = run(capsys, "package", "verify", P, "--no-recheck")
+    assert rc == 0 and "未验证" in out
+    # with the exam office's trust file listing this reviewer's key, they are
+    key_line = photocheck("package", "key", "--name", "李审核").stdout.strip()
+    trust = tmp_path / "trusted.txt"
+    trust.write_text(f"# exam office\n{key_line}\n", encoding="utf-8")
+    rc, out, err = run(capsys, "package", "verify", P, "--no-recheck", "--trusted-keys", str(trust), "--json")
+    res = json.loads(out)
+    assert rc == 0, err
+    assert res["decisions"] and all(d["verified"] and d["signer"] == "李审核" for d in res["decisions"])
 
     # the reviewer's batch audit of the accepted package: every file passes
     report = tmp_path / "audit.csv"

@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 
 import pytest  # noqa: E402
+import samples  # noqa: E402
 
 from photocheck.gui import i18n, qtfix  # noqa: E402
 from photocheck.gui.controller import AppController  # noqa: E402
@@ -187,22 +189,44 @@ def specs():
     return [SlotSpec(i, Text(zh, en), lo, hi) for i, zh, en, lo, hi in SPECS_ARGS]
 
 
+class Catalogue:
+    """``catalogue(specs)``: packages get these slots whatever the profile, as if the rule
+    pack's catalogue listed them (default: ``specs()``); ``catalogue.specs`` are the ones in use."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.monkeypatch = monkeypatch
+        self.specs: list = []
+
+    def __call__(self, slot_specs: list | None = None) -> None:
+        self.specs = specs() if slot_specs is None else list(slot_specs)
+        samples.install_catalogue(self.specs, self.monkeypatch.setattr)
+
+
+@pytest.fixture
+def catalogue(monkeypatch) -> Catalogue:
+    return Catalogue(monkeypatch)
+
+
 @pytest.fixture(scope="session")
 def submitted_package(tmp_path_factory, drawn):
-    """A complete package, submitted: photo, ID front and back, diploma."""
+    """A complete package, submitted: photo, ID front and back, diploma (slots from ``specs()``)."""
     from photocheck.submission import package
 
     path = tmp_path_factory.mktemp("pkgs") / "submitted"
-    with package.create(path, specs=specs(), candidate_name="张晓明") as pkg:
-        pkg.add("photo", [str(drawn["photo"])])
-        pkg.add("id_card", [str(drawn["id_front"]), str(drawn["id_back"])])
-        pkg.add("diploma", [str(drawn["diploma"])])
-        pkg.submit()
+    with pytest.MonkeyPatch.context() as mp:
+        samples.install_catalogue(specs(), mp.setattr)
+        with package.create(path, candidate_name="张晓明") as pkg:
+            pkg.add("photo", [str(drawn["photo"])])
+            pkg.add("id_card", [str(drawn["id_front"]), str(drawn["id_back"])])
+            pkg.add("diploma", [str(drawn["diploma"])])
+            pkg.submit()
     return path
 
 
 @pytest.fixture
-def package_copy(tmp_path, submitted_package):
+def package_copy(tmp_path, submitted_package, catalogue):
+    """A copy of ``submitted_package``, opened under the same stand-in catalogue."""
+    catalogue()
     dst = tmp_path / "package"
     shutil.copytree(submitted_package, dst)
     return dst

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+
+import samples
 
 from photocheck.fix.seal import verify
 from photocheck.submission import package, review
@@ -23,9 +24,9 @@ def _drop(card, files):
                               Qt.KeyboardModifier.NoModifier))
 
 
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "photocheck.cli", *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+def _cli(catalogue, *args):
+    """The CLI in a child process, under the stand-in catalogue the test uses."""
+    return subprocess.run(samples.cli_argv(*args, specs=catalogue.specs), capture_output=True, text=True, timeout=300)
 
 
 def test_questionnaire_lists_the_slots_and_creates_the_package(window, dialogs, tmp_path):
@@ -48,12 +49,12 @@ def test_questionnaire_lists_the_slots_and_creates_the_package(window, dialogs, 
     assert page.banner.state == "warn" and "还差" in page.banner.text()
 
 
-def test_add_delete_fix_and_submit(window, dialogs, tmp_path, grace, drawn, qtbot):
+def test_add_delete_fix_and_submit(window, dialogs, tmp_path, grace, drawn, qtbot, catalogue):
     from photocheck.submission.slots import SlotSpec
 
-    specs = [SlotSpec("photo", Text("报名照片", "Photo"), 1, 1), SlotSpec("id_card", Text("身份证明", "ID"), 2, 2)]
+    catalogue([SlotSpec("photo", Text("报名照片", "Photo"), 1, 1), SlotSpec("id_card", Text("身份证明", "ID"), 2, 2)])
     path = tmp_path / "pkg"
-    package.create(path, specs=specs).close()
+    package.create(path).close()
     page = window.materials_page
     page.open_paths([str(path)])
     photo_card, id_card = page.card("photo"), page.card("id_card")
@@ -98,14 +99,14 @@ def test_add_delete_fix_and_submit(window, dialogs, tmp_path, grace, drawn, qtbo
     assert not id_card.add_btn.isEnabled() and id_card.tile(0).minus.isHidden()
 
 
-def test_full_and_locked_slots_refuse_exactly_like_the_cli(window, dialogs, package_copy, drawn, tmp_path):
+def test_full_and_locked_slots_refuse_exactly_like_the_cli(window, dialogs, package_copy, drawn, tmp_path, catalogue):
     page = window.materials_page
     page.open_paths([str(package_copy)])
     # the package is submitted: every slot is locked
     card = page.card("diploma")
     _drop(card, [drawn["diploma"]])
     gui_msg = dialogs.errors[-1]
-    cli = _cli("package", "add", package_copy, "--slot", "diploma", drawn["diploma"])
+    cli = _cli(catalogue, "package", "add", package_copy, "--slot", "diploma", drawn["diploma"])
     assert cli.returncode == 5
     assert gui_msg.splitlines()[0].strip() in cli.stderr and "已锁定" in gui_msg
 
@@ -120,7 +121,7 @@ def test_full_and_locked_slots_refuse_exactly_like_the_cli(window, dialogs, pack
     shutil.copy(drawn["id_front"], extra)
     _drop(id_card, [extra])
     gui_msg = dialogs.errors[-1]
-    cli = _cli("package", "add", package_copy, "--slot", "id_card", extra)
+    cli = _cli(catalogue, "package", "add", package_copy, "--slot", "id_card", extra)
     assert cli.returncode == 5
     assert "最多 2 张" in gui_msg and "最多 2 张" in cli.stderr
     assert id_card.tile_count() == 2
@@ -154,15 +155,15 @@ def test_reviewer_feedback_is_shown_at_the_top_and_unlocks_the_slot(window, pack
     assert a.blue() > 150 and a.red() < 80, a.name()
 
 
-def _two_staged(window, dialogs, tmp_path, grace, drawn):
+def _two_staged(window, dialogs, tmp_path, grace, drawn, catalogue):
     """A package whose photo and diploma slots each hold a staged (failing, fixable) file."""
     from PIL import Image
 
     from photocheck.submission.slots import SlotSpec
 
-    specs = [SlotSpec("photo", Text("报名照片", "Photo"), 1, 1), SlotSpec("diploma", Text("毕业证书", "Diploma"), 1, None)]
+    catalogue([SlotSpec("photo", Text("报名照片", "Photo"), 1, 1), SlotSpec("diploma", Text("毕业证书", "Diploma"), 1, None)])
     path = tmp_path / "pkg"
-    package.create(path, specs=specs).close()
+    package.create(path).close()
     big = tmp_path / "diploma_camera.jpg"          # a phone photo of the diploma: far over the byte limit
     Image.open(drawn["diploma"]).resize((4000, 3000)).save(big, quality=97)
     page = window.materials_page
@@ -175,8 +176,8 @@ def _two_staged(window, dialogs, tmp_path, grace, drawn):
     return page, path
 
 
-def test_one_click_fix_reports_progress(window, dialogs, tmp_path, grace, drawn):
-    page, path = _two_staged(window, dialogs, tmp_path, grace, drawn)
+def test_one_click_fix_reports_progress(window, dialogs, tmp_path, grace, drawn, catalogue):
+    page, path = _two_staged(window, dialogs, tmp_path, grace, drawn, catalogue)
     seen = []
     page.session.fixProgress.connect(lambda d, t, name: seen.append((d, t, page.fix_row.isVisibleTo(page))))
     page.fix_btn.click()
@@ -186,8 +187,8 @@ def test_one_click_fix_reports_progress(window, dialogs, tmp_path, grace, drawn)
         assert [len(s.files) for s in pkg.manifest.slots] == [1, 1]
 
 
-def test_one_click_fix_can_be_cancelled_and_keeps_what_it_fixed(window, dialogs, tmp_path, grace, drawn):
-    page, path = _two_staged(window, dialogs, tmp_path, grace, drawn)
+def test_one_click_fix_can_be_cancelled_and_keeps_what_it_fixed(window, dialogs, tmp_path, grace, drawn, catalogue):
+    page, path = _two_staged(window, dialogs, tmp_path, grace, drawn, catalogue)
     cancelled = []
     page.session.fixCancelled.connect(lambda: cancelled.append(True))
     # cancel at the first progress report (the synchronous runner delivers it inline):

@@ -4,6 +4,7 @@ packages, bad inputs, and the Dask engine giving the same CSV."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib.util
 import io
 import json
@@ -182,14 +183,15 @@ def test_audit_json_and_kind_override(loose, capsys):
 
 @pytest.fixture
 def audited_package(tmp_path, monkeypatch):
-    samples.install_fake_checks(monkeypatch.setattr)
+    samples.install_catalogue(SPECS, monkeypatch.setattr)
     d = tmp_path / "in"
     d.mkdir()
-    with package.create(tmp_path / "pkg", specs=SPECS) as pkg:
-        pkg.add("photo", [str(samples.sealed_plain_jpeg(d / "photo.jpg"))])
-        pkg.add("id_card", [str(samples.plain_jpeg(d / "idcard_a.jpg", (200, 200, 200))),
-                            str(samples.plain_jpeg(d / "idcard_b.jpg", (210, 210, 210)))])
-    monkeypatch.undo()
+    with pytest.MonkeyPatch.context() as checks:
+        samples.install_fake_checks(checks.setattr)
+        with package.create(tmp_path / "pkg") as pkg:
+            pkg.add("photo", [str(samples.sealed_plain_jpeg(d / "photo.jpg"))])
+            pkg.add("id_card", [str(samples.plain_jpeg(d / "idcard_a.jpg", (200, 200, 200))),
+                                str(samples.plain_jpeg(d / "idcard_b.jpg", (210, 210, 210)))])
     return tmp_path / "pkg"
 
 
@@ -199,18 +201,25 @@ def test_package_members_use_their_slot_and_manifest(audited_package, tmp_path):
     jobs = audit.collect([p])
     assert [(j.slot, j.kind) for j in jobs] == [("id_card", "material"), ("id_card", "material"), ("photo", "photo")]
     assert all(j.label.startswith(str(p) + "/files/") for j in jobs)
-    # tamper with one ID image; replace the photo by an unsealed JPEG and update the manifest
+    # tamper with one ID image: that row is an error, the others are checked as usual
     victim = pkg.slot("id_card").files[0].name
     (p / victim).write_bytes((p / victim).read_bytes()[:-20] + b"\0" * 18 + b"\xff\xd9")
-    m = json.loads((p / "manifest.json").read_text("utf-8"))
-    unsealed = samples.jpeg_bytes(Image.new("RGB", (390, 567), (240, 240, 240)))
-    (p / m["slots"][0]["files"][0]["name"]).write_bytes(unsealed)
-    m["slots"][0]["files"][0].update(sha256=package.sha256(unsealed), size=len(unsealed))
-    (p / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
     rows = {r.slot + str(i): r for i, r in enumerate(audit.run(audit.collect([p]), workers=1))}
     assert rows["id_card0"].verdict == "error" and rows["id_card0"].error_code == "tampered"
     assert rows["id_card0"].exit_code == 4
-    assert "seal" in rows["photo2"].failing and rows["photo2"].verdict == "fail"
+    assert rows["photo2"].verdict != "error"
+    # a photo member without an intact seal fails with the id "seal" (its job says what the manifest holds)
+    photo_job = next(j for j in jobs if j.slot == "photo")
+    unsealed = samples.jpeg_bytes(Image.new("RGB", (390, 567), (240, 240, 240)))
+    (p / photo_job.member).write_bytes(unsealed)
+    row = audit.audit_one(dataclasses.replace(photo_job, sha256=package.sha256(unsealed), size=len(unsealed)))
+    assert "seal" in row.failing and row.verdict == "fail"
+    # a manifest edited by hand makes the whole package one error row (exit 4)
+    m = json.loads((p / "manifest.json").read_text("utf-8"))
+    m["slots"][0]["files"][0].update(sha256=package.sha256(unsealed), size=len(unsealed))
+    (p / "manifest.json").write_text(json.dumps(m), encoding="utf-8")
+    rows = list(audit.run(audit.collect([p]), workers=1))
+    assert [(r.verdict, r.error_code, r.exit_code) for r in rows] == [("error", "tampered", 4)]
 
 
 def test_bad_packages_become_error_rows(tmp_path, capsys):

@@ -24,22 +24,19 @@ from photocheck import cli  # noqa: E402
 from photocheck.errors import InputError, IntegrityError, RefusedError, UsageError  # noqa: E402
 from photocheck.submission import package  # noqa: E402
 from photocheck.submission.manifest import PackageState, SlotState  # noqa: E402
-from photocheck.submission.slots import SlotSpec  # noqa: E402
-from photocheck.text import Text  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 PY = sys.executable
 
-SPECS = [
-    SlotSpec("photo", Text("报名照片", "registration photo"), 1, 1),
-    SlotSpec("id_card", Text("身份证明", "identity document"), 2, 2, ("idcard",), distinct_kinds=True),
-    SlotSpec("diploma", Text("毕业证书", "diploma"), 1, None, ("diploma",)),
-]
+SPECS = samples.small_specs()
+E2E = str(Path(samples.__file__).parent)
 
 
 @pytest.fixture
 def fake(monkeypatch):
+    """The stand-in checker and catalogue."""
     samples.install_fake_checks(monkeypatch.setattr)
+    samples.install_catalogue(SPECS, monkeypatch.setattr)
 
 
 @pytest.fixture
@@ -58,7 +55,7 @@ def files(tmp_path):
 
 
 def new_pkg(path: Path, **kw) -> package.Package:
-    return package.create(path, specs=SPECS, **kw)
+    return package.create(path, **kw)
 
 
 def filled(path: Path, files: dict) -> Path:
@@ -79,7 +76,7 @@ def test_create_writes_a_versioned_manifest(tmp_path, fake):
     with new_pkg(tmp_path / "p", candidate_name="张三", registration_no="2024123456") as pkg:
         pass
     m = json.loads((tmp_path / "p" / "manifest.json").read_text("utf-8"))
-    assert m["schema"] == "photocheck-package" and m["version"] == 1
+    assert m["schema"] == "photocheck-package" and m["version"] == 2
     assert m["candidate"] == {"name": "张三", "registration_no": "2024123456"}
     assert m["rules"]["id"] == "nmec-2024-hubei" and m["rules"]["version"]
     assert m["state"] == "editing"
@@ -112,7 +109,10 @@ def test_add_records_hash_check_and_history(tmp_path, fake, files):
     f = m["slots"][1]["files"][0]
     assert f["check"]["passed"] is True and f["check"]["kind"] == "material"
     assert f["document_kind"] == "idcard"
-    assert m["history"][-1]["action"] == "add" and m["history"][-1]["details"]["slot"] == "id_card"
+    ev = m["history"][-1]
+    assert ev["action"] == "add" and ev["slot"] == "id_card" and ev["actor"] == "candidate"
+    assert [f["sha256"] for f in ev["files"]] == [entry.sha256]
+    assert ev["prev"] == m["history"][-2]["hash"] and len(ev["hash"]) == 64
 
 
 def test_third_id_image_is_refused(tmp_path, fake, files):
@@ -169,7 +169,7 @@ def test_seal_not_required_when_the_pack_says_so(tmp_path, fake, files):
     pack = tmp_path / "noseal.toml"
     pack.write_text('extends = "nmec-2024-hubei"\n[pack]\nid = "noseal"\nversion = "1"\n'
                     '[photo]\nrequire_seal = false\n', encoding="utf-8")
-    with package.create(tmp_path / "p", specs=SPECS, rules=str(pack)) as pkg:
+    with package.create(tmp_path / "p", rules=str(pack)) as pkg:
         assert pkg.require_seal is False
         pkg.add("photo", [str(files["unsealed"])])
         assert pkg.slot("photo").files[0].seal == "absent"
@@ -238,15 +238,24 @@ def test_submit_lists_every_missing_item(tmp_path, fake, files, capsys):
         assert pkg.manifest.state is PackageState.EDITING
 
 
-def test_submit_refuses_a_file_that_now_fails(tmp_path, fake, files):
-    filled(tmp_path / "p", files)
+def test_submit_refuses_a_file_that_now_fails(tmp_path, fake, files, monkeypatch):
+    from photocheck import core
+
+    strict = core.check_info
+
+    def lenient(info, **kw):       # the checks of an older pack, that let a red image through
+        rep = strict(info, **kw)
+        rep.checks = [c for c in rep.checks if c.id != "sharpness"]
+        return rep
+
+    with new_pkg(tmp_path / "p") as pkg:
+        pkg.add("photo", [str(files["photo"])])
+        pkg.add("id_card", [str(files["front"]), str(files["back"])])
+        monkeypatch.setattr(core, "check_info", lenient)
+        pkg.add("diploma", [str(files["red"])])
     # The checks got stricter since the file was added: it is re-checked on submit.
+    monkeypatch.setattr(core, "check_info", strict)
     with package.open_package(tmp_path / "p", write=True) as pkg:
-        entry = pkg.slot("diploma").files[0]
-        red = samples.jpeg_bytes(samples.Image.new("RGB", (100, 100), samples.FAIL_COLOUR))
-        (tmp_path / "p" / entry.name).write_bytes(red)
-        entry.sha256, entry.size = package.sha256(red), len(red)
-        pkg.save()
         with pytest.raises(package.PackageRefused) as e:
             pkg.submit()
         assert e.value.exit_code == 5
@@ -350,8 +359,10 @@ def test_symlinked_file_in_a_folder_package(tmp_path, fake, files):
     secret.write_bytes((tmp_path / "p" / name).read_bytes())
     os.unlink(tmp_path / "p" / name)
     os.symlink(secret, tmp_path / "p" / name)
-    res = package.open_package(tmp_path / "p").verify()
-    assert [p.code for p in res.problems] == ["symlink"] and res.exit_code == 4
+    with pytest.raises(IntegrityError) as e:
+        package.open_package(tmp_path / "p")
+    assert e.value.code == "symlink" and e.value.exit_code == 4 and name in e.value.text.en
+    assert run_cli("package", "verify", str(tmp_path / "p")) == 4
 
 
 # --- zip packages -----------------------------------------------------------------------------------
@@ -373,7 +384,7 @@ def test_zip_package_round_trip(tmp_path, fake, files, capsys):
     assert pkg.manifest.state is PackageState.SUBMITTED
     assert pkg.verify().exit_code == 0
     # a package can also be created as a zip directly
-    with package.create(tmp_path / "new.zip", specs=SPECS) as p2:
+    with package.create(tmp_path / "new.zip") as p2:
         p2.add("id_card", [str(files["front"])])
     assert zipfile.ZipFile(tmp_path / "new.zip").namelist()[0] == "manifest.json"
     assert len(package.open_package(tmp_path / "new.zip").slot("id_card").files) == 1
@@ -434,6 +445,9 @@ def test_not_a_zip(tmp_path, fake, capsys):
 
 HOLD = textwrap.dedent("""
     import sys, time
+    sys.path.insert(0, sys.argv[2])
+    import samples
+    samples.install_catalogue(samples.small_specs())
     from photocheck.submission import package
     pkg = package.open_package(sys.argv[1], write=True)
     print("locked", flush=True)
@@ -443,15 +457,15 @@ HOLD = textwrap.dedent("""
 
 def test_second_writer_gets_in_use(tmp_path, fake, files):
     filled(tmp_path / "p", files)
-    holder = subprocess.Popen([PY, "-c", HOLD, str(tmp_path / "p")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen([PY, "-c", HOLD, str(tmp_path / "p"), E2E], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "locked"
-        r = subprocess.run([PY, "-m", "photocheck.cli", "package", "remove", str(tmp_path / "p"),
-                            "--slot", "id_card", "--index", "1"], capture_output=True, text=True, timeout=60)
+        r = subprocess.run(samples.cli_argv("package", "remove", tmp_path / "p", "--slot", "id_card", "--index", "1",
+                                            fake_checks=True), capture_output=True, text=True, timeout=60)
         assert r.returncode == 5, r.stderr
         assert "正在被另一个程序使用" in r.stderr and f"进程 {holder.pid}" in r.stderr
         # readers are not blocked
-        r2 = subprocess.run([PY, "-m", "photocheck.cli", "package", "status", str(tmp_path / "p")],
+        r2 = subprocess.run(samples.cli_argv("package", "status", tmp_path / "p", fake_checks=True),
                             capture_output=True, text=True, timeout=60)
         assert r2.returncode == 0, r2.stderr
     finally:
@@ -475,6 +489,7 @@ CRASH = textwrap.dedent("""
     sys.path.insert(0, sys.argv[3])
     import samples
     samples.install_fake_checks()
+    samples.install_catalogue(samples.small_specs())
     from photocheck.submission import package, store
     where = sys.argv[2]
     pkg = package.open_package(sys.argv[1], write=True)

@@ -381,8 +381,18 @@ def test_selftest_passes_in_the_source_tree():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     passed = [ln[2:].split(":")[0] for ln in proc.stdout.splitlines() if ln.startswith("✓ ")]
     assert passed == ["rule packs", "model files", "face detector", "segmenter", "text recognition",
-                      "photo check and fix", "other image formats", "worker processes", "Qt runtime",
-                      "GUI window"]
+                      "photo check and fix", "other image formats", "review signatures", "worker processes",
+                      "Qt runtime", "GUI window"]
+
+
+def test_selftest_signing_step_fails_when_any_signature_would_verify(monkeypatch):
+    from photocheck import selftest
+    from photocheck.submission import signing
+
+    assert "Ed25519" in selftest.step_signing().en
+    monkeypatch.setattr(signing, "verify_signature", lambda *_a: True)
+    with pytest.raises(selftest.StepFailed):
+        selftest.step_signing()
 
 
 def test_selftest_formats_step_names_a_missing_heic_reader(monkeypatch):

@@ -20,6 +20,7 @@ from photocheck.submission.manifest import PackageState, SlotState  # noqa: E402
 @pytest.fixture
 def fake(monkeypatch):
     samples.install_fake_checks(monkeypatch.setattr)
+    samples.install_catalogue(SPECS, monkeypatch.setattr)
 
 
 @pytest.fixture
@@ -77,10 +78,13 @@ def test_reject_one_file_unlocks_only_that_slot(submitted):
     assert ids.reasons[0][0] == 2 and ids.reasons[0][1].zh == "图像不清晰"
     assert pkg.slot("photo").state is SlotState.LOCKED and pkg.slot("photo").accepted
     assert pkg.slot("diploma").state is SlotState.LOCKED
-    h = pkg.manifest.history[-3:]
-    assert [(x.actor.value, x.action, x.by) for x in h] == [
-        ("reviewer", "reject", "李审核"), ("reviewer", "accept", "李审核"), ("reviewer", "state", "李审核")]
-    assert h[0].details["reason"]["zh"] == "图像不清晰"
+    h = pkg.manifest.history[-1]
+    assert (h.actor.value, h.action, h.by) == ("reviewer", "review", "李审核")
+    assert [(d["action"], d["slot"], d["index"]) for d in h.details["decisions"]] == [
+        ("reject", "id_card", 2), ("accept", "photo", None)]
+    assert h.details["decisions"][0]["reason"]["zh"] == "图像不清晰"
+    assert h.details["decisions"][0]["files"] == [{"name": ids.files[1].name, "sha256": ids.files[1].sha256}]
+    assert h.signature is not None and h.signature["alg"] == "ed25519"
     # the candidate can change the returned slot, and only it
     with package.open_package(p, write=True) as w:
         with pytest.raises(package.PackageRefused):
@@ -136,7 +140,7 @@ def test_review_refusals(tmp_path, submitted, capsys):
     decide(p, review.Decision("reject", "id_card", 1, *review.reason_text("blurry")))
     assert run_cli("package", "review", str(p), "--accept", "id_card") == 5
     # a package never submitted cannot be reviewed
-    with package.create(tmp_path / "draft", specs=SPECS):
+    with package.create(tmp_path / "draft"):
         pass
     assert run_cli("package", "review", str(tmp_path / "draft"), "--accept", "photo") == 5
     assert "Traceback" not in capsys.readouterr().err

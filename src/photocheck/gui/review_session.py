@@ -167,12 +167,15 @@ def inspect_item(item: ReviewItem, pack: Any) -> Inspected:
     return inspect(data, pack, kind or "material", label=item.label)
 
 
-def apply_decisions(path: str, decisions: list, reviewer: str | None, rules: str | None) -> Any:
-    from ..submission import review
+def apply_decisions(path: str, decisions: list, reviewer: str | None, rules: str | None, key: Any = None) -> Any:
+    """Record the decisions under ``reviewer``'s name, signed with ``key`` (a
+    ``signing.ReviewerKey``; default: this user's reviewer key, made on first use)."""
+    from ..submission import review, signing
     from ..submission.package import open_package
 
+    key = key if key is not None else signing.load_or_create()
     with open_package(path, write=True, rules=rules) as pkg:
-        return review.apply(pkg, decisions, reviewer=reviewer)
+        return review.apply(pkg, decisions, reviewer=reviewer, key=key)
 
 
 def audit_to_report(job: Job, paths: list[str], html: str, csv: str, rules: str | None, lang: str) -> AuditSummary:
@@ -311,12 +314,13 @@ class ReviewSession(QObject):
         if self.pending.pop(target, None) is not None:
             self.decisionsChanged.emit()
 
-    def apply(self, reviewer: str | None) -> None:
-        """Write every pending decision into the package at once (or none, with every reason)."""
+    def apply(self, reviewer: str | None, key: Any = None) -> None:
+        """Write every pending decision into the package at once (or none, with every reason),
+        signed with ``key`` (default: this user's reviewer key)."""
         if self.set is None or not self.pending:
             return
         decisions = list(self.pending.values())
-        self.app.tasks.submit(apply_decisions, self.set.path, decisions, reviewer or None, self.set.rules,
+        self.app.tasks.submit(apply_decisions, self.set.path, decisions, reviewer or None, self.set.rules, key,
                               done=self._applied, error=self.failed.emit)
 
     def _applied(self, outcome: Any) -> None:

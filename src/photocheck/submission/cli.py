@@ -106,10 +106,23 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - cols)
 
 
-def _print_status(pkg: Any, out: Any, *, files: bool = True) -> None:
+def _trust(args: argparse.Namespace) -> Any:
+    """The reviewer trust list: ``--trusted-keys``, else the configured file, else None."""
+    from . import signing
+
+    return signing.trust_for(getattr(args, "trusted_keys", None))
+
+
+def _print_status(pkg: Any, out: Any, *, files: bool = True, trust: Any = None) -> None:
     m = pkg.manifest
     lang = out.lang
-    out.line(out.t(Text(f"材料包：{pkg.label}    状态：{m.state.label.zh}", f"package: {pkg.label}    state: {m.state.label.en}")))
+    checks = {d.target: d for d in pkg.decisions(trust)}
+    state = m.state.label
+    if checks and not all(d.verified for d in checks.values()):
+        state = state + Text("（审核决定未验证）", " (decisions unverified)")
+    out.line(out.t(Text(f"材料包：{pkg.label}    状态：{state.zh}", f"package: {pkg.label}    state: {state.en}")))
+    if m.legacy:
+        out.line("  " + out.t(Text("旧版材料包（格式版本 1）：审核决定没有签名", "a version 1 package: decisions are unsigned")))
     who = " ".join(x for x in (m.candidate_name or "", f"报名号 {m.registration_no}" if m.registration_no else "") if x)
     if who:
         out.line(f"  {who}")
@@ -134,7 +147,8 @@ def _print_status(pkg: Any, out: Any, *, files: bool = True) -> None:
                 bits.append(("印记 " if lang != "en" else "seal ") + f.seal)
             if f.review:
                 bits.append({"accepted": "审核通过" if lang != "en" else "accepted",
-                             "rejected": "退回" if lang != "en" else "returned"}[f.review.decision])
+                             "rejected": "退回" if lang != "en" else "returned"}[f.review.decision]
+                            + f" ({out.t(checks[f'{s.id}:{i}'].label)})")
             out.line(f"      {i}. {f.original}  [{f.name}]  " + "  ".join(bits))
             for w in f.warnings:
                 out.line("         ! " + out.t(w))
@@ -143,11 +157,12 @@ def _print_status(pkg: Any, out: Any, *, files: bool = True) -> None:
 def cmd_status(args: argparse.Namespace, out: Any) -> int:
     from . import package
 
+    trust = _trust(args)
     with package.open_package(args.dir, rules=args.rules) as pkg:
         if out.json:
-            out.emit_json(pkg.status_json(out.lang))
+            out.emit_json(pkg.status_json(out.lang, trust))
         else:
-            _print_status(pkg, out)
+            _print_status(pkg, out, trust=trust)
     return 0
 
 
@@ -169,8 +184,9 @@ def cmd_submit(args: argparse.Namespace, out: Any) -> int:
 def cmd_verify(args: argparse.Namespace, out: Any) -> int:
     from . import package
 
+    trust = _trust(args)
     with package.open_package(args.dir, rules=args.rules) as pkg:
-        res = pkg.verify(recheck=not args.no_recheck)
+        res = pkg.verify(recheck=not args.no_recheck, trust=trust)
     if out.json:
         out.emit_json(res.to_json(out.lang))
     else:
@@ -181,8 +197,12 @@ def cmd_verify(args: argparse.Namespace, out: Any) -> int:
             for p in res.problems:
                 out.line(f"  ✗ {out.t(p.text)}")
         else:
-            out.line(out.t(Text(f"✓ 材料包完好：{res.files} 个文件的哈希、印记和检测均无问题",
-                                f"✓ package intact: hashes, seals and checks of all {res.files} files are fine")))
+            out.line(out.t(Text(f"✓ 材料包完好：{res.events} 条记录的哈希链、{res.files} 个文件的哈希、印记和检测均无问题",
+                                f"✓ package intact: the chain of {res.events} history events, and the hashes, seals "
+                                f"and checks of all {res.files} files are fine")))
+        for d in res.decisions:
+            if d.verified:
+                out.line(f"  ✓ {d.target}: {out.t(d.label)}")
         for n in res.notes:
             out.line(f"  ! {out.t(n.text)}")
     for p in res.problems:
@@ -224,9 +244,12 @@ def cmd_review(args: argparse.Namespace, out: Any) -> int:
         slot, index = review.parse_target(target)
         text, rid = review.reason_text(reason) if reason is not None else (None, None)
         decisions.append(review.Decision(action, slot, index, text, rid))
+    from . import signing
+
+    key = signing.load_key_file(args.key) if args.key else signing.load_or_create()
     with package.open_package(args.dir, write=True, rules=args.rules) as pkg:
         try:
-            outcome = review.apply(pkg, decisions, reviewer=args.reviewer)
+            outcome = review.apply(pkg, decisions, reviewer=args.reviewer, key=key)
         except package.PackageRefused as e:
             return _emit_error(out, e)
         if out.json:
@@ -242,6 +265,24 @@ def cmd_review(args: argparse.Namespace, out: Any) -> int:
                     r = d.reason or Text("", "")
                     out.line(out.t(Text(f"↩ 退回 {d.target}：{r.zh}", f"↩ returned {d.target}: {r.en}")))
             out.line(out.t(Text(f"材料包状态：{outcome.state.label.zh}", f"package state: {outcome.state.label.en}")))
+    return 0
+
+
+def cmd_key(args: argparse.Namespace, out: Any) -> int:
+    """This user's reviewer key (made on first use): the line the exam office puts in its trust file."""
+    from . import signing
+
+    key = signing.load_key_file(args.key) if args.key else signing.load_or_create()
+    line = signing.trust_line(key.public_hex, args.name)
+    if out.json:
+        out.emit_json({"key": key.public_hex, "fingerprint": signing.fingerprint(key.public_hex), "trust_line": line,
+                       "private_key_file": str(key.path) if key.path else None})
+    else:
+        out.line(line)
+        out.err(Text(f"指纹 {signing.fingerprint(key.public_hex)}；私钥保存在 {key.path}，请勿外传。"
+                     "把上面一行交给考务机构，加入审核人信任文件。",
+                     f"fingerprint {signing.fingerprint(key.public_hex)}; the private key is in {key.path}: keep it "
+                     f"to yourself. Give the line above to the exam office for its reviewer trust file."))
     return 0
 
 
@@ -311,8 +352,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--index", type=int, required=True, metavar="N", help="从 1 开始 / 1-based")
     p.set_defaults(func=_guarded(cmd_remove))
 
+    trusted_help = "审核人信任文件（考务机构提供）/ reviewer trust file (from the exam office)"
     p = psub.add_parser("status", parents=[common], help="查看材料包 / show the package")
     p.add_argument("dir", metavar="DIR")
+    p.add_argument("--trusted-keys", metavar="FILE", default=None, help=trusted_help)
     p.set_defaults(func=_guarded(cmd_status))
 
     p = psub.add_parser("submit", parents=[common], help="提交审核并锁定 / submit and lock")
@@ -322,6 +365,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = psub.add_parser("verify", parents=[common], help="校验完整性并复检 / verify integrity and re-check")
     p.add_argument("dir", metavar="DIR")
     p.add_argument("--no-recheck", action="store_true", help="只校验哈希和印记 / hashes and seals only")
+    p.add_argument("--trusted-keys", metavar="FILE", default=None, help=trusted_help)
     p.set_defaults(func=_guarded(cmd_verify))
 
     p = psub.add_parser("review", parents=[common], help="审核 / a reviewer's decision")
@@ -331,8 +375,16 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", action=_Decide, dest="reason", metavar="TEXT",
                    help="退回理由：模板编号或文字 / template id or free text")
     p.add_argument("--reviewer", default=None, metavar="NAME")
+    p.add_argument("--key", default=None, metavar="FILE",
+                   help="用这个私钥签名（默认：本用户的审核人密钥）/ sign with this private key (default: this user's)")
     p.add_argument("--list-reasons", action="store_true", help="列出理由模板 / list reason templates")
     p.set_defaults(func=_guarded(cmd_review), decisions=None)
+
+    p = psub.add_parser("key", parents=[common],
+                        help="显示审核人公钥（首次使用时生成）/ show the reviewer's public key (made on first use)")
+    p.add_argument("--name", default=None, metavar="NAME", help="写在信任文件行中的姓名 / the name for the trust line")
+    p.add_argument("--key", default=None, metavar="FILE", help="私钥文件 / a private key file")
+    p.set_defaults(func=_guarded(cmd_key))
 
     a = subparsers.add_parser("audit", parents=[common], help="批量审核 / batch audit")
     a.add_argument("paths", nargs="+", metavar="PATH")

@@ -1,12 +1,22 @@
 """The package manifest (``manifest.json``): a versioned schema, typed in memory.
 
-The schema is documented in docs/PACKAGE.md. Reading validates every field and
-raises ``IntegrityError`` (exit 4) for a damaged manifest, or ``InputError``
-(exit 3) for one written by a newer photocheck (unknown schema version).
+The schema is documented in docs/PACKAGE.md. Version 2 holds a hash-chained
+``history`` of events; everything else a package says (its state, its slots'
+states, files and review decisions) is replayed from that history by
+``photocheck.submission.history``, and the ``state`` and ``slots`` written beside it
+are a view that must agree with the replay. Slot counts come from the rule pack
+and the candidate's profile, never from the file.
+
+Reading validates every field and raises ``IntegrityError`` (exit 4) for a
+damaged manifest (malformed, too large, nested too deeply, a field of the wrong
+type), or ``InputError`` (exit 3) for one written by a newer photocheck. A version
+1 manifest (before the history was chained) still loads: ``legacy_import`` turns
+it into a single ``import`` event, and its decisions stay unsigned.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -17,10 +27,13 @@ from .. import __version__
 from ..errors import InputError, IntegrityError
 from ..text import Text
 from .slots import SlotSpec, spec_from_json
-from .store import check_member_name
+from .store import MANIFEST_MAX_BYTES, check_member_name
 
 SCHEMA = "photocheck-package"
-VERSION = 1
+VERSION = 2
+LEGACY_VERSION = 1
+MAX_BYTES = MANIFEST_MAX_BYTES   # a real manifest is tens of KB
+MAX_DEPTH = 32                   # the schema nests 7 deep; details a little more
 
 
 class SlotState(str, Enum):
@@ -75,10 +88,12 @@ class Review:
     at: str
     reason: Text | None = None
     reason_id: str | None = None
+    seq: int | None = None        # the history event that recorded it
+    key: str | None = None        # the public key (hex) that signed that event; None: unsigned (version 1)
 
     def to_json(self) -> dict:
         return {"decision": self.decision, "by": self.by, "at": self.at, "reason": text_json(self.reason),
-                "reason_id": self.reason_id}
+                "reason_id": self.reason_id, "event": self.seq, "key": self.key}
 
     @classmethod
     def from_json(cls, d: Any, where: str) -> "Review | None":
@@ -141,6 +156,12 @@ class FileEntry:
                 "added_at": self.added_at, "fixed": self.fixed, "check": self.check.to_json(), "seal": self.seal,
                 "document_kind": self.document_kind, "warnings": [text_json(w) for w in self.warnings],
                 "review": self.review.to_json() if self.review else None}
+
+    def record(self) -> dict:
+        """What a history event keeps of the file: everything but the review."""
+        d = self.to_json()
+        del d["review"]
+        return d
 
     @classmethod
     def from_json(cls, d: Any, where: str) -> "FileEntry":
@@ -219,33 +240,85 @@ class Slot:
                    changed_since_return=bool(d.get("changed_since_return", False)))
 
 
+def canonical(obj: Any) -> bytes:
+    """The bytes an event's hash is taken over: sorted keys, no spaces, UTF-8."""
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
 @dataclass
-class HistoryEntry:
+class Event:
+    """One entry of the hash-chained history.
+
+    ``seq`` counts from 1; ``prev`` is the hash of the event before ("" for the
+    first); ``hash`` is the SHA-256 of the canonical JSON of every other field but
+    ``signature``. A reviewer's event carries an Ed25519 ``signature`` of its hash
+    (``{"alg", "key", "sig"}``, see ``photocheck.submission.signing``)."""
+
+    seq: int
     at: str
     actor: Actor
-    action: str
+    action: str     # init | import | add | replace | remove | submit | review
     by: str | None = None
+    slot: str | None = None
+    index: int | None = None
+    files: list[dict] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
+    prev: str = ""
+    hash: str = ""
+    signature: dict[str, str] | None = None
+
+    def body(self) -> dict:
+        return {"seq": self.seq, "at": self.at, "actor": self.actor.value, "by": self.by, "action": self.action,
+                "slot": self.slot, "index": self.index, "files": self.files, "details": self.details,
+                "prev": self.prev}
+
+    def digest(self) -> str:
+        return hashlib.sha256(canonical(self.body())).hexdigest()
+
+    def seal(self) -> "Event":
+        self.hash = self.digest()
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"history[{self.seq}] ({self.action})"
 
     def to_json(self) -> dict:
-        return {"at": self.at, "actor": self.actor.value, "by": self.by, "action": self.action,
-                "details": self.details}
+        return {**self.body(), "hash": self.hash, "signature": self.signature}
 
     @classmethod
-    def from_json(cls, d: Any, where: str) -> "HistoryEntry":
+    def from_json(cls, d: Any, where: str) -> "Event":
         _need(d, dict, where)
         try:
             actor = Actor(d.get("actor"))
         except ValueError:
             raise _bad(f"{where}.actor") from None
+        seq = d.get("seq")
+        if not isinstance(seq, int) or isinstance(seq, bool):
+            raise _bad(f"{where}.seq")
+        index = d.get("index")
+        if index is not None and (not isinstance(index, int) or isinstance(index, bool)):
+            raise _bad(f"{where}.index")
+        files = d.get("files", [])
+        if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+            raise _bad(f"{where}.files")
         details = d.get("details", {})
         _need(details, dict, f"{where}.details")
-        return cls(at=_str(d.get("at"), f"{where}.at"), actor=actor, action=_str(d.get("action"), f"{where}.action"),
-                   by=_opt_str(d.get("by"), f"{where}.by"), details=details)
+        sig = d.get("signature")
+        if sig is not None and (not isinstance(sig, dict) or not all(isinstance(sig.get(k), str)
+                                                                     for k in ("alg", "key", "sig"))):
+            raise _bad(f"{where}.signature")
+        return cls(seq=seq, at=_str(d.get("at"), f"{where}.at"), actor=actor,
+                   action=_str(d.get("action"), f"{where}.action"), by=_opt_str(d.get("by"), f"{where}.by"),
+                   slot=_opt_str(d.get("slot"), f"{where}.slot"), index=index, files=files, details=details,
+                   prev=_str(d.get("prev"), f"{where}.prev"), hash=_str(d.get("hash"), f"{where}.hash"),
+                   signature={k: sig[k] for k in ("alg", "key", "sig")} if sig else None)
 
 
 @dataclass
 class Manifest:
+    """A package as replayed from its history (``history.replay`` builds it)."""
+
     package_id: str
     created: str
     rules_id: str
@@ -255,9 +328,10 @@ class Manifest:
     candidate_name: str | None = None
     registration_no: str | None = None
     state: PackageState = PackageState.EDITING
-    history: list[HistoryEntry] = field(default_factory=list)
+    history: list[Event] = field(default_factory=list)
     updated: str = ""
     tool: str = f"photocheck {__version__}"
+    legacy: bool = False          # converted from a version 1 manifest: its decisions are unsigned
 
     def slot(self, slot_id: str) -> Slot | None:
         return next((s for s in self.slots if s.id == slot_id), None)
@@ -265,55 +339,98 @@ class Manifest:
     def referenced(self) -> set[str]:
         return {f.name for s in self.slots for f in s.files}
 
-    def log(self, actor: Actor, action: str, by: str | None = None, **details: Any) -> None:
-        self.history.append(HistoryEntry(now(), actor, action, by, details))
+    @property
+    def head(self) -> str:
+        return self.history[-1].hash if self.history else ""
+
+    def header_json(self) -> dict:
+        return {"package_id": self.package_id, "created": self.created,
+                "candidate": {"name": self.candidate_name, "registration_no": self.registration_no},
+                "profile": self.profile, "rules": {"id": self.rules_id, "version": self.rules_version}}
+
+    def view_json(self) -> dict:
+        """The replayed state, written beside the history for readers of the file."""
+        return {"state": self.state.value, "slots": [s.to_json() for s in self.slots]}
 
     def to_json(self) -> dict:
-        return {
-            "schema": SCHEMA, "version": VERSION, "package_id": self.package_id, "tool": self.tool,
-            "created": self.created, "updated": self.updated,
-            "candidate": {"name": self.candidate_name, "registration_no": self.registration_no},
-            "profile": self.profile,
-            "rules": {"id": self.rules_id, "version": self.rules_version},
-            "state": self.state.value,
-            "slots": [s.to_json() for s in self.slots],
-            "history": [h.to_json() for h in self.history],
-        }
+        return {"schema": SCHEMA, "version": VERSION, "tool": self.tool, "updated": self.updated,
+                **self.header_json(), **self.view_json(), "history": [e.to_json() for e in self.history]}
 
     def dumps(self) -> bytes:
         self.updated = now()
+        self.tool = f"photocheck {__version__}"
         return (json.dumps(self.to_json(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
-    @classmethod
-    def loads(cls, data: bytes, label: str) -> "Manifest":
-        try:
-            d = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, ValueError) as e:
-            raise IntegrityError(Text(f"材料包清单 manifest.json 已损坏，无法解析（{label}）",
-                                      f"manifest.json is damaged and cannot be parsed ({label}): {e}"),
-                                 code="bad_manifest") from None
-        if not isinstance(d, dict):
-            raise _bad("manifest", label=label)
-        if d.get("schema") != SCHEMA:
-            raise InputError(Text(f"不是 photocheck 材料包清单（schema={d.get('schema')!r}）：{label}",
-                                  f"not a photocheck package manifest (schema={d.get('schema')!r}): {label}"),
-                             code="not_a_package")
-        ver = d.get("version")
-        if not isinstance(ver, int) or isinstance(ver, bool) or ver < 1:
-            raise _bad("version", label=label)
-        if ver > VERSION:
-            raise InputError(Text(f"材料包格式版本 {ver} 由更新版本的 photocheck 创建（本程序支持到 {VERSION}），请升级后再打开：{label}",
-                                  f"package format version {ver} was written by a newer photocheck "
-                                  f"(this one reads up to {VERSION}); update photocheck: {label}"),
-                             code="unsupported_version")
-        try:
-            return cls._from(d)
-        except IntegrityError as e:
-            e.text = Text(f"{e.text.zh}（{label}）", f"{e.text.en} ({label})")
-            raise
 
-    @classmethod
-    def _from(cls, d: dict) -> "Manifest":
+# --- reading --------------------------------------------------------------------------------
+
+def _damaged(label: str, zh: str, en: str) -> IntegrityError:
+    return IntegrityError(Text(f"材料包清单 manifest.json 已损坏：{zh}（{label}）",
+                               f"manifest.json is damaged: {en} ({label})"), code="damaged")
+
+
+def _too_deep(obj: Any, limit: int) -> bool:
+    """True when lists and objects nest deeper than ``limit`` (walked without recursion)."""
+    stack = [(obj, 1)]
+    while stack:
+        v, depth = stack.pop()
+        if isinstance(v, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((x, depth + 1) for x in (v.values() if isinstance(v, dict) else v))
+    return False
+
+
+def parse(data: bytes, label: str) -> dict:
+    """The manifest's JSON object, its schema and version checked; nothing else yet."""
+    if len(data) > MAX_BYTES:
+        raise _damaged(label, f"文件过大（超过 {MAX_BYTES // 1048576} MB）",
+                       f"it is too large (more than {MAX_BYTES // 1048576} MB)")
+    try:
+        d = json.loads(data.decode("utf-8-sig"))
+    except RecursionError:
+        raise _damaged(label, "嵌套层数过多", "it nests too deeply") from None
+    except (UnicodeDecodeError, ValueError) as e:
+        raise IntegrityError(Text(f"材料包清单 manifest.json 已损坏，无法解析（{label}）",
+                                  f"manifest.json is damaged and cannot be parsed ({label}): {e}"),
+                             code="bad_manifest") from None
+    if _too_deep(d, MAX_DEPTH):
+        raise _damaged(label, "嵌套层数过多", "it nests too deeply")
+    if not isinstance(d, dict):
+        raise _bad("manifest", label=label)
+    if d.get("schema") != SCHEMA:
+        raise InputError(Text(f"不是 photocheck 材料包清单（schema={d.get('schema')!r}）：{label}",
+                              f"not a photocheck package manifest (schema={d.get('schema')!r}): {label}"),
+                         code="not_a_package")
+    ver = d.get("version")
+    if not isinstance(ver, int) or isinstance(ver, bool) or ver < 1:
+        raise _bad("version", label=label)
+    if ver > VERSION:
+        raise InputError(Text(f"材料包格式版本 {ver} 由更新版本的 photocheck 创建（本程序支持到 {VERSION}），请升级后再打开：{label}",
+                              f"package format version {ver} was written by a newer photocheck "
+                              f"(this one reads up to {VERSION}); update photocheck: {label}"),
+                         code="unsupported_version")
+    return d
+
+
+def events_from(d: dict, label: str) -> list[Event]:
+    """The history of a version 2 manifest, each event's fields typed (the chain is checked on replay)."""
+    history = d.get("history")
+    if not isinstance(history, list):
+        raise _bad("history", label=label)
+    try:
+        return [Event.from_json(h, f"history[{i}]") for i, h in enumerate(history, 1)]
+    except IntegrityError as e:
+        e.text = Text(f"{e.text.zh}（{label}）", f"{e.text.en} ({label})")
+        raise
+
+
+def legacy_import(d: dict, label: str) -> Event:
+    """A version 1 manifest as the one event that starts a history: its claims, unsigned.
+
+    Every field is validated as version 1 defined it; the slot counts it copied are
+    kept only as a record (replay takes counts from the rule pack)."""
+    try:
         cand = d.get("candidate") or {}
         _need(cand, dict, "candidate")
         rules = d.get("rules")
@@ -335,12 +452,23 @@ class Manifest:
         names = [f.name for s in parsed for f in s.files]
         if len(set(names)) != len(names):
             raise _bad("slots", "a file is listed twice")
-        return cls(package_id=_str(d.get("package_id"), "package_id"), created=_str(d.get("created"), "created"),
-                   rules_id=_str(rules.get("id"), "rules.id"), rules_version=_str(rules.get("version"), "rules.version"),
-                   profile=profile, slots=parsed, candidate_name=_opt_str(cand.get("name"), "candidate.name"),
-                   registration_no=_opt_str(cand.get("registration_no"), "candidate.registration_no"),
-                   state=state, history=[HistoryEntry.from_json(h, f"history[{i}]") for i, h in enumerate(history, 1)],
-                   updated=str(d.get("updated", "")), tool=str(d.get("tool", "")))
+        for i, h in enumerate(history, 1):
+            _need(h, dict, f"history[{i}]")
+        header = {"package_id": _str(d.get("package_id"), "package_id"), "created": _str(d.get("created"), "created"),
+                  "candidate": {"name": _opt_str(cand.get("name"), "candidate.name"),
+                                "registration_no": _opt_str(cand.get("registration_no"), "candidate.registration_no")},
+                  "profile": profile,
+                  "rules": {"id": _str(rules.get("id"), "rules.id"), "version": _str(rules.get("version"), "rules.version")}}
+    except IntegrityError as e:
+        e.text = Text(f"{e.text.zh}（{label}）", f"{e.text.en} ({label})")
+        raise
+    snapshot = {"state": state.value,
+                "slots": [{"id": s.id, "state": s.state.value, "review": s.review.to_json() if s.review else None,
+                           "changed_since_return": s.changed_since_return,
+                           "files": [f.to_json() for f in s.files]} for s in parsed],
+                "history": history, "tool": str(d.get("tool", ""))}
+    return Event(seq=1, at=header["created"], actor=Actor.CANDIDATE, action="import",
+                 by=header["candidate"]["name"], details={**header, "version1": snapshot}).seal()
 
 
 # --- field validation ----------------------------------------------------------------------

@@ -7,8 +7,10 @@
   is sent back, and 已提交 otherwise.
 
 Reasons are free text or one of the templates below (by id, Chinese or English text).
-Decisions are validated together and applied in one atomic write: either all of
-them take effect or none does.
+Decisions are validated together and recorded as one history event, signed with
+the reviewer's Ed25519 key, in one atomic write: either all of them take effect or
+none does. The signature binds the reviewer's name, the decisions, the hashes of
+the files they are about, and (through the chain) everything before them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from dataclasses import dataclass
 
 from ..errors import UsageError
 from ..text import Text
-from .manifest import Actor, Manifest, PackageState, Review, SlotState, now
+from . import history, signing
+from .manifest import Actor, PackageState, SlotState
 from .package import Package, PackageRefused, Problem
 
 
@@ -92,23 +95,18 @@ def parse_target(value: str) -> tuple[str, int | None]:
     return slot, int(idx)
 
 
-def package_state(m: Manifest) -> PackageState:
-    if any(s.state is SlotState.RETURNED for s in m.slots):
-        return PackageState.NEEDS_CHANGES
-    judged = [s for s in m.slots if s.spec.min > 0 or s.files]
-    if judged and all(s.accepted for s in judged):
-        return PackageState.ACCEPTED
-    return PackageState.SUBMITTED
-
-
 @dataclass
 class ReviewOutcome:
     state: PackageState
     applied: list[Decision]
 
 
-def apply(pkg: Package, decisions: list[Decision], reviewer: str | None = None) -> ReviewOutcome:
-    """Validate every decision, then apply them all in one write."""
+def apply(pkg: Package, decisions: list[Decision], reviewer: str | None = None,
+          key: signing.ReviewerKey | None = None) -> ReviewOutcome:
+    """Validate every decision, then record them all, signed, in one write.
+
+    ``reviewer`` is the name recorded with the decisions; ``key`` signs them (default:
+    this user's reviewer key, made on first use)."""
     if not decisions:
         raise UsageError(Text("请至少给出一个 --accept 或 --reject", "give at least one --accept or --reject"), code="usage")
     m = pkg.manifest
@@ -121,11 +119,11 @@ def apply(pkg: Package, decisions: list[Decision], reviewer: str | None = None) 
         slot = pkg.slot(d.slot)
         if d.index is not None:
             pkg.file_index(slot, d.index)
-        key = (d.slot, d.index)
-        if seen.get(key, d.action) != d.action:
+        target = (d.slot, d.index)
+        if seen.get(target, d.action) != d.action:
             raise UsageError(Text(f"对 {d.target} 同时给出了通过和退回", f"{d.target} is both accepted and rejected"),
                              code="usage")
-        seen[key] = d.action
+        seen[target] = d.action
         if d.action == "reject" and d.reason is None:
             raise UsageError(Text(f"退回 {d.target} 需要给出理由（--reason）", f"rejecting {d.target} needs a --reason"),
                              code="usage")
@@ -146,35 +144,15 @@ def apply(pkg: Package, decisions: list[Decision], reviewer: str | None = None) 
                 problems += integrity
     if problems:
         raise PackageRefused(Text("审核未生效，原因如下：", "the review was not applied:"), problems)
-    at = now()
+    records = []
     for d in decisions:
-        slot = pkg.slot(d.slot)
-        review = Review("accepted" if d.action == "accept" else "rejected", reviewer, at, d.reason, d.reason_id)
-        if d.action == "accept":
-            if d.index is None:
-                slot.review = review
-                for f in slot.files:
-                    f.review = Review("accepted", reviewer, at)
-            else:
-                slot.files[d.index - 1].review = review
-        else:
-            if d.index is None:
-                slot.review = review
-            else:
-                slot.files[d.index - 1].review = review
-                if slot.review is not None and slot.review.decision == "accepted":
-                    slot.review = None
-            slot.state = SlotState.RETURNED
-            slot.changed_since_return = False
-        details = {"target": d.target}
+        rec = {"action": d.action, "slot": d.slot, "index": d.index,
+               "files": history.targets(pkg.slot(d.slot), d.index)}
         if d.reason is not None:
-            details["reason"] = {"zh": d.reason.zh, "en": d.reason.en}
-            if d.reason_id:
-                details["reason_id"] = d.reason_id
-        m.log(Actor.REVIEWER, d.action, reviewer, **details)
-    before = m.state
-    m.state = package_state(m)
-    if m.state is not before:
-        m.log(Actor.REVIEWER, "state", reviewer, state=m.state.value, label=m.state.label.zh)
+            rec["reason"] = {"zh": d.reason.zh, "en": d.reason.en}
+            rec["reason_id"] = d.reason_id
+        records.append(rec)
+    pkg.record("review", Actor.REVIEWER, by=reviewer or None, details={"decisions": records},
+               key=key if key is not None else signing.load_or_create())
     pkg.save()
-    return ReviewOutcome(m.state, list(decisions))
+    return ReviewOutcome(pkg.manifest.state, list(decisions))

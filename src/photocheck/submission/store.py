@@ -15,6 +15,12 @@ backslashes, symlink members, too many members, and members that expand beyond t
 size limits (checked on the bytes actually inflated, not the header's claim) are
 refused before anything is used. Nothing is ever extracted to disk.
 
+Every path a folder package reads or writes is resolved and must stay inside the
+package folder, and the package tree may hold no link: a symbolic link, or on
+Windows a junction or another reparse point that redirects a name, anywhere in it
+is refused (exit 4) with its path named. Opening a folder package walks the whole
+tree for links once; each read and write checks its own path again.
+
 Writers hold an advisory lock (``fcntl.flock`` on POSIX, ``msvcrt.locking`` on
 Windows) on a lock file, so a second writer gets a clear "in use" error instead of
 a torn package; the OS drops the lock when a process dies, so it never goes stale.
@@ -39,6 +45,9 @@ MANIFEST = "manifest.json"
 FILES_DIR = "files"
 LOCK_NAME = ".photocheck.lock"
 
+# manifest.json is refused above this size (photocheck.submission.manifest.MAX_BYTES).
+MANIFEST_MAX_BYTES = 8 * 1024 * 1024
+
 # Names the manifest may give to stored files: files/<slot>/<name>, plain characters only.
 SAFE_NAME = re.compile(r"^files/[A-Za-z0-9_\-]{1,64}/[A-Za-z0-9_\-]{1,80}\.[A-Za-z0-9]{1,5}$")
 
@@ -48,6 +57,35 @@ ZIP_MAX_MEMBER_BYTES = 32 * 1024 * 1024
 ZIP_MAX_TOTAL_BYTES = 128 * 1024 * 1024
 ZIP_MAX_RATIO = 100          # inflated / compressed, for members above 1 MiB
 _CHUNK = 1 << 16
+# A folder package holds a manifest, a lock file and about ten images: far fewer entries.
+TREE_MAX_ENTRIES = 4096
+
+# Windows: a reparse point redirects a name (symlink, junction, mount point) unless it is
+# a cloud-files placeholder (OneDrive and the like), whose data simply lives in the cloud.
+FILE_ATTRIBUTE_REPARSE_POINT = 0x400
+_CLOUD_TAG_MASK, _CLOUD_TAG = 0xFFFF0FFF, 0x9000001A
+
+
+def is_link(st: os.stat_result) -> bool:
+    """True for a symbolic link, or on Windows a junction or other name-redirecting reparse point."""
+    if stat.S_ISLNK(st.st_mode):
+        return True
+    if getattr(st, "st_file_attributes", 0) & FILE_ATTRIBUTE_REPARSE_POINT:
+        return (getattr(st, "st_reparse_tag", 0) & _CLOUD_TAG_MASK) != _CLOUD_TAG
+    return False
+
+
+def link_error(label: str, rel: str) -> IntegrityError:
+    return IntegrityError(Text(f"材料包已损坏（{label}）：包含符号链接或目录联接：{rel}",
+                               f"the package is damaged ({label}): it contains a symbolic link or junction: {rel}"),
+                          code="symlink")
+
+
+def _lexists_link(path: Path) -> bool:
+    try:
+        return is_link(os.lstat(path))
+    except OSError:
+        return False
 
 
 class AtomicFile:
@@ -122,8 +160,10 @@ class PackageLock:
         self._fh = None
 
     def acquire(self) -> None:
+        if _lexists_link(self.path):
+            raise link_error(self.label, self.path.name)
         try:
-            fh = open(self.path, "a+b")
+            fh = open(self.path, "a+b", opener=_no_follow)
         except OSError as e:
             raise OutputError(Text(f"无法写入材料包（锁文件）：{self.label}",
                                    f"cannot write the package (lock file): {self.label} ({e.strerror})"),
@@ -167,6 +207,10 @@ class PackageLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o666)
 
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows CI only
@@ -242,39 +286,85 @@ def _damaged(label: str, zh: str, en: str, code: str = "damaged") -> IntegrityEr
 
 class DirStore(Store):
     def __init__(self, root: Path):
-        self.root = root
         self.label = str(root)
+        # The folder the user named is the package; what it resolves to is where every path must stay.
+        self.root = Path(os.path.realpath(root))
 
-    def _path(self, name: str) -> Path:
+    def _inside(self, p: Path, name: str) -> Path:
+        real = os.path.realpath(p)
+        try:
+            inside = os.path.commonpath([real, str(self.root)]) == str(self.root)
+        except ValueError:          # another drive
+            inside = False
+        if not inside:
+            raise _damaged(self.label, f"路径越出材料包：{name}", f"a path leaves the package: {name}", "unsafe_name")
+        return p
+
+    def _path(self, name: str, *, missing_ok: bool = False) -> Path:
+        """The path of ``name``; every component must be a real folder or file inside the package."""
         if name != MANIFEST and not check_member_name(name):
             raise _damaged(self.label, f"文件名不安全：{name}", f"unsafe file name: {name}", "unsafe_name")
-        p = self.root.joinpath(*PurePosixPath(name).parts)
-        # Every component must be a real folder or file inside the package: no symlinks.
+        parts = PurePosixPath(name).parts
         cur = self.root
-        for part in PurePosixPath(name).parts:
+        for k, part in enumerate(parts, 1):
             cur = cur / part
             try:
                 st = os.lstat(cur)
             except FileNotFoundError:
+                if missing_ok:
+                    break
                 raise IntegrityError(
                     Text(f"材料包缺少文件：{name}（{self.label}）", f"a file of the package is missing: {name} ({self.label})"),
                     code="missing") from None
             except OSError as e:
                 raise InputError(Text(f"无法读取材料包文件：{name}", f"cannot read package file: {name} ({e.strerror})"),
                                  code="unreadable") from None
-            if stat.S_ISLNK(st.st_mode):
-                raise _damaged(self.label, f"包含符号链接：{name}", f"contains a symbolic link: {name}", "symlink")
-        return p
+            if is_link(st):
+                raise link_error(self.label, "/".join(parts[:k]))
+            if k < len(parts) and not stat.S_ISDIR(st.st_mode):
+                raise _damaged(self.label, f"{'/'.join(parts[:k])} 不是文件夹", f"{'/'.join(parts[:k])} is not a folder")
+        return self._inside(self.root.joinpath(*parts), name)
+
+    def scan(self) -> None:
+        """Refuse a link anywhere in the package folder, naming it (the folder's own path may be one)."""
+        count = 0
+        stack = [self.root]
+        while stack:
+            folder = stack.pop()
+            try:
+                with os.scandir(folder) as it:
+                    entries = [e.path for e in it]
+            except FileNotFoundError:
+                continue
+            except OSError as e:
+                raise InputError(Text(f"无法读取材料包文件夹：{folder}", f"cannot read the package folder: {folder} ({e.strerror})"),
+                                 code="unreadable") from None
+            for path in entries:
+                count += 1
+                if count > TREE_MAX_ENTRIES:
+                    raise _damaged(self.label, f"文件夹中的文件过多（超过 {TREE_MAX_ENTRIES} 个）",
+                                   f"the folder holds too many entries (more than {TREE_MAX_ENTRIES})")
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                rel = Path(path).relative_to(self.root).as_posix()
+                if is_link(st):
+                    raise link_error(self.label, rel)
+                if stat.S_ISDIR(st.st_mode):
+                    stack.append(Path(path))
 
     def read(self, name: str) -> bytes:
         p = self._path(name)
-        if not p.is_file():
-            raise _damaged(self.label, f"{name} 不是文件", f"{name} is not a file")
         try:
-            return p.read_bytes()
+            with open(p, "rb", opener=_no_follow) as fh:
+                if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                    raise _damaged(self.label, f"{name} 不是文件", f"{name} is not a file")
+                data = fh.read(MANIFEST_MAX_BYTES + 1) if name == MANIFEST else fh.read()
         except OSError as e:
             raise InputError(Text(f"无法读取材料包文件：{name}", f"cannot read package file: {name} ({e.strerror})"),
                              code="unreadable") from None
+        return data
 
     def read_manifest(self) -> bytes:
         if not self.root.exists():
@@ -290,10 +380,10 @@ class DirStore(Store):
     def names(self) -> set[str]:
         out: set[str] = set()
         base = self.root / FILES_DIR
-        if not base.is_dir() or base.is_symlink():
+        if not base.is_dir() or _lexists_link(base):
             return out
         for slot_dir in base.iterdir():
-            if not slot_dir.is_dir() or slot_dir.is_symlink():
+            if not slot_dir.is_dir() or _lexists_link(slot_dir):
                 continue
             for f in slot_dir.iterdir():
                 if not f.name.startswith("."):
@@ -304,12 +394,14 @@ class DirStore(Store):
         for name, data in writes.items():
             if not check_member_name(name):
                 raise ValueError(name)
-            atomic_write(self.root.joinpath(*PurePosixPath(name).parts), data)
+            target = self._path(name, missing_ok=True)   # no link on the way, and inside the package
+            atomic_write(target, data)
+            self._path(name)                              # and still so once written
         self._write_manifest(manifest)
         self.collect_garbage(keep)
 
     def _write_manifest(self, data: bytes) -> None:
-        atomic_write(self.root / MANIFEST, data)
+        atomic_write(self._path(MANIFEST, missing_ok=True), data)
 
     def collect_garbage(self, keep: set[str]) -> None:
         """Remove files the manifest does not name and temp files of interrupted writes."""
@@ -318,8 +410,9 @@ class DirStore(Store):
                 os.unlink(self.root.joinpath(*PurePosixPath(name).parts))
             except OSError:
                 pass
-        for folder in [self.root, *((self.root / FILES_DIR).glob("*") if (self.root / FILES_DIR).is_dir() else [])]:
-            if folder.is_symlink() or not folder.is_dir():
+        base = self.root / FILES_DIR
+        for folder in [self.root, *(base.glob("*") if base.is_dir() and not _lexists_link(base) else [])]:
+            if _lexists_link(folder) or not folder.is_dir():
                 continue
             for tmp in folder.glob(".~*.tmp"):
                 try:
@@ -338,6 +431,8 @@ class ZipStore(Store):
         self.path = path
         self.label = str(path)
         self.members: dict[str, bytes] = {}
+        if _lexists_link(path):
+            raise link_error(self.label, path.name)
         if not create:
             self.members = read_zip_safely(path)
 
