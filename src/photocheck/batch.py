@@ -98,26 +98,3 @@ def run(fn: Callable[[T], R], items: Iterable[T], *, jobs: int | None = None,
             if nxt is not None:
                 pending.append((nxt[1], ex.submit(fn, nxt[1])))
             yield r
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
-
-    def __init__(self, total: int, label: str = "", stream: Any = None, force: bool | None = None):
-        self.total = max(1, total)
-        self.label = label
-        self.stream = stream or sys.stderr
-        isatty = getattr(self.stream, "isatty", lambda: False)()
-        self.enabled = isatty if force is None else force
-
-    def __call__(self, done: int, total: int, item: Any = None) -> None:
-        if not self.enabled:
-            return
-        width = 30
-        frac = done / max(1, total)
-        bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
-        name = os.path.basename(str(item))[:40] if item is not None else ""
-        self.stream.write(f"\r{self.label}[{bar}] {done}/{total} {name:<40}")
-        if done >= total:
-            self.stream.write("\n")
-        self.stream.flush()

@@ -68,9 +68,30 @@ def _out(args: argparse.Namespace) -> Out:
     return Out(normalise_lang(getattr(args, "lang", None)), bool(getattr(args, "json", False)))
 
 
-def _progress(total: int, out: Out) -> Callable[[int, int, Any], None] | None:
-    from .batch import ProgressBar
+class ProgressBar:
+    """A one-line progress bar on stderr, shown only when stderr is a terminal."""
 
+    def __init__(self, total: int, label: str = "", stream: Any = None, force: bool | None = None):
+        self.total = max(1, total)
+        self.label = label
+        self.stream = stream or sys.stderr
+        isatty = getattr(self.stream, "isatty", lambda: False)()
+        self.enabled = isatty if force is None else force
+
+    def __call__(self, done: int, total: int, item: Any = None) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        frac = done / max(1, total)
+        bar = "#" * int(frac * width) + "-" * (width - int(frac * width))
+        name = os.path.basename(str(item))[:40] if item is not None else ""
+        self.stream.write(f"\r{self.label}[{bar}] {done}/{total} {name:<40}")
+        if done >= total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def _progress(total: int, out: Out) -> Callable[[int, int, Any], None] | None:
     if total < 2 or out.json and not sys.stderr.isatty():
         return None
     bar = ProgressBar(total)

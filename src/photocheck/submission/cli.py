@@ -289,7 +289,7 @@ def cmd_key(args: argparse.Namespace, out: Any) -> int:
 # --- audit ------------------------------------------------------------------------------------
 
 def cmd_audit(args: argparse.Namespace, out: Any) -> int:
-    from ..batch import ProgressBar
+    from ..cli import ProgressBar
     from ..rules import load_pack
     from . import audit
 
