@@ -58,8 +58,10 @@ def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str
     module = importlib.import_module(_KIND_MODULES[kind])
     ctx = module.Context(info, rp) if work is None else module.Context(info, rp, work=work)
     try:
+        off = set(getattr(getattr(rp, kind), "disabled_checks", ()))
         for check in checks_for(kind, only):
-            report.checks.append(check.run(ctx))
+            if check.id not in off:
+                report.checks.append(check.run(ctx))
         scale = getattr(ctx, "scale", None) or 1.0
         if scale != 1.0:  # shapes come in the checked (reduced) image's pixels
             for c in report.checks:
