@@ -226,13 +226,15 @@ class HeadCoveringCheck(PersonCheck):
         from ..vision.person import cheek_lab, measure_forehead
 
         r = ctx.rules.head_covering
-        skin = cheek_lab(ctx.lab, ctx.face)
-        fh = measure_forehead(ctx.lab, ctx.face, skin, ab_delta=ctx.rules.occlusion.ab_delta,
-                              sure_px=r.sure_face_px) if skin is not None else None
+        # The cheeks are the skin reference, unless a mask covers them.
+        masked = ctx.cover.fraction > ctx.rules.occlusion.warn_covered
+        skin = ctx.skin_lab if masked else cheek_lab(ctx.lab, ctx.face)
+        fh = measure_forehead(ctx.lab, ctx.foreground & ~ctx.white, ctx.face, skin, ab_delta=ctx.rules.occlusion.ab_delta,
+                              hair_delta=r.hair_delta, sure_px=r.sure_face_px) if skin is not None else None
         if fh is None:
             return self.result(Status.WARN, None, r.fail_covered, _t("额头太小，无法判断是否戴帽", "the forehead is too small to judge"),
                                _t("请确认没有戴帽子、头巾或发带", "make sure you wear no hat, scarf or headband"))
-        measured = {"covered": round(fh.covered, 3), "confidence": round(fh.confidence, 2)}
+        measured = {"covered": round(fh.covered, 3), "like_hair": fh.like_hair, "confidence": round(fh.confidence, 2)}
         limit = {"warn": r.warn_covered, "fail": r.fail_covered, "confidence": r.fail_confidence,
                  "religious_allowed": r.religious_allowed}
         bad = fh.covered > r.fail_covered

@@ -13,8 +13,9 @@ is the eye on the image's left (the subject's right).
 
 Models (MediaPipe, Apache-2.0, taken from the pinned wheel at set-up):
 - ``iris_landmark.tflite``: a 64 x 64 crop around one eye -> 71 eye-contour and
-  brow points and 5 iris points. The model is trained on the subject's left eye
-  (the image's right); the other eye is mirrored into it.
+  brow points and 5 iris points. It takes the eye on the image's left as it is and
+  the other one mirrored (measured: the other way round, squeezed-shut eyes read
+  as open).
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def measure_eyes(bgr: np.ndarray, face: Face) -> tuple[Eye, Eye]:
     lm = face.landmarks.astype(np.float64)
     out = []
     with get_net(IRIS_MODEL) as net:
-        for (a, b), mirror in zip(EYE_CORNERS, (True, False)):
+        for (a, b), mirror in zip(EYE_CORNERS, (False, True)):
             m = _eye_matrix(lm[a], lm[b], mirror)
             crop = cv2.warpAffine(bgr, m, (IRIS_INPUT, IRIS_INPUT), flags=cv2.INTER_LINEAR,
                                   borderMode=cv2.BORDER_REPLICATE)
@@ -305,23 +306,23 @@ def measure_cover(lab: np.ndarray, face: Face, skin_ref: np.ndarray | None, *, a
 # --------------------------------------------------------------------------- forehead
 
 
-# A forehead hidden by hair looks to this measure like one under a cap: its confidence
-# is capped at this, below any sensible fail threshold, so it warns and asks to check.
-COVERING_TRUST = 0.5
-
-
 @dataclass(frozen=True)
 class Forehead:
     covered: float             # share of the forehead band not showing skin
+    like_hair: bool            # what covers it has the colour of the hair beside the face
     confidence: float
     box: tuple[float, float, float, float]
 
 
-def measure_forehead(lab: np.ndarray, face: Face, skin_ref: np.ndarray, *, ab_delta: float,
-                     sure_px: float) -> Forehead | None:
+def measure_forehead(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, *,
+                     ab_delta: float, hair_delta: float, sure_px: float) -> Forehead | None:
     """The band from the brows up to the mesh's forehead top: on a bare head it is
-    forehead skin (or hair over it); under a cap, a hat brim, a headband or a scarf it
-    is the covering."""
+    forehead skin; under a cap, a hat brim, a headband or a scarf it is the covering;
+    with a fringe it is hair. A fringe has the colour of the hair beside the face (at
+    the temples and cheeks); a covering, as a rule, has not, or there is no hair
+    beside the face at all (short hair under a cap). A covering of the hair's colour
+    cannot be told from a fringe: then the confidence stays at half, so the check
+    warns rather than refuse a hairstyle."""
     lm = face.landmarks.astype(np.float64)
     brows = np.vstack([lm[list(b)] for b in BROWS])
     x0, x1 = float(brows[:, 0].min()), float(brows[:, 0].max())
@@ -336,8 +337,29 @@ def measure_forehead(lab: np.ndarray, face: Face, skin_ref: np.ndarray, *, ab_de
     d_ab = np.hypot(px[:, 1] - skin_ref[1], px[:, 2] - skin_ref[2])
     rel = px[:, 0] / max(float(skin_ref[0]), 1.0)
     skin = (d_ab <= ab_delta) & (rel >= 0.6) & (rel <= 1.4)
-    conf = COVERING_TRUST * _size_trust(face_width(face), sure_px)
-    return Forehead(float(1.0 - skin.mean()), conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
+    covered = float(1.0 - skin.mean())
+    like_hair = False
+    if (~skin).sum() >= 6:
+        cover_col = np.median(px[~skin], axis=0)
+        fw = face_width(face)
+        eye_y = (face.eye_left[1] + face.eye_right[1]) / 2
+        sy0, sy1 = int(max(0, y1)), int(min(h, eye_y + 0.3 * (face.chin[1] - eye_y)))
+        side = []
+        for sx0, sx1 in ((face.face_left_x - 0.15 * fw, face.face_left_x), (face.face_right_x, face.face_right_x + 0.15 * fw)):
+            a, b = int(max(0, sx0)), int(min(w, sx1))
+            if b - a >= 2 and sy1 - sy0 >= 2:
+                on = person[sy0:sy1, a:b]
+                side.append(lab[sy0:sy1, a:b][on])
+        side_px = np.concatenate(side) if side else np.zeros((0, 3), np.float32)
+        if len(side_px) >= 12:
+            # hair beside the face: the side pixels that are not skin
+            d_side = np.hypot(side_px[:, 1] - skin_ref[1], side_px[:, 2] - skin_ref[2])
+            srel = side_px[:, 0] / max(float(skin_ref[0]), 1.0)
+            hair = side_px[~((d_side <= ab_delta) & (srel >= 0.6) & (srel <= 1.4))]
+            if len(hair) >= 6:
+                like_hair = float(np.linalg.norm(np.median(hair, axis=0) - cover_col)) <= hair_delta
+    conf = (0.5 if like_hair else 1.0) * _size_trust(face_width(face), sure_px)
+    return Forehead(covered, like_hair, conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
 
 
 # --------------------------------------------------------------------------- jewellery
