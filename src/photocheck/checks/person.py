@@ -227,7 +227,7 @@ class HeadCoveringCheck(PersonCheck):
 
         r = ctx.rules.head_covering
         # The cheeks are the skin reference, unless a mask covers them.
-        masked = ctx.cover.fraction > ctx.rules.occlusion.warn_covered
+        masked = ctx.cover.fraction > ctx.rules.occlusion.fail_covered
         skin = ctx.skin_lab if masked else cheek_lab(ctx.lab, ctx.face)
         fh = measure_forehead(ctx.lab, ctx.foreground & ~ctx.white, ctx.face, skin, ab_delta=ctx.rules.occlusion.ab_delta,
                               hair_delta=r.hair_delta, sure_px=r.sure_face_px) if skin is not None else None
