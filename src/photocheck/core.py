@@ -59,8 +59,10 @@ def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str
     module = kind_module(kind)
     ctx = module.Context(info, rp, pixels=pixels)
     try:
+        off = set(rp.photo.disabled_checks) if kind == "photo" else set()
         for check in checks_for(kind, only):
-            report.checks.append(check.run(ctx))
+            if check.id not in off:
+                report.checks.append(check.run(ctx))
         scale = getattr(ctx, "scale", None) or 1.0
         if scale != 1.0:  # shapes come in the checked (reduced) image's pixels
             for c in report.checks:

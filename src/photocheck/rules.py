@@ -127,6 +127,99 @@ class Reminders:
 
 
 @dataclass(frozen=True)
+class PoseRules:
+    warn_deg: float              # yaw or pitch beyond this warns (ISO/IEC 19794-5: +-5 degrees)
+    fail_yaw_deg: float
+    fail_pitch_deg: float
+    pitch_neutral_deg: float     # what the mesh reads for a level head (see the pack)
+    sure_face_px: float          # face width from which the angles are fully trusted
+    fail_confidence: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.warn_deg <= min(self.fail_yaw_deg, self.fail_pitch_deg), "warn_deg",
+             "应大于 0 且不大于失败限", "must be above 0 and at most the fail limits"),
+            (0 < self.fail_confidence <= 1, "fail_confidence", "应在 0 到 1 之间", "must lie in (0, 1]"))
+
+
+@dataclass(frozen=True)
+class EyesRules:
+    warn_openness: float         # lid gap over iris diameter below this warns
+    fail_openness: float
+    sure_eye_px: float
+    fail_confidence: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.fail_openness <= self.warn_openness, "fail_openness",
+             "应大于 0 且不大于 warn_openness", "must be above 0 and at most warn_openness"))
+
+
+@dataclass(frozen=True)
+class ExpressionRules:
+    warn_opening: float          # inner-lip gap over mouth width above this warns
+    fail_opening: float
+    teeth_fraction: float        # this share of the lip opening showing teeth or a dark mouth confirms it
+    sure_mouth_px: float
+    fail_confidence: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.warn_opening <= self.fail_opening, "warn_opening",
+             "应大于 0 且不大于 fail_opening", "must be above 0 and at most fail_opening"))
+
+
+@dataclass(frozen=True)
+class GlassesRules:
+    max_eye_contrast: float      # an eye seen through a dark lens shows less contrast than this
+    min_under_darkness: float    # ... and the lens darkens the skin under the eye at least this much
+    warn_eye_contrast: float
+    sure_eye_px: float
+    fail_confidence: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (self.max_eye_contrast <= self.warn_eye_contrast, "max_eye_contrast",
+             "应不大于 warn_eye_contrast", "must be at most warn_eye_contrast"))
+
+
+@dataclass(frozen=True)
+class HeadCoveringRules:
+    warn_covered: float          # forehead share not showing skin above this warns
+    fail_covered: float
+    hair_delta: float            # Lab distance within which a covering has the colour of the hair beside the face
+    sure_face_px: float
+    fail_confidence: float
+    religious_allowed: bool = False
+    religious_note_zh: str = ""
+    religious_note_en: str = ""
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (self.warn_covered <= self.fail_covered <= 1, "warn_covered",
+             "应不大于 fail_covered", "must be at most fail_covered"))
+
+
+@dataclass(frozen=True)
+class OcclusionRules:
+    warn_covered: float          # share of the nose-and-mouth area not showing skin
+    fail_covered: float
+    ab_delta: float              # chroma distance (Lab a*, b*) from the skin that counts as "not skin"
+    sure_face_px: float
+    fail_confidence: float
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (self.warn_covered <= self.fail_covered <= 1, "warn_covered",
+             "应不大于 fail_covered", "must be at most fail_covered"))
+
+
+@dataclass(frozen=True)
+class AccessoriesRules:
+    warn_fraction: float         # share of the ear-lobe zones showing shine or jewel colour
+
+
+@dataclass(frozen=True)
 class PhotoRules:
     formats: tuple[str, ...]
     baseline_only: bool
@@ -142,7 +235,6 @@ class PhotoRules:
     size_name_en: str
     require_seal: bool
     face_count: int
-    max_yaw: float
     max_face_proportion: float
     tilt: TiltRules
     position: PositionRules
@@ -151,8 +243,17 @@ class PhotoRules:
     exposure: ExposureRules
     sharpness: SharpnessRules
     color: ColorRules
+    pose: PoseRules
+    eyes: EyesRules
+    expression: ExpressionRules
+    glasses: GlassesRules
+    head_covering: HeadCoveringRules
+    occlusion: OcclusionRules
+    accessories: AccessoriesRules
     presets: tuple[Preset, ...] = ()
     reminders: Reminders = Reminders()
+    # Check ids this pack does not run (e.g. a pack for a photo kind that allows glasses).
+    disabled_checks: tuple[str, ...] = ()
 
     def problems(self) -> Iterator[Problem]:
         yield from problems_of(
@@ -435,6 +536,19 @@ def _resolve(path: Path, seen: tuple[str, ...] = ()) -> dict:
     return data
 
 
+# Keys of older packs and what replaced them.
+REPLACED = {
+    "max_yaw": ("[photo.pose] warn_deg、fail_yaw_deg、fail_pitch_deg（单位：度）",
+                "[photo.pose] warn_deg, fail_yaw_deg, fail_pitch_deg (in degrees)"),
+}
+
+
+def _replaced_keys(data: dict, src: str) -> None:
+    for key, (zh, en) in REPLACED.items():
+        if key in data.get("photo", {}):
+            raise bad(src, f"photo.{key} 已不再使用，请改用 {zh}", f"photo.{key} is no longer used; use {en} instead")
+
+
 def load_pack_file(path: Path) -> RulePack:
     data = _resolve(Path(path))
     src = str(path)
@@ -447,6 +561,7 @@ def load_pack_file(path: Path) -> RulePack:
     unknown = set(data) - {"schema", "pack", "photo", "material"}
     if unknown:
         raise bad(src, f"未知的表 {sorted(unknown)}", f"unknown tables {sorted(unknown)}")
+    _replaced_keys(data, src)
     return RulePack(
         info=build(PackInfo, data["pack"], "pack", src),
         photo=build(PhotoRules, data["photo"], "photo", src),

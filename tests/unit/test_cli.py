@@ -12,7 +12,8 @@ from PIL import Image
 from photocheck import cli
 
 PHOTO_IDS = ["format", "file_size", "dimensions", "color", "face", "face_position", "head_size", "tilt",
-             "background", "exposure", "sharpness"]
+             "background", "exposure", "sharpness", "pose", "eyes", "expression", "glasses", "head_covering",
+             "occlusion", "accessories"]
 
 
 def run(capsys, *argv):

@@ -17,7 +17,7 @@ from photocheck.errors import ModelMissingError
 from photocheck.resources import resource_path
 
 MEDIAPIPE = ("face_detection_short_range.tflite", "face_landmark.tflite",
-             "selfie_segmentation.tflite")
+             "selfie_segmentation.tflite", "iris_landmark.tflite")
 OCR = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
        "ch_ppocr_mobile_v2.0_cls_infer.onnx")
 
@@ -58,7 +58,7 @@ def _fake_source(tmp_path: Path, members: dict[str, bytes], name="fakepkg-1.0-py
 # --------------------------------------------------------------------------- manifest
 
 
-def test_manifest_lists_the_six_pinned_models():
+def test_manifest_lists_the_seven_pinned_models():
     man = models.manifest()
     assert [m.name for m in man.models] == [*MEDIAPIPE, *OCR]
     for m in man.models:

@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from faces import astronaut, grace_hopper
+from faces import SAMPLE_PACK, astronaut, grace_hopper
 from photocheck import core
 from photocheck import io as pio
 from photocheck.checks.base import Status
@@ -46,14 +46,14 @@ def test_fix_output_passes_is_sealed_and_under_the_cap(tmp_path, name):
     p = tmp_path / "src.jpg"
     p.write_bytes(jpeg(src))
     out = tmp_path / "出口 目录" / "报名照片.jpg"
-    res = core.fix_file(p, out)
+    res = core.fix_file(p, out, pack=SAMPLE_PACK)
     assert res.ok, res.error and res.error.text.en
     data = out.read_bytes()
     assert len(data) < 30000
     assert seal.verify(data).intact
     info = pio.probe(data)
     assert (info.width, info.height) == (390, 567) and not info.progressive and info.dpi == (300.0, 300.0)
-    rep = core.check_file(out)
+    rep = core.check_file(out, pack=SAMPLE_PACK)
     assert rep.passed and rep.get("head_size").status is not Status.FAIL
     assert abs(rep.get("head_size").measured["height"] - 0.635) < 0.04
     assert abs(rep.get("tilt").measured) <= 2.0

@@ -225,6 +225,47 @@ class Context:
             return None
         return self.grey[y0:y1, x0:x1]
 
+    # -- the person (measures in vision.person; checks in checks.person) ---------------
+    @lazy
+    def pose(self):
+        from ..vision.person import head_pose
+
+        r = self.rules.pose
+        return head_pose(self.face, pitch_neutral=r.pitch_neutral_deg, sure_px=r.sure_face_px)
+
+    @lazy
+    def eyes(self):
+        from ..vision.person import measure_eyes
+
+        return measure_eyes(self.bgr, self.face)
+
+    @lazy
+    def skin_lab(self) -> np.ndarray | None:
+        """Median Lab colour of the upper face's skin (no eyes, brows, mouth or beard)."""
+        skin = self.upper_skin
+        if skin is None or not skin.any():
+            return None
+        return np.median(self.lab[skin], axis=0)
+
+    @lazy
+    def mouth(self):
+        from ..vision.person import measure_mouth
+
+        ref = self.skin_lab
+        return measure_mouth(self.lab, self.face, float(ref[0]) if ref is not None else 128.0)
+
+    @lazy
+    def lenses(self):
+        from ..vision.person import measure_lenses
+
+        return measure_lenses(self.lab, self.face, self.eyes)
+
+    @lazy
+    def cover(self):
+        from ..vision.person import measure_cover
+
+        return measure_cover(self.lab, self.face, self.skin_lab, ab_delta=self.rules.occlusion.ab_delta)
+
     def need_face(self, check: Check) -> CheckResult | None:
         """A 'cannot measure' failure when there is not exactly one face."""
         n = len(self.faces)
@@ -403,10 +444,7 @@ class FaceCheck(Check):
                                region, shapes=[Shape.rect(*b.box) for b in faces])
         f = faces[0]
         box = ctx.to_original(f.box)
-        if abs(f.yaw) > ctx.rules.max_yaw:
-            return self.result(Status.FAIL, round(f.yaw, 3), f"|yaw| <= {ctx.rules.max_yaw}",
-                               _t("脸没有正对镜头（侧脸）", "the face is turned away from the camera"),
-                               _t("请正面直视镜头重新拍摄", "look straight into the camera and retake"), box, [Shape.rect(*f.box)])
+        # Whether the face is frontal is the `pose` check's (checks.person).
         from ..vision.face import face_width_ratio
 
         hi = ctx.rules.max_face_proportion
@@ -417,7 +455,7 @@ class FaceCheck(Check):
                                   f"the photo is distorted: the face is stretched sideways (proportion {prop:.2f}, at most {hi:.2f})"),
                                _t("请用原始照片重新裁剪，缩放时保持长宽比例", "crop again from the original photo and keep its proportions when resizing"),
                                box, [Shape.rect(*f.box)])
-        return self.result(Status.PASS, 1, want, _t("检测到一张正面人脸", "one frontal face found"),
+        return self.result(Status.PASS, 1, want, _t("检测到一张人脸", "one face found"),
                            shapes=[Shape.rect(*f.box, role=FACE)])
 
 
@@ -749,3 +787,7 @@ def sharpness_score(grey_face: np.ndarray, width: int) -> float:
     lap = cv2.Laplacian(face, cv2.CV_32F, ksize=3)
     contrast = float(face.std()) + 1e-3
     return float(lap.var()) / contrast * 10.0
+
+
+# The checks of the person (pose, eyes, expression, ...) come after these eleven.
+from . import person as _person  # noqa: E402,F401

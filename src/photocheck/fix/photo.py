@@ -454,9 +454,14 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
         raise _refuse("several_faces", f"照片中有 {len(faces)} 个人，无法只裁出本人",
                       f"{len(faces)} people in the photo; cannot crop to one person",
                       Text("证件照须单人拍摄，请单独重拍", "an ID photo shows one person; retake it alone"), ["face"])
-    if abs(face.yaw) > rules.max_yaw:
-        raise _refuse("not_frontal", "脸没有正对镜头（侧脸），无法修复", "the face is not frontal; cannot fix",
-                      Text("请正面直视镜头重新拍摄", "look straight into the camera and retake"), ["face"])
+    if "pose" not in rules.disabled_checks:
+        from ..vision.person import head_pose
+
+        pose = head_pose(face, pitch_neutral=rules.pose.pitch_neutral_deg, sure_px=rules.pose.sure_face_px)
+        if abs(pose.yaw_deg) > rules.pose.fail_yaw_deg and pose.confidence >= rules.pose.fail_confidence:
+            raise _refuse("not_frontal", f"脸没有正对镜头（侧转 {abs(pose.yaw_deg):.0f}°），无法修复",
+                          f"the face is turned {abs(pose.yaw_deg):.0f}° away from the camera; cannot fix",
+                          Text("请正对镜头、双眼平视，重新拍摄", "face the camera squarely with your eyes level and retake"), ["pose"])
     fg_small = _fg_map(s_bgr)
     head = measure_head(face, fg_small)
     if head.crown_cut:

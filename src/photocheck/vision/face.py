@@ -124,6 +124,10 @@ class Face:
     # the mesh model rejects are not reported at all. None is kept for other sources.
     landmarks: np.ndarray | None
     landmark_score: float  # mesh model face presence 0..1
+    # (468,) float32: the mesh model's relative depth of each landmark, in the same
+    # pixels as ``landmarks`` (larger = farther from the camera; MediaPipe's z, which
+    # the model keeps on the scale of x). None when the source has no depth.
+    depth: np.ndarray | None = None
 
     @property
     def center(self) -> tuple[float, float]:
@@ -343,12 +347,17 @@ def _run_mesh(crops: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _to_image(pts_crop: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Crop points (x, y, z) -> image points (x, y, z): x and y through the inverse
+    affine, z divided by the crop's scale (the affine is a similarity)."""
     inv = cv2.invertAffineTransform(m)
-    return (pts_crop[:, :2] @ inv[:, :2].T + inv[:, 2]).astype(np.float32)
+    xy = pts_crop[:, :2] @ inv[:, :2].T + inv[:, 2]
+    z = pts_crop[:, 2:3] * math.sqrt(abs(float(np.linalg.det(inv[:, :2]))))
+    return np.hstack([xy, z]).astype(np.float32)
 
 
 def _roi_from_landmarks(lm: np.ndarray) -> tuple[np.ndarray, float, float]:
     """Eye-levelled square ROI around the mesh, like the tracking ROI of MediaPipe."""
+    lm = lm[:, :2]
     el = lm[list(IDX_EYE_L)].mean(0)
     er = lm[list(IDX_EYE_R)].mean(0)
     theta = math.atan2(er[1] - el[1], er[0] - el[0])
@@ -367,7 +376,8 @@ def _pt(p: np.ndarray) -> tuple[float, float]:
     return (float(p[0]), float(p[1]))
 
 
-def _face_from_landmarks(lm: np.ndarray, det_score: float, presence: float) -> Face:
+def _face_from_landmarks(lm3: np.ndarray, det_score: float, presence: float) -> Face:
+    lm = lm3[:, :2]
     el = lm[list(IDX_EYE_L)].mean(0)
     er = lm[list(IDX_EYE_R)].mean(0)
     roll = math.atan2(float(er[1] - el[1]), float(er[0] - el[0]))
@@ -392,8 +402,9 @@ def _face_from_landmarks(lm: np.ndarray, det_score: float, presence: float) -> F
         face_right_x=float(oval[:, 0].max()),
         roll_deg=math.degrees(roll),
         yaw=yaw,
-        landmarks=lm.astype(np.float32),
+        landmarks=np.ascontiguousarray(lm, np.float32),
         landmark_score=presence,
+        depth=np.ascontiguousarray(lm3[:, 2], np.float32),
     )
 
 

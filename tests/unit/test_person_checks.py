@@ -1,0 +1,162 @@
+"""The person checks (pose, eyes, expression, glasses, head_covering, occlusion,
+accessories) on defects made in code on the public-domain sample faces, judged by
+the full default rule pack."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from faces import SAMPLE_PACK, astronaut, grace_hopper
+from photocheck import core
+from photocheck.checks.base import Status, checks_for
+from photocheck.checks.photo import Context
+from photocheck.errors import UsageError
+from photocheck.rules import load_pack, load_pack_file
+from photocheck.vision.person import cheek_lab, lens_boxes, measure_eyes
+
+pytestmark = pytest.mark.usefixtures("need_models")
+
+PERSON = ["pose", "eyes", "expression", "glasses", "head_covering", "occlusion", "accessories"]
+
+
+def report(bgr: np.ndarray, pack=None):
+    data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
+    rep = core.check_file(data, pack=pack)
+    assert rep.error is None, rep.error
+    return rep
+
+
+@pytest.fixture(scope="module")
+def gh():
+    img = grace_hopper()
+    return img, Context.from_pixels(img, load_pack()).face
+
+
+def test_person_checks_follow_the_eleven_in_contract_order():
+    ids = [c.id for c in checks_for("photo")]
+    assert ids[11:18] == PERSON
+    assert ids[:11] == ["format", "file_size", "dimensions", "color", "face", "face_position", "head_size", "tilt",
+                        "background", "exposure", "sharpness"]
+
+
+def test_the_untouched_sample_passes_every_person_check(gh):
+    rep = report(gh[0])
+    for cid in PERSON:
+        c = rep.get(cid)
+        assert c.status is not Status.FAIL, (cid, c.message.en)
+        assert c.measured is not None and c.limit is not None and c.message.zh and c.message.en
+
+
+def test_a_toothy_grin_fails_expression_with_the_checks_own_hint():
+    rep = report(astronaut())
+    c = rep.get("expression")
+    assert c.status is Status.FAIL and c.measured["teeth"] >= 0.15
+    assert "牙" in c.message.zh and c.hint.zh and c.region is not None
+    assert [s.kind for s in c.shapes] == ["polygon", "polygon"]  # the lips, drawn by the overlay
+    # the tests' sample pack switches that check off, and only that is different
+    rep2 = report(astronaut(), SAMPLE_PACK)
+    assert rep2.get("expression") is None and rep2.get("eyes").status is rep.get("eyes").status
+
+
+def test_dark_lenses_fail_glasses_and_do_not_fail_eyes(gh):
+    img, face = gh
+    img = img.copy()
+    for x, y, w, h in lens_boxes(face):
+        cv2.ellipse(img, (int(x + w / 2), int(y + h / 2)), (int(w / 2), int(h / 2)), 0, 0, 360, (25, 22, 20), -1)
+    rep = report(img)
+    g = rep.get("glasses")
+    assert g.status is Status.FAIL and g.measured["eye_contrast"] < 0.35
+    assert "墨镜" in g.hint.zh
+    assert rep.get("eyes").status is not Status.FAIL  # unsure behind the lenses: a warning at most
+
+
+def test_closed_eyes_fail_eyes(gh):
+    img, face = gh
+    eyes = measure_eyes(img, face)
+    mask = np.zeros(img.shape[:2], np.uint8)
+    for e in eyes:
+        cv2.fillPoly(mask, [e.contour.astype(np.int32)], 255)
+    shut = cv2.inpaint(img, cv2.dilate(mask, np.ones((5, 5), np.uint8)), 5, cv2.INPAINT_TELEA)
+    for e in eyes:  # the lash line of a closed lid
+        cv2.polylines(shut, [e.contour[:9].astype(np.int32)], False, (45, 40, 40), 2)
+    c = report(shut).get("eyes")
+    assert c.status is Status.FAIL and min(c.measured["openness"]) < 0.35
+    assert [s.kind for s in c.shapes] == ["polygon", "polygon"]
+
+
+def test_a_cap_fails_head_covering_unless_the_pack_allows_religious_coverings(gh, tmp_path):
+    img, face = gh
+    img = img.copy()
+    brow = int(face.landmarks[[105, 334], 1].min())
+    cx = int((face.face_left_x + face.face_right_x) / 2)
+    fw = int(face.face_right_x - face.face_left_x)
+    cv2.ellipse(img, (cx, brow), (int(fw * 0.62), int(fw * 0.75)), 0, 180, 360, (30, 30, 200), -1)  # crown
+    cv2.ellipse(img, (cx, brow), (int(fw * 0.75), int(fw * 0.12)), 0, 0, 180, (20, 20, 150), -1)    # visor
+    c = report(img).get("head_covering")
+    assert c.status is Status.FAIL and c.measured["covered"] > 0.85
+    pack = tmp_path / "religious.toml"
+    pack.write_text('schema = 1\nextends = "nmec-2024-hubei"\n[pack]\nid = "r"\nversion = "1"\nname_zh = "r"\nname_en = "r"\n'
+                    '[photo.head_covering]\nreligious_allowed = true\n', encoding="utf-8")
+    c2 = report(img, str(pack)).get("head_covering")
+    assert c2.status is Status.WARN and "GA 461" in c2.hint.zh
+
+
+def test_a_patch_over_the_mouth_fails_occlusion(gh):
+    img, face = gh
+    img = img.copy()
+    mx, my = (int(v) for v in face.mouth)
+    fw = int(face.face_right_x - face.face_left_x)
+    colour = (215, 190, 150)  # a light glove, the colour of a surgical mask
+    cv2.ellipse(img, (mx, my), (int(fw * 0.3), int(fw * 0.2)), 0, 0, 360, colour, -1)
+    for i in range(4):  # fingers
+        cv2.ellipse(img, (mx - int(fw * 0.25) + i * int(fw * 0.15), my - int(fw * 0.2)), (int(fw * 0.06), int(fw * 0.15)),
+                    0, 0, 360, colour, -1)
+    c = report(img).get("occlusion")
+    assert c.status is Status.FAIL and c.measured["covered"] > 0.5 and c.region is not None
+
+
+def _turned(img: np.ndarray, face, degrees: float) -> np.ndarray:
+    """The head turned about a vertical axis: the face mapped onto a cylinder and rotated."""
+    h, w = img.shape[:2]
+    cx = (face.face_left_x + face.face_right_x) / 2
+    r = 0.75 * (face.face_right_x - face.face_left_x)
+    xs = np.arange(w, dtype=np.float32)
+    phi = np.arcsin(np.clip((xs - cx) / r, -1, 1)) - np.radians(degrees)
+    src = np.where(np.abs(xs - cx) < r, cx + r * np.sin(phi), xs).astype(np.float32)
+    mapx = np.tile(src, (h, 1))
+    mapy = np.tile(np.arange(h, dtype=np.float32)[:, None], (1, w))
+    return cv2.remap(img, mapx, mapy, cv2.INTER_LINEAR, borderValue=(255, 255, 255))
+
+
+def test_a_turned_head_fails_pose_in_degrees_and_the_direction_is_named(gh):
+    img, face = gh
+    # A cylinder is flatter than a head (no nose standing out), so the mesh reads less
+    # than the cylinder's turn; what matters is direction, growth and the verdict.
+    c = report(_turned(img, face, 50)).get("pose")
+    assert c.status is Status.FAIL and c.measured["yaw"] > 15, c.measured
+    assert "°" in c.message.zh and "镜头" in c.hint.zh and c.region is not None
+    other = report(_turned(img, face, -50)).get("pose")
+    assert other.status is not Status.PASS and other.measured["yaw"] < -5
+    yaws = [report(_turned(img, face, d)).get("pose").measured["yaw"] for d in (0, 25, 50)]
+    assert yaws[0] < yaws[1] < yaws[2]
+    assert report(_turned(img, face, 10)).get("pose").status is not Status.FAIL
+
+
+def test_a_pack_still_using_max_yaw_gets_a_load_error_naming_the_new_keys(tmp_path):
+    p = tmp_path / "old.toml"
+    p.write_text('schema = 1\nextends = "nmec-2024-hubei"\n[pack]\nid = "o"\nversion = "1"\nname_zh = "o"\nname_en = "o"\n'
+                 '[photo]\nmax_yaw = 0.35\n', encoding="utf-8")
+    with pytest.raises(UsageError) as e:
+        load_pack_file(p)
+    assert "fail_yaw_deg" in e.value.text.en and "warn_deg" in e.value.text.zh
+
+
+def test_a_refused_fix_passes_on_the_person_checks_own_hint(tmp_path):
+    src = cv2.resize(astronaut(), None, fx=2.5, fy=2.5, interpolation=cv2.INTER_CUBIC)
+    p = tmp_path / "grin.jpg"
+    p.write_bytes(cv2.imencode(".jpg", src, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes())
+    res = core.fix_file(p, tmp_path / "out.jpg")
+    assert not res.ok and "expression" in res.error.failing and not (tmp_path / "out.jpg").exists()
+    assert "闭上嘴" in res.error.hint.zh
