@@ -6,8 +6,14 @@ set -eu
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 
-# Runtime libraries Qt loads, a CJK font, and python3-venv (Debian splits venv out).
-DEB_PKGS="fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libglib2.0-0"
+# A CJK font, the runtime libraries Qt loads, and python3-venv (Debian splits venv out).
+# The xcb line is what Qt's xcb platform plugin (the window on X11) links against, found
+# with ldd on PySide6's libqxcb.so and its GL integrations; photocheck.gui.display maps
+# each library to its package, and tests keep that map and this list together.
+DEB_PKGS="fonts-wqy-microhei libegl1 libgl1 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
+ libx11-6 libx11-xcb1 libxkbcommon-x11-0 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4 libxcb-image0
+ libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
+ libxcb-util1 libxcb-xfixes0 libxcb-xkb1"
 
 if ! command -v "$PYTHON" >/dev/null 2>&1; then
     echo "photocheck: $PYTHON not found. Install Python 3.11+ (Debian: apt-get install python3 python3-venv)." >&2
@@ -39,7 +45,7 @@ if [ -n "$missing" ]; then
         echo "photocheck: please install these Debian packages first (as root):" >&2
         echo "    apt-get install$missing" >&2
         case "$missing" in *python3-venv*) exit 1 ;; esac
-        echo "photocheck: continuing; the GUI may not start or may show boxes instead of Chinese." >&2
+        echo "photocheck: continuing; the GUI may not open a window or may show boxes instead of Chinese." >&2
     fi
 fi
 

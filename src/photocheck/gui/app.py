@@ -2,15 +2,24 @@
 
     photocheck-gui [FILE|PACKAGE ...]
     photocheck-gui --screenshot OUT.png [--page photo|materials|review] [--lang zh_CN|en] [FILE|PACKAGE ...]
+    photocheck-gui --screenshot OUT.png --on-screen ...
 
 Screenshot mode renders offscreen (it sets the platform itself), loads the given
 files, waits until all background work has finished, saves the window as PNG
-and exits 0. It never reads or writes the user's settings.
+and exits 0. It never reads or writes the user's settings. With ``--on-screen`` it
+uses the real display instead (Xvfb in the tests), lets the window open at the size
+a user would get, saves the whole screen, and writes OUT.json beside the PNG: where
+the screen, the window and the page's key parts (verdict, result table) lie.
+
+Before Qt starts, ``display.problem`` checks that a window can open at all; when
+Qt's xcb plugin misses system libraries, the app names them and their Debian
+packages and exits 3 instead of letting Qt abort.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -48,6 +57,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     p.add_argument("--lang", default=None, help="zh_CN or en / 界面语言")
     p.add_argument("--rules", default=None, metavar="NAME|PATH", help="rule pack / 规则包")
     p.add_argument("--size", default="1280x800", help="screenshot window size in device-independent pixels")
+    p.add_argument("--on-screen", action="store_true",
+                   help="screenshot on the real display at the start-up size, with a layout report (OUT.json)")
     p.add_argument("--fix", action="store_true", help="photo page: run the one-click fix after the check / 检测后一键修复")
     p.add_argument("files", nargs="*", metavar="FILE|PACKAGE")
     args, unknown = p.parse_known_args(list(argv))
@@ -75,7 +86,7 @@ class Gui:
 def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
     """Create the application, the window and its controllers, and show the window."""
     t0 = time.perf_counter() if t0 is None else t0
-    if args.screenshot:
+    if args.screenshot and not args.on_screen:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
     if args.files:
         # the libraries the first check needs load on the second core while Qt starts
@@ -121,7 +132,7 @@ def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
     window = MainWindow(controller, settings, translators, dialogs)
     hook = ExceptHook(dialogs, lambda: window)
     hook.install()
-    if args.screenshot:
+    if args.screenshot and not args.on_screen:
         w, _, h = args.size.partition("x")
         window.resize(int(w), int(h))
     window.show()
@@ -143,9 +154,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(argv)
     except SystemExit as e:
         return int(e.code) if isinstance(e.code, int) else 2
+    if not args.screenshot or args.on_screen:
+        from ..logsetup import setup_logging
+        from .display import EXIT_NO_DISPLAY, problem
+
+        setup_logging()
+        why = problem(args.qt_args)
+        if why is not None:
+            log.error("no window: %s", why.en)
+            print(f"{why.zh}\n\n{why.en}", file=sys.stderr)
+            return EXIT_NO_DISPLAY
     gui = build(args, t0)
     if args.screenshot:
-        shooter = Screenshot(gui.qapp, gui.window, gui.controller, Path(args.screenshot))
+        shooter = Screenshot(gui.qapp, gui.window, gui.controller, Path(args.screenshot), on_screen=args.on_screen)
         shooter.start()
     code = gui.qapp.exec()
     gui.hook.uninstall()
@@ -195,10 +216,11 @@ def _warm_up_check(pack):  # noqa: ANN001, ANN202
 class Screenshot:
     """Waits until every page has settled and no task runs, then saves the window."""
 
-    def __init__(self, qapp, window, controller, out: Path):  # noqa: ANN001
+    def __init__(self, qapp, window, controller, out: Path, on_screen: bool = False):  # noqa: ANN001
         from PySide6.QtCore import QTimer
 
         self.qapp, self.window, self.controller, self.out = qapp, window, controller, out
+        self.on_screen = on_screen
         self.deadline = time.monotonic() + SCREENSHOT_TIMEOUT_S
         self.quiet = 0
         self.timer = QTimer()
@@ -210,8 +232,10 @@ class Screenshot:
 
     def _busy(self) -> bool:
         pages = (self.window.photo_page, self.window.materials_page, self.window.review_page)
+        handle = self.window.windowHandle()
         return (self.controller.tasks.busy or self.controller.batch_tasks.busy
-                or any(getattr(p, "busy", False) for p in pages))
+                or any(getattr(p, "busy", False) for p in pages)
+                or (self.on_screen and (handle is None or not handle.isExposed())))
 
     def _tick(self) -> None:
         timed_out = time.monotonic() > self.deadline
@@ -220,11 +244,38 @@ class Screenshot:
             return
         self.timer.stop()
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        ok = self.window.grab().save(str(self.out))
+        if self.on_screen:
+            screen = self.window.screen()
+            ok = screen.grabWindow(0).save(str(self.out))
+            self.out.with_suffix(".json").write_text(json.dumps(layout_report(self.window), indent=1))
+        else:
+            ok = self.window.grab().save(str(self.out))
         if timed_out:
             log.warning("screenshot: work did not finish within %.0f s", SCREENSHOT_TIMEOUT_S)
         print(f"{'✓' if ok and not timed_out else '✗'} {self.out}", file=sys.stderr)
         self.qapp.exit(0 if ok and not timed_out else 1)
+
+
+def layout_report(window) -> dict:  # noqa: ANN001
+    """Where the screen, the window and the current page's key parts lie, in device-
+    independent pixels: each part's rectangle and the part of it actually visible (not
+    clipped by a scroll area or the window edge)."""
+    from PySide6.QtCore import QPoint, QRect
+
+    def rect(r: QRect) -> list[int]:
+        return [r.x(), r.y(), r.width(), r.height()]
+
+    screen = window.screen()
+    page = window.page(window.current_page_name())
+    parts = {}
+    for name, w in (page.layout_parts() if hasattr(page, "layout_parts") else {}).items():
+        top_left = w.mapToGlobal(QPoint(0, 0))
+        seen = w.visibleRegion().boundingRect() if w.isVisible() else QRect()
+        parts[name] = {"rect": rect(QRect(top_left, w.size())),
+                       "visible": rect(seen.translated(top_left)) if not seen.isEmpty() else [0, 0, 0, 0]}
+    return {"dpr": screen.devicePixelRatio(), "screen": rect(screen.geometry()),
+            "available": rect(screen.availableGeometry()), "window": rect(window.frameGeometry()),
+            "page": window.current_page_name(), "parts": parts}
 
 
 if __name__ == "__main__":  # pragma: no cover
