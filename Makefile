@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-done
 ARGS ?=
 
-.PHONY: setup run test test-fast bench translations screenshots dist installer-check clean help
+.PHONY: setup run test test-fast bench translations screenshots screenshots-screens dist installer-check clean help
 
 help:
 	@echo "make run [ARGS=...]   set up (if needed) and start the GUI"
@@ -13,6 +13,7 @@ help:
 	@echo "make setup            idempotent set-up: Debian packages, .venv, models, translations"
 	@echo "make bench            benchmarks, figures written to bench/results.json"
 	@echo "make screenshots      regenerate docs/*.png from code-drawn samples"
+	@echo "make screenshots-screens  every page at 1920x1080 (100-200%) and 1366x768 (100, 125%) under Xvfb, in build/screens"
 	@echo "make dist             PyInstaller one-folder bundle in dist/photocheck + self-test"
 	@echo "make installer-check  build the NSIS installer and test it under wine64"
 
@@ -41,6 +42,9 @@ bench: setup
 
 screenshots: setup
 	$(PY) tools/screenshots.py
+
+screenshots-screens: setup
+	$(PY) tools/screenshots.py --screens
 
 dist: setup
 	$(PY) tools/dist.py build

@@ -10,6 +10,13 @@ Each picture is taken by the app's own screenshot mode:
     photocheck-gui --screenshot OUT.png --page PAGE --lang LANG [--fix] FILE|PACKAGE
 
     python tools/screenshots.py [--out docs] [--scale 1.0] [--pages photo,materials,review]
+    python tools/screenshots.py --screens [--out build/screens]
+
+``--screens`` (``make screenshots-screens``) starts Xvfb at each screen size of
+``SCREENS`` and takes every page, in both languages, at each scaling there, on the
+xcb platform with the window at its own start-up size; each picture is the whole
+screen, and the app's layout report beside it says whether the verdict and the
+result table are wholly on screen and visible (the command fails when not).
 """
 
 from __future__ import annotations
@@ -248,14 +255,84 @@ def build_packages(tmp: Path) -> tuple[Path, Path]:
 # --- the screenshots -------------------------------------------------------------------------------
 
 def shoot(out: Path, page: str, lang: str, files: list[Path], *, fix: bool = False, scale: float = 1.0,
-          size: str = "1280x800") -> None:
+          size: str = "1280x800", display: str | None = None) -> Path:
+    """One screenshot by the app's screenshot mode. With ``display`` (an X server such as
+    Xvfb) the app runs there on the xcb platform at its own start-up size and writes
+    the layout report OUT.json beside the picture of the whole screen."""
     env = {**os.environ, "QT_SCALE_FACTOR": str(scale)}
-    cmd = [sys.executable, "-m", "photocheck.gui.app", "--screenshot", str(out), "--page", page, "--lang", lang,
-           "--size", size, *(["--fix"] if fix else []), *map(str, files)]
+    on_screen = []
+    if display is not None:
+        env.update(DISPLAY=display, QT_QPA_PLATFORM="xcb", XDG_SESSION_TYPE="x11")
+        env.pop("WAYLAND_DISPLAY", None)
+        on_screen = ["--on-screen"]
+    cmd = [sys.executable, "-m", "photocheck.gui.app", "--screenshot", str(out), *on_screen, "--page", page,
+           "--lang", lang, "--size", size, *(["--fix"] if fix else []), *map(str, files)]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
         raise SystemExit(f"screenshot failed ({out.name}):\n{proc.stderr[-3000:]}")
-    shrink(out)
+    if display is None:
+        shrink(out)
+    return out
+
+
+# Screens the app must fit (width x height, QT_SCALE_FACTOR): a common laptop at the
+# scalings Windows offers, and the small laptop screen still sold.
+SCREENS = (((1920, 1080), (1.0, 1.25, 1.5, 2.0)), ((1366, 768), (1.0, 1.25)))
+
+
+def screen_name(page: str, lang: str, size: tuple[int, int], scale: float) -> str:
+    return f"screen-{page}-{lang}-{size[0]}x{size[1]}@{round(scale * 100)}.png"
+
+
+def inputs_for(pages: list[str], tmp: Path) -> dict[str, tuple[list[Path], bool]]:
+    """The file each page opens in a screenshot, made in code, and whether to fix it."""
+    inputs: dict[str, tuple[list[Path], bool]] = {}
+    if "photo" in pages:
+        inputs["photo"] = ([grace(tmp / "手机拍摄.jpg")], True)
+    if "materials" in pages or "review" in pages:
+        returned, submitted = build_packages(tmp)
+        inputs["materials"] = ([returned], False)
+        inputs["review"] = ([submitted], False)
+    return inputs
+
+
+def screens(out: Path, pages: list[str], langs: list[str]) -> list[Path]:
+    """Every page in every language on every screen of SCREENS, under Xvfb."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from xserver import Xvfb
+
+    made = []
+    with tempfile.TemporaryDirectory(prefix="photocheck-screens-") as tmp:
+        inputs = inputs_for(pages, Path(tmp))
+        for size, scales in SCREENS:
+            with Xvfb(*size) as x:
+                for scale in scales:
+                    for page in pages:
+                        files, fix = inputs[page]
+                        for lang in langs:
+                            target = out / screen_name(page, lang, size, scale)
+                            made.append(shoot(target, page, lang, files, fix=fix, scale=scale, display=x.display))
+                            print(f"{target}: {outside(target.with_suffix('.json')) or 'all parts on screen'}")
+    return made
+
+
+def outside(report: Path) -> list[str]:
+    """The parts of a layout report (verdict, table ...) not wholly on the screen and visible."""
+    import json
+
+    r = json.loads(report.read_text())
+    ax, ay, aw, ah = r["available"]
+    problems = []
+    wx, wy, ww, wh = r["window"]
+    if wx < ax or wy < ay or wx + ww > ax + aw or wy + wh > ay + ah:
+        problems.append(f"window {r['window']} beyond the screen {r['available']}")
+    for name, part in r["parts"].items():
+        x, y, w, h = part["rect"]
+        if w <= 0 or h <= 0 or x < ax or y < ay or x + w > ax + aw or y + h > ay + ah:
+            problems.append(f"{name} {part['rect']} beyond the screen {r['available']}")
+        elif part["visible"] != part["rect"]:
+            problems.append(f"{name} {part['rect']} only partly visible: {part['visible']}")
+    return problems
 
 
 def shrink(png: Path) -> None:
@@ -272,26 +349,27 @@ def shrink(png: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default=str(ROOT / "docs"))
+    p.add_argument("--out", default=None, help="folder of the pictures (default docs)")
     p.add_argument("--scale", type=float, default=1.0, help="QT_SCALE_FACTOR (1.5 / 2 to check high-DPI layouts)")
     p.add_argument("--pages", default=",".join(PAGES))
     p.add_argument("--langs", default=",".join(LANGS))
     p.add_argument("--suffix", default="", help="added to file names (e.g. -150 for a scale check)")
+    p.add_argument("--screens", action="store_true",
+                   help="every page on each screen size and scaling of SCREENS, under Xvfb (default --out build/screens)")
     args = p.parse_args(argv)
-    out = Path(args.out)
+    out = Path(args.out or (ROOT / "build" / "screens" if args.screens else ROOT / "docs"))
     out.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, str(ROOT / "tools" / "i18n.py"), "compile"], check=True)
     pages = [x for x in args.pages.split(",") if x]
     langs = [x for x in args.langs.split(",") if x]
+    if args.screens:
+        bad = [(shot, outside(shot.with_suffix(".json"))) for shot in screens(out, pages, langs)]
+        bad = [(shot, why) for shot, why in bad if why]
+        for shot, why in bad:
+            print(f"✗ {shot.name}: {'; '.join(why)}", file=sys.stderr)
+        return 1 if bad else 0
     with tempfile.TemporaryDirectory(prefix="photocheck-shots-") as tmp:
-        t = Path(tmp)
-        inputs: dict[str, tuple[list[Path], bool]] = {}
-        if "photo" in pages:
-            inputs["photo"] = ([grace(t / "手机拍摄.jpg")], True)
-        if "materials" in pages or "review" in pages:
-            returned, submitted = build_packages(t)
-            inputs["materials"] = ([returned], False)
-            inputs["review"] = ([submitted], False)
+        inputs = inputs_for(pages, Path(tmp))
         for page in pages:
             files, fix = inputs[page]
             for lang in langs:

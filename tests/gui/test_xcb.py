@@ -14,7 +14,8 @@ import pytest
 
 from photocheck import __version__
 
-from xserver import XVFB_MISSING, Xvfb, xvfb_path
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+from xserver import XVFB_MISSING, Xvfb, xvfb_path  # noqa: E402
 
 pytestmark = pytest.mark.skipif(xvfb_path() is None, reason=XVFB_MISSING)
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QIcon, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, QRect, QTimer, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
+                               QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
 from .. import __version__
 from ..logsetup import log_file
@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for page in (self.photo_page, self.materials_page, self.review_page):
-            self.tabs.addTab(page, "")
+            self.tabs.addTab(_scrolling(page), "")   # a page larger than a small screen scrolls
 
         # -- header: rule pack and language ---------------------------------------------------
         self.pack_label = QLabel()
@@ -120,8 +120,10 @@ class MainWindow(QMainWindow):
         self._select_lang(translators.lang or "zh_CN")
         geo = settings.get(S.GEOMETRY)
         if geo.isEmpty() or not self.restoreGeometry(geo):
-            fm = self.fontMetrics().height()
-            self.resize(fm * 80, fm * 48)
+            self.resize(self._default_size(self.screen().availableGeometry()))
+        self._wanted = self.size()          # what fit_to_screen aims at once the frame is known
+        self.fit_to_screen()
+        self._fitted_shown = False
         self.show_page(settings.get(S.LAST_PAGE))
         self.retranslate()
 
@@ -131,14 +133,14 @@ class MainWindow(QMainWindow):
 
     def show_page(self, name: str) -> None:
         if name in PAGES:
-            self.tabs.setCurrentWidget(self.page(name))
+            self.tabs.setCurrentIndex(PAGES.index(name))
 
     def current_page_name(self) -> str:
         return PAGES[self.tabs.currentIndex()]
 
     def _page_changed(self, index: int) -> None:
         self.settings.set(S.LAST_PAGE, PAGES[index])
-        page = self.tabs.widget(index)
+        page = self.page(PAGES[index])
         self.save_action.setEnabled(hasattr(page, "request_save"))
 
     def open_paths(self, paths: list[str], page: str | None = None) -> None:
@@ -154,14 +156,63 @@ class MainWindow(QMainWindow):
             target.open_paths(paths)
 
     def _open_current(self) -> None:
-        page = self.tabs.currentWidget()
+        page = self.page(self.current_page_name())
         if hasattr(page, "request_open"):
             page.request_open()
 
     def _save_current(self) -> None:
-        page = self.tabs.currentWidget()
+        page = self.page(self.current_page_name())
         if hasattr(page, "request_save"):
             page.request_save()
+
+    # -- size on screen ---------------------------------------------------------------------
+    def _default_size(self, avail: QRect):  # noqa: ANN202
+        """Roomy on a large screen (four fifths of it), never below a comfortable size
+        unless the screen itself is smaller (fit_to_screen then takes over)."""
+        from PySide6.QtCore import QSize
+
+        fm = self.fontMetrics().height()
+        return QSize(max(fm * 80, avail.width() * 4 // 5), max(fm * 48, avail.height() * 4 // 5))
+
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen's available area, frame included, and on it.
+
+        Before the first show the frame is not known; a title bar's worth is kept free,
+        and showEvent fits again with the real frame."""
+        screen = self.screen()
+        if screen is None:
+            return
+        avail = screen.availableGeometry()
+        frame, inner = self.frameGeometry(), self.geometry()
+        if self.isVisible():
+            extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
+        else:
+            extra_w, extra_h = 0, self.fontMetrics().height() * 2
+        want = self._wanted if self.isVisible() and self._wanted is not None else self.size()
+        w = min(want.width(), avail.width() - extra_w)
+        h = min(want.height(), avail.height() - extra_h)
+        if (w, h) != (self.width(), self.height()):
+            self.resize(w, h)
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), avail.x()), avail.right() + 1 - frame.width())
+        y = min(max(frame.y(), avail.y()), avail.bottom() + 1 - frame.height())
+        if not self.isVisible() and self.settings.get(S.GEOMETRY).isEmpty():
+            x = avail.x() + (avail.width() - frame.width()) // 2     # first start: centred
+            y = avail.y() + (avail.height() - frame.height()) // 2
+        if (x, y) != (frame.x(), frame.y()):
+            self.move(max(x, avail.x()), max(y, avail.y()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # The offscreen platform (tests, screenshot mode) has a nominal 800×600 screen and
+        # windows sized on purpose; a real screen gets the window fitted to it.
+        if not self._fitted_shown and QGuiApplication.platformName() != "offscreen":
+            self._fitted_shown = True
+            QTimer.singleShot(0, self._fit_once_shown)
+
+    def _fit_once_shown(self) -> None:
+        self.fit_to_screen()     # the window manager's frame is known by now
+        self._wanted = None      # from here on the user sizes the window
 
     # -- rule packs -------------------------------------------------------------------------
     def _fill_packs(self, choices: list[PackChoice]) -> None:
@@ -240,6 +291,41 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.app.shutdown()
         super().closeEvent(event)
+
+
+class PageScroll(QScrollArea):
+    """A page fills the tab and scrolls only below its minimum size.
+
+    QScrollArea's own resizing gives a page with word-wrapped labels its preferred
+    height for the width (heightForWidth), which scrolls a page that would fit; here
+    the page gets the viewport, or its minimum size where the viewport is smaller."""
+
+    def __init__(self, page: QWidget):
+        super().__init__()
+        self.setWidget(page)
+        self.setWidgetResizable(False)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        page.installEventFilter(self)
+
+    def _fit(self) -> None:
+        page = self.widget()
+        least = page.minimumSizeHint().expandedTo(page.minimumSize())
+        size = self.viewport().size().expandedTo(least)
+        if page.size() != size:
+            page.resize(size)
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        super().resizeEvent(event)
+        self._fit()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: ANN001
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self._fit)
+        return super().eventFilter(watched, event)
+
+
+def _scrolling(page: QWidget) -> QScrollArea:
+    return PageScroll(page)
 
 
 def _source(pack: RulePack) -> Text:

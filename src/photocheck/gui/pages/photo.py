@@ -10,8 +10,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
-                               QPushButton, QSizePolicy, QSplitter, QTabBar, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabBar, QTableView, QVBoxLayout,
+                               QWidget)
 
 from ...checks.base import FileReport, Status
 from ...errors import FixRefused, PhotocheckError
@@ -116,25 +117,40 @@ class PhotoPage(QWidget):
         hh.setSectionResizeMode(ChecklistModel.COL_DETAIL, QHeaderView.ResizeMode.Stretch)
         for col in (ChecklistModel.COL_MESSAGE, ChecklistModel.COL_MEASURED, ChecklistModel.COL_LIMIT):
             self.table.setColumnHidden(col, True)  # shown together in COL_DETAIL
+        # every row as tall as its wrapped text, whatever the column's width: no "…"
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setMinimumHeight(self.fontMetrics().height() * 4)
         self.reminders = QGroupBox()
         self.reminder_text = QLabel()
         self.reminder_text.setWordWrap(True)
         rv = QVBoxLayout(self.reminders)
         rv.addWidget(self.reminder_text)
+        # the selected row's detail and the reminders scroll when the screen is short;
+        # the verdict and the table above them stay in view
+        notes_box = QWidget()
+        nv = QVBoxLayout(notes_box)
+        nv.setContentsMargins(0, 0, 0, 0)
+        nv.addWidget(self.detail)
+        nv.addWidget(self.reminders)
+        nv.addStretch(1)
+        self.notes = QScrollArea()
+        self.notes.setWidget(notes_box)
+        self.notes.setWidgetResizable(True)
+        self.notes.setFrameShape(QFrame.Shape.NoFrame)
+        self.notes.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.notes.setMinimumHeight(self.fontMetrics().height() * 3)
 
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.banner)
         rl.addWidget(self.which)
-        rl.addWidget(self.table, 1)
-        rl.addWidget(self.detail)
-        rl.addWidget(self.reminders)
+        rl.addWidget(self.table, 3)
+        rl.addWidget(self.notes, 2)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (left, middle, right):
@@ -423,6 +439,10 @@ class PhotoPage(QWidget):
         self._refresh()
 
     # -- for tests and screenshots ----------------------------------------------------------
+    def layout_parts(self) -> dict[str, QWidget]:
+        """What must be on screen whatever its size: the verdict and the result table."""
+        return {"verdict": self.banner, "table": self.table}
+
     def status_of(self, check_id: str) -> Status | None:
         rep = self.current_report()
         c = rep.get(check_id) if rep else None

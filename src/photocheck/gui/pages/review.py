@@ -430,7 +430,7 @@ class ReviewPage(QWidget):
             self.integrity_label.clear()
             return
         where = self.model.index(self._current, ReviewItemsModel.COL_FILE).data()
-        self.file_label.setText(f"{where} · {item.original}")
+        self.file_label.setText(where if where == item.original or not item.original else f"{where} · {item.original}")
         lines = [self.model.integrity_text(item), self.model.check_text(item), self.model.decision_text(item)]
         if item.row is not None and item.row.document_kind:
             lines.append(i18n.fmt(self.tr("识别为：%1"), item.row.document_kind))

@@ -1,8 +1,10 @@
-"""A real X server for GUI tests: Xvfb, the windows on it, and pictures of its screen.
+"""A real X server for the GUI tests and screenshots: Xvfb, the windows on it, and
+pictures of its screen.
 
-The rest of the GUI suite runs on Qt's offscreen platform, which needs no system
-libraries; these helpers let a test start the app on the xcb platform, as a user's
-desktop does, and see what reached the screen. Windows are listed with libX11
+The GUI suite mostly runs on Qt's offscreen platform, which needs no system
+libraries; these helpers start the app on the xcb platform, as a user's desktop
+does, and see what reached the screen (tests/gui/test_xcb.py, test_screens.py,
+``tools/screenshots.py --screens``). Windows are listed with libX11
 through ctypes (no x11-utils needed); the screen is grabbed with Pillow's xcb support.
 """
 
