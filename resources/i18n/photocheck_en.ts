@@ -39,6 +39,14 @@
         <translation>Something went wrong</translation>
     </message>
     <message>
+        <source>打开文件夹</source>
+        <translation>Open folder</translation>
+    </message>
+    <message>
+        <source>没有能打开文件夹的程序。文件夹在这里：</source>
+        <translation>No program could open the folder. The folder is here:</translation>
+    </message>
+    <message>
         <source>图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)</source>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;All files (*)</translation>
     </message>
@@ -145,8 +153,36 @@
         <translation>New package: choose the folder to keep it in</translation>
     </message>
     <message>
+        <source>新建文件夹</source>
+        <translation>New folder</translation>
+    </message>
+    <message>
+        <source>文件夹“%1”还不存在。要新建它，并把材料包存放在里面吗？</source>
+        <translation>The folder “%1” does not exist yet. Make it and keep the package in it?</translation>
+    </message>
+    <message>
         <source>打开材料包（选择材料包文件夹）</source>
         <translation>Open a package (choose the package folder)</translation>
+    </message>
+    <message>
+        <source>请把图片拖到对应的材料项上（例如“身份证明”那一栏），每项会分别检测。</source>
+        <translation>Drop images onto the item they belong to (for example “Identity document”); each item is checked on its own.</translation>
+    </message>
+    <message>
+        <source>请先新建或打开材料包，再把图片拖到对应的材料项上。</source>
+        <translation>First make or open a package, then drop images onto the item they belong to.</translation>
+    </message>
+    <message>
+        <source>放到哪一项？</source>
+        <translation>Which item?</translation>
+    </message>
+    <message>
+        <source>文件夹里没有图片</source>
+        <translation>No images in the folder</translation>
+    </message>
+    <message>
+        <source>“%1”里没有图片或 PDF 文件（JPG、PNG、HEIC、WebP、BMP、TIFF、PDF）。</source>
+        <translation>“%1” holds no images or PDF files (JPG, PNG, HEIC, WebP, BMP, TIFF, PDF).</translation>
     </message>
     <message>
         <source>添加图片</source>
@@ -316,6 +352,50 @@
         <translation>Fixing…</translation>
     </message>
     <message>
+        <source>%1 字节</source>
+        <translation>%1 bytes</translation>
+    </message>
+    <message>
+        <source>正在处理，请稍候；完成后才能保存。</source>
+        <translation>Still working; you can save when it has finished.</translation>
+    </message>
+    <message>
+        <source>还没有可保存的照片：先打开照片，再点击“一键修复”。</source>
+        <translation>Nothing to save yet: open a photo, then click “One-click fix”.</translation>
+    </message>
+    <message>
+        <source>先点击“一键修复”：生成合格的报名照片后才能保存。</source>
+        <translation>Click “One-click fix” first: a passing registration photo can then be saved.</translation>
+    </message>
+    <message>
+        <source>修复后的照片仍不合格，不能保存。请按右侧提示重新拍摄。</source>
+        <translation>The fixed photo still fails, so it cannot be saved. Retake it as the advice on the right says.</translation>
+    </message>
+    <message>
+        <source>已取消修复。</source>
+        <translation>Fix cancelled.</translation>
+    </message>
+    <message>
+        <source>已取消检测。</source>
+        <translation>Check cancelled.</translation>
+    </message>
+    <message>
+        <source>请拖入照片文件</source>
+        <translation>Drop a photo file</translation>
+    </message>
+    <message>
+        <source>“%1”是文件夹。照片检测一次检查一张照片：请把照片文件拖到这里。</source>
+        <translation>“%1” is a folder. The photo check takes one photo at a time: drop a photo file here.</translation>
+    </message>
+    <message>
+        <source>正在处理上一张照片，请稍候再拖入，或先点击“取消”。</source>
+        <translation>Still working on the previous photo; drop again when it has finished, or click “Cancel” first.</translation>
+    </message>
+    <message>
+        <source>一次检测一张照片：已打开 %1，其余 %2 项没有打开。</source>
+        <translation>One photo at a time: opened %1; the other %2 were not opened.</translation>
+    </message>
+    <message>
         <source>还没有打开照片</source>
         <translation>No photo opened yet</translation>
     </message>
@@ -466,6 +546,14 @@ or click “① Open photo file”</translation>
 合格的报名照片显示在这里</source>
         <translation>After “One-click fix”,
 the passing registration photo appears here</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>不再等待这次检测或修复</source>
+        <translation>Stop waiting for this check or fix</translation>
     </message>
     <message>
         <source>以下几项无法自动检测，请自己确认</source>

@@ -130,7 +130,7 @@ def print_report(rep: Any, out: Out) -> None:
         return
     for c in rep.checks:
         name = c.title.get(out.lang) if c.title.zh else c.id
-        meas = _fmt(c.measured)
+        meas = _fmt(c.measured, against=c.limit)
         lim = _fmt(c.limit)
         out.line(f"  {c.status.symbol} {c.id:<13} {name:<10} {out.t(c.message)}")
         if c.status is not Status.PASS:
@@ -152,13 +152,25 @@ def print_report(rep: Any, out: Out) -> None:
             out.line(f"  ! {out.t(w) if isinstance(w, Text) else w}")
 
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.3g}"
+def _fmt(v: Any, against: Any = None) -> str:
+    """A limit (exact), or a measured value ``against`` its limit, with the decimals it needs
+    never to look equal to, or across, a bound it is not equal to (photocheck.numbers)."""
+    from . import numbers
+
+    measured = against is not None
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, (int, float)):
+        if measured:
+            return numbers.value_text(v, numbers.numbers_in(against))
+        return numbers.limit_text(v)
+    if isinstance(v, str):
+        return v if measured else numbers.group_in(v)
     if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(_fmt(x) for x in v) + "]"
+        return "[" + ", ".join(_fmt(x, against) for x in v) + "]"
     if isinstance(v, dict):  # nested detail (per-region statistics) stays in --json
-        return ", ".join(f"{k}={_fmt(x)}" for k, x in v.items() if not isinstance(x, dict))
+        return ", ".join(f"{k}={_fmt(x, (against.get(k, against) if isinstance(against, dict) else against))}"
+                         for k, x in v.items() if not isinstance(x, dict))
     return str(v)
 
 

@@ -23,7 +23,7 @@ from .errors import FixRefused, OutputError, PhotocheckError
 from .fix.result import FixOutput, FixResult, output_paths
 from .fsutil import atomic_write, ensure_writable_dir, same_file
 from .rules import RulePack, load_pack
-from .text import FixHint, Text
+from .text import RETAKE, Text, after_fix
 
 log = logging.getLogger("photocheck")
 
@@ -101,7 +101,6 @@ def check_file(src: pio.Source, *, kind: str = "photo", pack: RulePack | str | N
 # fixer in memory and re-checks every image it made with the same checks; ``write_fixed``
 # writes a passing result atomically; ``fix_file`` is the two together.
 
-RETAKE = Text("请按上面的原因重新拍摄或扫描后再试", "retake or rescan with the reason above in mind, then try again")
 
 
 def _run_fixer(info: pio.ImageInfo, kind: str, pack: RulePack, **options: Any) -> tuple[list[FixOutput], list[Text]]:
@@ -123,7 +122,7 @@ def _recheck_refusal(reports: list[FileReport], failing: list[str]) -> FixRefuse
                       "; ".join(f"{c.title.en or c.id}: {c.message.en}" for c in bad))
     else:
         detail = Text("、".join(failing), ", ".join(failing))
-    hint = next((c.hint for c in bad if c.hint.zh and not isinstance(c.hint, FixHint)), RETAKE)
+    hint = next((h for c in bad if c.hint.zh and (h := after_fix(c.hint)) is not RETAKE), RETAKE)
     return FixRefused(Text("修复后的照片仍未通过检测，未保存。", "the fixed image still fails its checks; nothing was saved.")
                       + detail, hint=hint, failing=failing)
 

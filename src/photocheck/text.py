@@ -42,6 +42,13 @@ class FixHint(Text):
 
 
 EMPTY = Text("", "")
+RETAKE = Text("请按上面的原因重新拍摄或扫描后再试", "retake or rescan with the reason above in mind, then try again")
+
+
+def after_fix(hint: Text) -> Text:
+    """The advice for a check a fixed image still does not meet: its own hint, unless
+    that hint only says to use Fix (a FixHint), which has just been done."""
+    return RETAKE if isinstance(hint, FixHint) else hint
 
 
 def default_lang() -> str:

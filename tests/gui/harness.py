@@ -4,6 +4,7 @@
     python harness.py memory FILE...     -> opens each photo in turn, prints RSS after each
     python harness.py dialogs FILE...    -> opens the photos, prints what dialogs would have said
     python harness.py first FILE         -> starts with FILE as the argument, prints when its checklist shows
+    python harness.py filedialog LANG DIR [PNG] -> Qt's file dialog in DIR: its labels, a folder's type, dates
 
 A fresh process is the honest measure: the test process has pytest, matplotlib and
 scikit-image loaded and its own Qt application.
@@ -32,6 +33,8 @@ def main() -> int:
     from photocheck.gui import app
 
     mode, files = sys.argv[1], sys.argv[2:]
+    if mode == "filedialog":
+        return file_dialog(*files)
     tmp_png = os.path.join(os.environ.get("TMPDIR", "/tmp"), f"harness-{os.getpid()}.png")
     warm_ups = []
     real_warm_up = app.warm_up
@@ -77,6 +80,42 @@ def main() -> int:
         out["rows"] = rows
     gui.controller.shutdown()
     print(json.dumps(out))
+    return 0
+
+
+def file_dialog(lang: str, folder: str, png: str = "") -> int:
+    """The open dialog of the photo page as the app builds it, looked at in detail view."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QFileDialog, QLabel, QTreeView
+
+    from photocheck.gui import app
+    from photocheck.gui.dialogs import file_dialog, image_filter
+
+    gui = app.build(app.parse_args(["--screenshot", os.devnull, "--lang", lang]), T0)
+    d = file_dialog(None, "打开照片文件", folder, image_filter(), QFileDialog.FileMode.ExistingFile)
+    d.setViewMode(QFileDialog.ViewMode.Detail)
+    d.resize(900, 500)
+    d.show()
+    view = d.findChild(QTreeView, "treeView")
+    model = view.model()
+    deadline = time.monotonic() + 20
+    while model.rowCount(view.rootIndex()) == 0 and time.monotonic() < deadline:
+        gui.qapp.processEvents()
+        time.sleep(0.02)
+    for _ in range(20):
+        gui.qapp.processEvents()
+    rows = []
+    for r in range(model.rowCount(view.rootIndex())):
+        cells = [model.index(r, c, view.rootIndex()).data() for c in range(4)]
+        rows.append(cells)
+    out = {"labels": {lab.objectName(): lab.text() for lab in d.findChildren(QLabel) if lab.objectName()},
+           "native": not d.testOption(QFileDialog.Option.DontUseNativeDialog), "rows": rows,
+           "system_locale": QLocale.system().name(), "system_date_format": QLocale.system().dateTimeFormat(
+               QLocale.FormatType.ShortFormat)}
+    if png:
+        d.grab().save(png)
+    gui.controller.shutdown()
+    print(json.dumps(out, ensure_ascii=False))
     return 0
 
 

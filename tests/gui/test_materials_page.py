@@ -7,8 +7,8 @@ import json
 import shutil
 import subprocess
 
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from drops import drop
+from PySide6.QtCore import Qt
 
 import samples
 
@@ -18,10 +18,7 @@ from photocheck.text import Text
 
 
 def _drop(card, files):
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
-    card.dropEvent(QDropEvent(QPoint(5, 5).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                              Qt.KeyboardModifier.NoModifier))
+    assert drop(card, files)
 
 
 def _cli(catalogue, *args):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from drops import drop
+from PySide6.QtCore import Qt
 
 from photocheck.checks.base import Status
 from photocheck.fix.seal import verify
@@ -132,11 +132,7 @@ def test_fix_refused_is_explained_beside_the_photo(window, dialogs, tmp_path, as
 
 def test_drag_and_drop_opens_the_photo(window, grace):
     page = window.photo_page
-    mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(grace))])
-    ev = QDropEvent(QPoint(10, 10).toPointF(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                    Qt.KeyboardModifier.NoModifier)
-    page.dropEvent(ev)
+    assert drop(page, [grace])
     assert page.session.path == str(grace) and page.current_report() is not None
 
 

@@ -29,8 +29,9 @@ from .. import io as pio
 from ..errors import InputError
 from ..lazy import lazy
 from ..documents import classify, describe, normalise
+from ..numbers import beside, keep_side, kib_beside
 from ..rules import RulePack
-from ..text import EMPTY, Text
+from ..text import EMPTY, FixHint, Text
 from .base import Check, CheckResult, DocumentInfo, Status, register
 
 DET_SIDE = 640            # the text detector sees the page at this long side
@@ -343,8 +344,8 @@ def _pdf_skip(check: Check, ctx: Context) -> CheckResult | None:
     if ctx.is_pdf:
         return check.result(Status.WARN, None, None, _t("PDF 文件无法直接检测画面，请先转换为图片",
                                                         "a PDF cannot be checked as an image; convert it first"),
-                            _t("运行 photocheck fix --kind material 将每页转换为 JPG",
-                               "Run photocheck fix --kind material to turn each page into a JPG"))
+                            FixHint("运行 photocheck fix --kind material 将每页转换为 JPG",
+                                    "Run photocheck fix --kind material to turn each page into a JPG"))
     return None
 
 
@@ -365,15 +366,15 @@ class FormatCheck(Check):
         real = pio.format_name(fmt)
         accepted = "/".join(ctx.rules.extensions)
         limit = list(ctx.rules.extensions)
-        fix_hint = _t("运行 photocheck fix --kind material 转换为 JPG",
-                      "Run photocheck fix --kind material to convert it to JPG")
+        fix_hint = FixHint("运行 photocheck fix --kind material 转换为 JPG",
+                           "Run photocheck fix --kind material to convert it to JPG")
         if fmt not in ctx.rules.formats:
             if fmt == "pdf":
                 return self.result(Status.FAIL, real, limit,
                                    _t("这是 PDF 文件，网站只接受图片（" + accepted + "）",
                                       "this is a PDF; the site accepts images only (" + accepted + ")"),
-                                   _t("运行 photocheck fix --kind material 将每页转换为清晰的 JPG",
-                                      "Run photocheck fix --kind material to turn each page into a legible JPG"))
+                                   FixHint("运行 photocheck fix --kind material 将每页转换为清晰的 JPG",
+                                           "Run photocheck fix --kind material to turn each page into a legible JPG"))
             return self.result(Status.FAIL, real, limit,
                                _t(f"文件实际是 {real} 格式，网站只接受 {accepted}",
                                   f"the file is really {real}; the site accepts {accepted} only"), fix_hint)
@@ -401,14 +402,13 @@ class FileSizeCheck(Check):
 
     def run(self, ctx: Context) -> CheckResult:
         size, limit = ctx.info.size_bytes, ctx.rules.max_bytes
-        kb = f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+        kb, cap = kib_beside(size, limit)      # never rounded across the limit (499.99 KB, not 500 KB)
         if size > limit:
             return self.result(Status.FAIL, size, limit,
-                               _t(f"文件 {kb}，超过上限 {limit // 1024} KB", f"the file is {kb}, above the "
-                                  f"{limit // 1024} KB limit"),
-                               _t("运行 photocheck fix --kind material 压缩（保持文字清晰）",
-                                  "Run photocheck fix --kind material to compress it (text stays legible)"))
-        return self.result(Status.PASS, size, limit, _t(f"文件 {kb}", f"file is {kb}"))
+                               _t(f"文件 {kb}，超过上限 {cap}", f"the file is {kb}, above the {cap} limit"),
+                               FixHint("运行 photocheck fix --kind material 压缩（保持文字清晰）",
+                                       "Run photocheck fix --kind material to compress it (text stays legible)"))
+        return self.result(Status.PASS, size, limit, _t(f"文件 {kb}，上限 {cap}", f"file is {kb}, limit {cap}"))
 
 
 _CODE_TEXT = {
@@ -438,8 +438,8 @@ class OrientationCheck(Check):
         measured = {"exif_orientation": exif, "content": code,
                     "evidence": round(v.evidence, 1) if v and v.evidence != float("inf") else None}
         limit = {"exif_orientation": 1, "content": 1}
-        fix = _t("运行 photocheck fix --kind material 自动摆正（写入像素，去掉旋转标记）",
-                 "Run photocheck fix --kind material to turn it upright in the pixels")
+        fix = FixHint("运行 photocheck fix --kind material 自动摆正（写入像素，去掉旋转标记）",
+                      "Run photocheck fix --kind material to turn it upright in the pixels")
         if exif != 1:
             what = _CODE_TEXT.get(code, _t("", "")) if code not in (None, 1) else EMPTY
             return self.result(Status.FAIL, measured, limit,
@@ -481,16 +481,17 @@ class SharpnessCheck(Check):
                                _t("没有找到清晰可辨认的文字", "no legible text was found"), _RESHOOT)
         ew = float(np.median(widths))
         region = None
+        shown = keep_side(ew, p.max_edge, p.warn_edge)
         if ew > p.max_edge:
-            return self.result(Status.FAIL, round(ew, 4), limit,
-                               _t(f"文字模糊（边缘宽度为字高的 {ew:.0%}，上限 {p.max_edge:.0%}）",
-                                  f"the text is blurred (edges span {ew:.0%} of the line height; limit "
-                                  f"{p.max_edge:.0%})"), _RESHOOT, region)
+            v, (m_,) = beside(ew, p.max_edge, percent=True)
+            return self.result(Status.FAIL, shown, limit,
+                               _t(f"文字模糊（边缘宽度为字高的 {v}，上限 {m_}）",
+                                  f"the text is blurred (edges span {v} of the line height; limit {m_})"), _RESHOOT, region)
         if ew > p.warn_edge:
-            return self.result(Status.WARN, round(ew, 4), limit,
+            return self.result(Status.WARN, shown, limit,
                                _t(f"文字略有模糊（边缘宽度为字高的 {ew:.0%}）",
                                   f"the text is slightly soft (edges span {ew:.0%} of the line height)"), _RESHOOT)
-        return self.result(Status.PASS, round(ew, 4), limit, _t("文字清晰", "text is sharp"))
+        return self.result(Status.PASS, shown, limit, _t("文字清晰", "text is sharp"))
 
 
 @register
@@ -540,11 +541,13 @@ class ExposureCheck(Check):
             return self.result(Status.WARN, measured, limit,
                                _t("没有找到文字，无法判断曝光", "no text found to judge the exposure from"), light)
         paper, ink = levels
-        measured = {"paper": round(paper, 1), "ink": round(ink, 1), "contrast": round(paper - ink, 1)}
+        measured = {"paper": keep_side(paper, e.min_paper, digits=1), "ink": keep_side(ink, e.max_ink, digits=1),
+                    "contrast": keep_side(paper - ink, e.min_contrast, digits=1)}
         if paper < e.min_paper:
+            v, (m_,) = beside(paper, e.min_paper)
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"画面太暗（纸面亮度 {paper:.0f}，至少 {e.min_paper:.0f}）",
-                                  f"too dark (paper brightness {paper:.0f}, at least {e.min_paper:.0f})"), light)
+                               _t(f"画面太暗（纸面亮度 {v}，至少 {m_}）", f"too dark (paper brightness {v}, at least {m_})"),
+                               light)
         if ink > e.max_ink:
             return self.result(Status.FAIL, measured, limit,
                                _t(f"画面过亮，文字发白（字迹亮度 {ink:.0f}）",

@@ -13,6 +13,7 @@ import numpy as np
 from .. import io as pio
 from ..geometry import Head, main_person, measure_head
 from ..lazy import lazy
+from ..numbers import beside, bytes_beside, keep_side
 from ..rules import RulePack
 from ..text import EMPTY, FixHint, Text
 from .base import Check, CheckResult, Status, register
@@ -356,12 +357,15 @@ class FileSizeCheck(Check):
     def run(self, ctx: Context) -> CheckResult:
         size, cap = ctx.info.size_bytes, ctx.rules.max_bytes
         limit = f"< {cap}"
+        # whole bytes beside the byte rule: no rounding can move a size across the limit
+        n, m = bytes_beside(size, cap)
         if size >= cap:
             return self.result(Status.FAIL, size, limit,
-                               _t(f"文件 {size / 1000:.1f} KB，超过上限（须小于 {cap / 1000:.0f} KB）",
-                                  f"file is {size / 1000:.1f} KB, over the limit (must be under {cap / 1000:.0f} KB)"),
+                               _t(f"文件 {n} 字节，超过上限（须小于 {m} 字节）",
+                                  f"file is {n} bytes, over the limit (must be under {m} bytes)"),
                                FixHint("用“一键修复”压缩到限额以内", "use Fix to compress it under the limit"))
-        return self.result(Status.PASS, size, limit, _t(f"文件 {size / 1000:.1f} KB", f"file is {size / 1000:.1f} KB"))
+        return self.result(Status.PASS, size, limit, _t(f"文件 {n} 字节，须小于 {m} 字节",
+                                                         f"file is {n} bytes, under the limit of {m}"))
 
 
 @register
@@ -450,9 +454,10 @@ class FaceCheck(Check):
         hi = ctx.rules.max_face_proportion
         prop = face_width_ratio(f)
         if prop > hi:
-            return self.result(Status.FAIL, round(prop, 3), f"<= {hi}",
-                               _t(f"照片比例失真：人脸被横向拉伸（比例 {prop:.2f}，至多 {hi:.2f}）",
-                                  f"the photo is distorted: the face is stretched sideways (proportion {prop:.2f}, at most {hi:.2f})"),
+            p_, (h_,) = beside(prop, hi, digits=2)
+            return self.result(Status.FAIL, keep_side(prop, hi, digits=3), f"<= {hi}",
+                               _t(f"照片比例失真：人脸被横向拉伸（比例 {p_}，至多 {h_}）",
+                                  f"the photo is distorted: the face is stretched sideways (proportion {p_}, at most {h_})"),
                                _t("请用原始照片重新裁剪，缩放时保持长宽比例", "crop again from the original photo and keep its proportions when resizing"),
                                box, [Shape.rect(*f.box)])
         return self.result(Status.PASS, 1, want, _t("检测到一张人脸", "one face found"),
@@ -475,10 +480,12 @@ class FacePositionCheck(FaceMeasure):
                 Shape.vline(head.center_x, label=CENTRE)]
         if abs(off) > lim:
             side = _t("偏左", "left of centre") if off < 0 else _t("偏右", "right of centre")
-            return self.result(Status.FAIL, round(off, 4), f"±{lim}",
-                               _t(f"人脸{side.zh} {abs(off):.1%}（允许 ±{lim:.0%}）", f"face is {abs(off):.1%} {side.en} (±{lim:.0%} allowed)"),
+            o_, (l_,) = beside(abs(off), lim, digits=1, percent=True)
+            return self.result(Status.FAIL, keep_side(off, -lim, lim), f"±{lim}",
+                               _t(f"人脸{side.zh} {o_}（允许 ±{l_}）", f"face is {o_} {side.en} (±{l_} allowed)"),
                                FixHint("用“一键修复”重新居中裁剪", "use Fix to re-centre the crop"), shapes=over)
-        return self.result(Status.PASS, round(off, 4), f"±{lim}", _t("人脸水平居中", "face horizontally centred"), shapes=over)
+        return self.result(Status.PASS, keep_side(off, -lim, lim), f"±{lim}", _t("人脸水平居中", "face horizontally centred"),
+                           shapes=over)
 
 
 @register
@@ -500,7 +507,8 @@ class HeadSizeCheck(FaceMeasure):
         s_w = Status.WARN if s_w is Status.FAIL else s_w  # width is advisory in the pack
         s_c = _band(cr, r.crown_margin) if not head.crown_cut else Status.FAIL
         status = _worst(s_h, s_w, s_c)
-        measured = {"height": round(hr, 4), "width": round(wr, 4), "crown": round(cr, 4)}
+        measured = {"height": keep_side(hr, *r.height_pass, *r.height_warn), "width": keep_side(wr, *r.width_warn),
+                    "crown": keep_side(cr, *r.crown_margin)}
         limit = {"height": list(r.height_pass), "height_warn": list(r.height_warn), "width": list(r.width_warn),
                  "crown": list(r.crown_margin)}
         over = [Shape.hband(r.crown_margin[0] * H, r.crown_margin[1] * H, label=CROWN_BAND),
@@ -511,20 +519,22 @@ class HeadSizeCheck(FaceMeasure):
         parts_zh, parts_en = [], []
         if s_h is not Status.PASS:
             big = hr > r.height_pass[1]
-            parts_zh.append(f"头部高度占 {hr:.0%}（应为 {r.height_pass[0]:.0%}–{r.height_pass[1]:.0%}），头{'太大' if big else '太小'}")
-            parts_en.append(f"head height is {hr:.0%} of the photo (need {r.height_pass[0]:.0%}–{r.height_pass[1]:.0%}); "
-                            f"head too {'large' if big else 'small'}")
+            v, (lo, hi) = beside(hr, *r.height_pass, percent=True)
+            parts_zh.append(f"头部高度占 {v}（应为 {lo}–{hi}），头{'太大' if big else '太小'}")
+            parts_en.append(f"head height is {v} of the photo (need {lo}–{hi}); head too {'large' if big else 'small'}")
         if head.crown_cut:
             parts_zh.append("头顶被裁掉了")
             parts_en.append("the top of the head is cut off")
         elif s_c is not Status.PASS:
             low = cr > r.crown_margin[1]
-            parts_zh.append(f"头顶距上边 {cr:.0%}（应为 {r.crown_margin[0]:.0%}–{r.crown_margin[1]:.0%}），{'头部太靠下' if low else '头顶太贴近上边'}")
-            parts_en.append(f"crown is {cr:.0%} below the top (need {r.crown_margin[0]:.0%}–{r.crown_margin[1]:.0%}); "
+            v, (lo, hi) = beside(cr, *r.crown_margin, percent=True)
+            parts_zh.append(f"头顶距上边 {v}（应为 {lo}–{hi}），{'头部太靠下' if low else '头顶太贴近上边'}")
+            parts_en.append(f"crown is {v} below the top (need {lo}–{hi}); "
                             f"{'head too low' if low else 'too close to the top edge'}")
         if s_w is not Status.PASS:
-            parts_zh.append(f"头部宽度占 {wr:.0%}（建议 {r.width_warn[0]:.0%}–{r.width_warn[1]:.0%}）")
-            parts_en.append(f"head width is {wr:.0%} of the photo (advised {r.width_warn[0]:.0%}–{r.width_warn[1]:.0%})")
+            v, (lo, hi) = beside(wr, *r.width_warn, percent=True)
+            parts_zh.append(f"头部宽度占 {v}（建议 {lo}–{hi}）")
+            parts_en.append(f"head width is {v} of the photo (advised {lo}–{hi})")
         if status is Status.PASS:
             msg = _t(f"头部高度 {hr:.0%}，头顶距上边 {cr:.0%}", f"head height {hr:.0%}, crown {cr:.0%} from the top")
             hint = EMPTY
@@ -549,11 +559,13 @@ class TiltCheck(FaceMeasure):
         lim = ctx.rules.tilt.max_deg
         over = [Shape.line(ctx.face.eye_left, ctx.face.eye_right, label=EYES)]
         if abs(roll) > lim:
-            return self.result(Status.FAIL, round(roll, 2), f"±{lim}",
-                               _t(f"头部倾斜 {abs(roll):.1f}°（允许 ±{lim:.0f}°）", f"head tilted {abs(roll):.1f}° (±{lim:.0f}° allowed)"),
+            v, (l_,) = beside(abs(roll), lim, digits=1)
+            return self.result(Status.FAIL, keep_side(roll, -lim, lim, digits=2), f"±{lim}",
+                               _t(f"头部倾斜 {v}°（允许 ±{l_}°）", f"head tilted {v}° (±{l_}° allowed)"),
                                FixHint("用“一键修复”自动摆正，或端正头部重新拍摄", "use Fix to level it, or hold your head level and retake"),
                                shapes=over)
-        return self.result(Status.PASS, round(roll, 2), f"±{lim}", _t(f"头部端正（{roll:+.1f}°）", f"head level ({roll:+.1f}°)"),
+        return self.result(Status.PASS, keep_side(roll, -lim, lim, digits=2), f"±{lim}",
+                           _t(f"头部端正（{roll:+.1f}°）", f"head level ({roll:+.1f}°)"),
                            shapes=over)
 
 
@@ -596,7 +608,8 @@ class BackgroundCheck(Check):
             _, sd = cv2.meanStdDev(np.ascontiguousarray(lab[y:y + h, x:x + w, 0]), mask=mask)
             std = float(sd[0, 0]) * 100 / 255
             mean = [int(v) for v in cv2.mean(bgr[y:y + h, x:x + w], mask=mask)[2::-1]]  # RGB
-            stats[name] = {"white_fraction": round(frac, 4), "std": round(std, 2), "mean_rgb": mean}
+            stats[name] = {"white_fraction": keep_side(frac, r.min_fraction), "std": keep_side(std, r.max_std, digits=2),
+                           "mean_rgb": mean}
             if frac < r.min_fraction or std > r.max_std:
                 failing.append((name, (x, y, w, h), frac, std, mean))
         limit = {"min_channel": r.min_channel, "max_chroma": r.max_chroma, "min_fraction": r.min_fraction,
@@ -610,8 +623,10 @@ class BackgroundCheck(Check):
                      "right": _t("右侧", "right side")}[name]
             colour = _describe_colour(mean)
             if frac < r.min_fraction:
-                msg = _t(f"背景不是白色：{where.zh}只有 {frac:.0%} 为白色（平均颜色 {colour.zh} RGB{tuple(mean)}）",
-                         f"background is not white: only {frac:.0%} of the {where.en} is white (mean colour {colour.en} RGB{tuple(mean)})")
+                f_, (m_,) = beside(frac, r.min_fraction, percent=True)
+                msg = _t(f"背景不是白色：{where.zh}只有 {f_} 为白色（至少 {m_}；平均颜色 {colour.zh} RGB{tuple(mean)}）",
+                         f"background is not white: only {f_} of the {where.en} is white (at least {m_}; "
+                         f"mean colour {colour.en} RGB{tuple(mean)})")
             else:
                 msg = _t(f"背景不均匀：{where.zh}有阴影或杂物", f"background is uneven: shadows or objects at the {where.en}")
             return self.result(Status.FAIL, measured, limit, msg,
@@ -679,27 +694,31 @@ class ExposureCheck(FaceMeasure):
         bright = float((vals >= 250).mean())
         glare = self._glare(ctx)
         uneven = self._uneven(ctx)
-        measured = {"face_median": round(median, 1), "shadow_ratio": round(ratio, 3), "dark": round(dark, 4),
-                    "bright": round(bright, 4), "glare": round(glare, 4), "uneven": round(uneven, 3)}
+        measured = {"face_median": keep_side(median, r.face_mean_min, r.face_mean_max, r.shadow_median_max, digits=1),
+                    "shadow_ratio": keep_side(ratio, r.shadow_ratio_min, r.dim_shadow_ratio, digits=3),
+                    "dark": keep_side(dark, r.max_clipped_dark, r.dim_clipped_dark), "bright": keep_side(bright, r.max_clipped_bright),
+                    "glare": keep_side(glare, r.glare_warn), "uneven": keep_side(uneven, r.contrast_warn, digits=3)}
         limit = {"face_median": [r.face_mean_min, r.face_mean_max], "shadow_ratio": r.shadow_ratio_min,
                  "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_ratio": r.dim_shadow_ratio, "dim_below": r.shadow_median_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
                  "uneven_warn": r.contrast_warn}
         box = ctx.to_original(ctx.face.box)
         retake = _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light")
         if median < r.face_mean_min or dark > r.max_clipped_dark:
+            v, (m_,) = beside(median, r.face_mean_min)
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"脸部太暗（亮度 {median:.0f}，至少 {r.face_mean_min:.0f}）",
-                                  f"the face is too dark (brightness {median:.0f}, need {r.face_mean_min:.0f})"),
+                               _t(f"脸部太暗（亮度 {v}，至少 {m_}）", f"the face is too dark (brightness {v}, need {m_})"),
                                retake, box)
         if median < r.shadow_median_max and ratio < r.shadow_ratio_min:
+            v, (m_,) = beside(ratio, r.shadow_ratio_min, digits=2)
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"脸部偏暗且阴影很重（暗部/亮部 {ratio:.2f}，至少 {r.shadow_ratio_min:.2f}）",
-                                  f"the face is dim with deep shadows (shadow/highlight {ratio:.2f}, need {r.shadow_ratio_min:.2f})"),
+                               _t(f"脸部偏暗且阴影很重（暗部/亮部 {v}，至少 {m_}）",
+                                  f"the face is dim with deep shadows (shadow/highlight {v}, need {m_})"),
                                retake, box)
         if median < r.shadow_median_max and ratio < r.dim_shadow_ratio and dark > r.dim_clipped_dark:
+            v, (m_,) = beside(dark, r.dim_clipped_dark, digits=1, percent=True)
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"脸部偏暗，暗部已死黑（{dark:.1%}，至多 {r.dim_clipped_dark:.0%}）",
-                                  f"the face is dim with shadows crushed to black ({dark:.1%}, at most {r.dim_clipped_dark:.0%})"),
+                               _t(f"脸部偏暗，暗部已死黑（{v}，至多 {m_}）",
+                                  f"the face is dim with shadows crushed to black ({v}, at most {m_})"),
                                retake, box)
         if median > r.face_mean_max or bright > r.max_clipped_bright:
             return self.result(Status.FAIL, measured, limit,
@@ -764,17 +783,20 @@ class SharpnessCheck(FaceMeasure):
         score = sharpness_score(crop, r.face_width_px)
         limit = {"min": r.min_score, "warn_below": r.warn_score}
         box = ctx.to_original(ctx.face.box)
+        shown = keep_side(score, r.min_score, r.warn_score, digits=1)
         if score < r.min_score:
-            return self.result(Status.FAIL, round(score, 1), limit,
-                               _t(f"脸部模糊（清晰度 {score:.0f}，至少 {r.min_score:.0f}）",
-                                  f"the face is blurred (sharpness {score:.0f}, need {r.min_score:.0f})"),
+            v, (m_,) = beside(score, r.min_score)
+            return self.result(Status.FAIL, shown, limit,
+                               _t(f"脸部模糊（清晰度 {v}，至少 {m_}）", f"the face is blurred (sharpness {v}, need {m_})"),
                                _t("请对焦在脸上、保持相机稳定重新拍摄；模糊无法修复",
                                   "retake with the focus on the face and the camera steady; blur cannot be fixed"), box)
         if score < r.warn_score:
-            return self.result(Status.WARN, round(score, 1), limit,
-                               _t(f"脸部略有模糊（清晰度 {score:.0f}）", f"the face is slightly soft (sharpness {score:.0f})"),
+            v, (w_,) = beside(score, r.warn_score)
+            return self.result(Status.WARN, shown, limit,
+                               _t(f"脸部略有模糊（清晰度 {v}，低于 {w_} 时提醒）",
+                                  f"the face is slightly soft (sharpness {v}; below {w_} is flagged)"),
                                _t("如被退回，请重新对焦拍摄", "if it is rejected, retake in focus"), box)
-        return self.result(Status.PASS, round(score, 1), limit, _t(f"清晰（{score:.0f}）", f"sharp ({score:.0f})"))
+        return self.result(Status.PASS, shown, limit, _t(f"清晰（{score:.0f}）", f"sharp ({score:.0f})"))
 
 
 def sharpness_score(grey_face: np.ndarray, width: int) -> float:

@@ -100,8 +100,16 @@ def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from . import qtfix
+    from . import i18n, qtfix
+    from . import settings as S
+    from .settings import Settings
 
+    tmp = tempfile.TemporaryDirectory(prefix="photocheck-gui-") if args.screenshot else None
+    settings = Settings.at(Path(tmp.name) / "settings.ini") if tmp else Settings()
+    # the language is known before Qt starts, so that Qt's own dialogs format dates in it
+    lang = args.lang or settings.get(S.LANGUAGE) or i18n.env_lang()
+    if lang and QApplication.instance() is None:
+        i18n.align_system_locale(lang)
     qtfix.apply()
     if QApplication.instance() is None:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
@@ -112,20 +120,15 @@ def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
 
     qapp.setApplicationVersion(__version__)
 
-    from . import i18n
-    from . import settings as S
     from .controller import AppController
     from .crash import ExceptHook
     from .dialogs import Dialogs
     from .mainwindow import MainWindow
-    from .settings import Settings
 
-    tmp = tempfile.TemporaryDirectory(prefix="photocheck-gui-") if args.screenshot else None
-    settings = Settings.at(Path(tmp.name) / "settings.ini") if tmp else Settings()
     if args.rules:
         settings.set(S.RULE_PACK, args.rules)
     translators = i18n.Translators(qapp)
-    translators.apply(args.lang or settings.get(S.LANGUAGE) or i18n.system_lang())
+    translators.apply(lang or i18n.system_lang())
 
     dialogs = Dialogs(headless=bool(args.screenshot))
     controller = AppController(settings)

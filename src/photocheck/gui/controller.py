@@ -249,6 +249,7 @@ class PhotoSession(QObject):
     fixFailed = Signal(object)       # PhotocheckError: the fix was refused; shown beside the photo
     saved = Signal(str)
     failed = Signal(object)          # PhotocheckError for a dialog
+    cancelled = Signal()             # the running check or fix was abandoned (cancel)
 
     def __init__(self, app: AppController, parent: QObject | None = None):
         super().__init__(parent)
@@ -305,6 +306,15 @@ class PhotoSession(QObject):
     def _error(self, gen: int, e: PhotocheckError) -> None:
         if gen == self._gen:
             self.failed.emit(e)
+
+    def cancel(self) -> None:
+        """Abandon the running check or fix: its result, when it comes, is dropped. A photo
+        whose check was abandoned is forgotten; an abandoned fix leaves the checked original."""
+        self._next()
+        if self.original is None:
+            self.path = None
+        self.result = None
+        self.cancelled.emit()
 
     def _on_pack(self, _pack: RulePack) -> None:
         if self.path:

@@ -9,10 +9,13 @@ English line under it; never a traceback.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox, QWidget
 
 from ..errors import PhotocheckError
 from ..text import Text
@@ -71,31 +74,110 @@ class Dialogs:
         box.setDefaultButton(QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
+    def show_folder(self, parent: QWidget | None, folder: str) -> None:
+        """Open a folder in the file manager; where none opens, say where the folder is."""
+        self.shown.append(folder)
+        if self.headless:
+            return
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
+            self.info(parent, QCoreApplication.translate("Dialogs", "打开文件夹"),
+                      QCoreApplication.translate("Dialogs", "没有能打开文件夹的程序。文件夹在这里："), folder)
+
     # -- files ----------------------------------------------------------------------------
     def open_files(self, parent: QWidget | None, title: str, folder: str, filters: str) -> list[str]:
         if self.headless:
             return []
-        files, _ = QFileDialog.getOpenFileNames(parent, title, folder, filters)
-        return files
+        return _run(file_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFiles))
 
     def open_file(self, parent: QWidget | None, title: str, folder: str, filters: str) -> str:
         if self.headless:
             return ""
-        path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
-        return path
+        return next(iter(_run(file_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFile))), "")
 
     def save_file(self, parent: QWidget | None, title: str, path: str, filters: str) -> str:
         """Ask where to save; the caller asks before overwriting (one place, testable)."""
         if self.headless:
             return ""
-        out, _ = QFileDialog.getSaveFileName(parent, title, path, filters, "",
-                                             QFileDialog.Option.DontConfirmOverwrite)
-        return out
+        d = file_dialog(parent, title, path, filters, QFileDialog.FileMode.AnyFile, QFileDialog.AcceptMode.AcceptSave)
+        d.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
+        return next(iter(_run(d)), "")
 
     def open_dir(self, parent: QWidget | None, title: str, folder: str) -> str:
+        """A folder; it may be one the user typed that does not exist yet (FolderDialog):
+        the caller creates it after asking, or refuses with the reason."""
         if self.headless:
             return ""
-        return QFileDialog.getExistingDirectory(parent, title, folder)
+        return next(iter(_run(file_dialog(parent, title, folder, "", QFileDialog.FileMode.Directory))), "")
+
+
+def native_dialogs() -> bool:
+    """Windows' own file dialogs, in the system's language, where they exist; elsewhere Qt's
+    own dialog, which the app's translators (qtbase and i18n.QtGaps) put in the app's language
+    (a desktop's native dialog, such as GTK's, would follow the desktop's language instead)."""
+    return sys.platform == "win32"
+
+
+class FolderDialog(QFileDialog):
+    """Qt's folder chooser, but a typed folder that does not exist is an answer.
+
+    Qt disables its button for such a name and ignores Enter, so nothing happens and
+    nothing is said. Here Enter accepts the typed path; ``chosen`` gives it."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.typed = ""
+        self._edit: QLineEdit | None = None
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        if self._edit is None:
+            self._edit = self.findChild(QLineEdit, "fileNameEdit")
+            if self._edit is not None:
+                self._edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (watched is self._edit and event.type() == QEvent.Type.KeyPress
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):  # type: ignore[attr-defined]
+            text = self._edit.text().strip() if self._edit else ""
+            if text:
+                path = Path(os.path.expanduser(text))
+                if not path.is_absolute():
+                    path = Path(self.directory().absolutePath()) / path
+                if not path.exists():
+                    self.typed = str(path)
+                    self.done(QDialog.DialogCode.Accepted)
+                    return True
+        return super().eventFilter(watched, event)
+
+    def chosen(self) -> list[str]:
+        return [self.typed] if self.typed else self.selectedFiles()
+
+
+def file_dialog(parent: QWidget | None, title: str, folder: str, filters: str, mode: QFileDialog.FileMode,
+                accept: QFileDialog.AcceptMode = QFileDialog.AcceptMode.AcceptOpen) -> QFileDialog:
+    """The file dialog every question about files goes through (see ``native_dialogs``)."""
+    cls = FolderDialog if mode == QFileDialog.FileMode.Directory else QFileDialog
+    d = cls(parent, title, folder, filters)
+    if not native_dialogs():
+        d.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+    d.setFileMode(mode)
+    d.setAcceptMode(accept)
+    if mode == QFileDialog.FileMode.Directory:
+        d.setOption(QFileDialog.Option.ShowDirsOnly, True)
+    return d
+
+
+def _run(d: QFileDialog) -> list[str]:
+    try:
+        if d.exec() != QDialog.DialogCode.Accepted:
+            return []
+        return d.chosen() if isinstance(d, FolderDialog) else d.selectedFiles()
+    finally:
+        d.deleteLater()
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".bmp", ".tif", ".tiff")
+MATERIAL_SUFFIXES = IMAGE_SUFFIXES + (".pdf",)
 
 
 def image_filter() -> str:

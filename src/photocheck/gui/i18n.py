@@ -13,6 +13,9 @@ to choose a side of a core ``Text``. Nothing here runs at import time.
 from __future__ import annotations
 
 import logging
+import os
+import sys
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
@@ -38,6 +41,60 @@ def normalise(name: str | None) -> str:
 def system_lang() -> str:
     ui = QLocale.system().uiLanguages()
     return normalise(ui[0] if ui else QLocale.system().name())
+
+
+def env_lang(environ: Mapping[str, str] | None = None) -> str | None:
+    """The UI language the environment asks for (LC_ALL, LC_MESSAGES, LANG), without asking
+    Qt (which would fix its system locale too early, see ``align_system_locale``); None on
+    Windows, where the language is not in the environment."""
+    if sys.platform == "win32":
+        return None
+    env = os.environ if environ is None else environ
+    value = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    return normalise(value)
+
+
+def align_system_locale(lang: str, environ: MutableMapping[str, str] | None = None) -> str | None:
+    """Make Qt's *system* locale speak the UI's language; call before the QApplication exists.
+
+    Qt's file dialog formats dates and sizes by ``QLocale::system()``, which Qt reads from
+    LC_ALL / LC_TIME / LANG once, at its first use: under ``LANG=C`` a Chinese dialog
+    showed dates as "2 12 2026". When the environment's time locale is not in the UI's
+    language, LC_TIME (or LC_ALL, which overrides it) is pointed at the UI's. Returns the
+    locale set, or None when nothing needed to change (and always on Windows, where Qt
+    takes the user's regional settings)."""
+    if sys.platform == "win32":
+        return None
+    env = os.environ if environ is None else environ
+    key = "LC_ALL" if env.get("LC_ALL") else "LC_TIME"
+    current = env.get("LC_ALL") or env.get("LC_TIME") or env.get("LANG") or ""
+    base = current.split(".")[0].split("@")[0]
+    if base not in ("", "C", "POSIX") and normalise(base) == normalise(lang):
+        return None
+    env[key] = "en_US.UTF-8" if normalise(lang) == "en" else "zh_CN.UTF-8"
+    return env[key]
+
+
+# Qt's own strings that its Chinese catalogue (qtbase_zh_CN.qm of Qt 6.12) lacks, found by
+# logging every lookup of the file dialog: two labels gained an accelerator the catalogue
+# was never updated for, and the icon provider's type names moved to a new context.
+QT_ZH_GAPS = {
+    ("QFileDialog", "&Look in:"): "查找范围(&L)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+}
+
+
+class QtGaps(QTranslator):
+    """Fills QT_ZH_GAPS in the Chinese UI, beside Qt's own catalogue."""
+
+    def translate(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str | None:
+        # None is Qt's "not here" (a null string); "" would be a translation into nothing
+        return QT_ZH_GAPS.get((context, source))
+
+    def isEmpty(self) -> bool:
+        return False
 
 
 def current() -> str:
@@ -112,6 +169,8 @@ class Translators:
         qt = QTranslator(self.app)
         if qt.load(f"qtbase_{lang}", str(qt_translations_dir())):
             self._installed.append(qt)
+        if lang == "zh_CN":
+            self._installed.append(QtGaps(self.app))
         QLocale.setDefault(QLocale("en_US" if lang == "en" and ok else "zh_CN"))
         for t in self._installed:
             self.app.installTranslator(t)

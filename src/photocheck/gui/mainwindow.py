@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QRect, QTimer, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QIcon, QKeySequence, QShowEvent
+from PySide6.QtCore import QEvent, QRect, QSize, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QMainWindow, QProgressBar, QPushButton,
                                QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
@@ -23,6 +23,7 @@ from .controller import AppController, PackChoice, PhotoSession
 from .dialogs import Dialogs
 from .pages.photo import PhotoPage
 from .settings import Settings
+from .widgets import FileDrops
 
 log = logging.getLogger("photocheck.gui")
 
@@ -43,6 +44,9 @@ class MainWindow(QMainWindow):
 
         self.materials_page = make_materials_page(app, settings, dialogs)
         self.review_page = make_review_page(app, settings, dialogs)
+        # every page takes dropped files and folders through the one FileDrops (the review
+        # page's own drop handlers are bypassed by it)
+        self.review_drops = FileDrops(self.review_page, self.review_page.open_paths)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         for page in (self.photo_page, self.materials_page, self.review_page):
@@ -91,7 +95,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
         self.log_action = QAction(self)
-        self.log_action.triggered.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent))))
+        self.log_action.triggered.connect(self._show_log_folder)
         self.about_action = QAction(self)
         self.about_action.triggered.connect(self._about)
         self.file_menu = self.menuBar().addMenu("")
@@ -166,19 +170,18 @@ class MainWindow(QMainWindow):
             page.request_save()
 
     # -- size on screen ---------------------------------------------------------------------
-    def _default_size(self, avail: QRect):  # noqa: ANN202
+    def _default_size(self, avail: QRect) -> QSize:
         """Roomy on a large screen (four fifths of it), never below a comfortable size
         unless the screen itself is smaller (fit_to_screen then takes over)."""
-        from PySide6.QtCore import QSize
-
         fm = self.fontMetrics().height()
         return QSize(max(fm * 80, avail.width() * 4 // 5), max(fm * 48, avail.height() * 4 // 5))
 
-    def fit_to_screen(self) -> None:
-        """Never larger than the screen's available area, frame included, and on it.
+    def fit_to_screen(self, want: QSize | None = None) -> None:
+        """At most ``want`` (the current size by default), never larger than the screen's
+        available area, frame included, and on it.
 
-        Before the first show the frame is not known; a title bar's worth is kept free,
-        and showEvent fits again with the real frame."""
+        Before the first show the frame is not known; a title bar's worth (and a border's)
+        is kept free, and showEvent fits again with the real frame."""
         screen = self.screen()
         if screen is None:
             return
@@ -187,8 +190,8 @@ class MainWindow(QMainWindow):
         if self.isVisible():
             extra_w, extra_h = frame.width() - inner.width(), frame.height() - inner.height()
         else:
-            extra_w, extra_h = 0, self.fontMetrics().height() * 2
-        want = self._wanted if self.isVisible() and self._wanted is not None else self.size()
+            extra_w, extra_h = self.fontMetrics().height(), self.fontMetrics().height() * 2
+        want = want or self.size()
         w = min(want.width(), avail.width() - extra_w)
         h = min(want.height(), avail.height() - extra_h)
         if (w, h) != (self.width(), self.height()):
@@ -211,8 +214,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self._fit_once_shown)
 
     def _fit_once_shown(self) -> None:
-        self.fit_to_screen()     # the window manager's frame is known by now
-        self._wanted = None      # from here on the user sizes the window
+        self.fit_to_screen(self._wanted)     # the window manager's frame is known by now
 
     # -- rule packs -------------------------------------------------------------------------
     def _fill_packs(self, choices: list[PackChoice]) -> None:
@@ -280,6 +282,16 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("关于"))
         if hasattr(self, "_choices"):
             self._fill_packs(self._choices)
+
+    def _show_log_folder(self) -> None:
+        folder = log_file().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)      # no log written yet: still a folder to show
+        except OSError as e:
+            self.dialogs.error(self, Text(f"无法打开日志文件夹“{folder}”：{e.strerror}",
+                                          f"cannot open the log folder “{folder}”: {e.strerror}"))
+            return
+        self.dialogs.show_folder(self, str(folder))
 
     def _about(self) -> None:
         self.dialogs.info(self, self.tr("关于"), i18n.fmt(self.tr("医考报名照片与材料检测 %1"), __version__),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QLocale, QModelIndex,
+                            QPersistentModelIndex, Qt)
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
 
+from .. import numbers
 from ..checks.base import CheckResult, FileReport, Status
-from ..text import Text
+from ..text import Text, after_fix
 from . import i18n
 
 Index = QModelIndex | QPersistentModelIndex
@@ -52,26 +54,43 @@ def _key_name(key: str, check_id: str) -> str:
     return QCoreApplication.translate("Values", names[key]) if key in names else str(key)
 
 
-def format_value(v: Any, check_id: str = "") -> str:
-    """A measured value or limit as one short line."""
+def number_text(v: float, bounds: list[float] | None = None) -> str:
+    """A number in the current locale; beside its limit (``bounds``) with the decimals it
+    needs never to look equal to, or across, a bound it is not equal to (photocheck.numbers)."""
+    loc = QLocale()
+    if isinstance(v, int):
+        return loc.toString(v)
+    if bounds is None:   # a limit itself: exact, as the rule pack has it
+        d = numbers.exact_digits(v)
+    else:
+        d = numbers.value_digits(v, bounds)
+    return numbers.trim(loc.toString(float(v), "f", d), loc.decimalPoint())
+
+
+def format_value(v: Any, check_id: str = "", against: Any = None) -> str:
+    """A measured value (``against`` its limit) or a limit, as one short line."""
+    measured = against is not None
     if v is None:
         return "—"
     if isinstance(v, bool):
         return "✓" if v else "✗"
     if hasattr(v, "item") and not isinstance(v, (list, tuple, dict)):
         v = v.item()  # numpy scalar
-    if isinstance(v, float):
-        return f"{v:.3g}"
+    if isinstance(v, (int, float)):
+        return number_text(v, numbers.numbers_in(against) if measured else None)
+    if isinstance(v, str):
+        return v if measured else numbers.group_in(v)
     if isinstance(v, (list, tuple)):
         if len(v) == 2 and all(isinstance(x, (int, float)) for x in v):
-            return f"{format_value(v[0])}–{format_value(v[1])}"
-        return ", ".join(format_value(x) for x in v)
+            return f"{format_value(v[0], check_id, against)}–{format_value(v[1], check_id, against)}"
+        return ", ".join(format_value(x, check_id, against) for x in v)
     if isinstance(v, dict):
         parts = []
         for k, x in v.items():
             if isinstance(x, dict):
                 continue  # nested detail (per region) is too much for one cell
-            parts.append(f"{_key_name(str(k), check_id)} {format_value(x)}")
+            bound = (against.get(k, against) if isinstance(against, dict) else against) if measured else None
+            parts.append(f"{_key_name(str(k), check_id)} {format_value(x, check_id, bound)}")
         return "，".join(parts) if i18n.current() != "en" else ", ".join(parts)
     return str(v)
 
@@ -90,12 +109,21 @@ class ChecklistModel(QAbstractTableModel):
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self._report: FileReport | None = None
+        self._fixed = False
 
     # -- data in --------------------------------------------------------------------------
-    def set_report(self, report: FileReport | None) -> None:
+    def set_report(self, report: FileReport | None, *, fixed: bool = False) -> None:
+        """``fixed``: the report of a fix's own result, where advice to use Fix is no advice."""
         self.beginResetModel()
         self._report = report
+        self._fixed = fixed
         self.endResetModel()
+
+    def hint(self, c: CheckResult) -> str:
+        """What to do about a check that is not met, in the current language ('' when met)."""
+        if c.status is Status.PASS:
+            return ""
+        return i18n.pick(after_fix(c.hint) if self._fixed else c.hint)
 
     @property
     def report(self) -> FileReport | None:
@@ -141,7 +169,8 @@ class ChecklistModel(QAbstractTableModel):
         return names.get(section)
 
     def measured_line(self, c: CheckResult) -> str:
-        return i18n.fmt(self.tr("测得：%1　要求：%2"), format_value(c.measured, c.id), format_value(c.limit, c.id))
+        return i18n.fmt(self.tr("测得：%1　要求：%2"), format_value(c.measured, c.id, against=c.limit),
+                        format_value(c.limit, c.id))
 
     def check_at(self, row: int) -> CheckResult | None:
         rep = self._report
@@ -169,14 +198,14 @@ class ChecklistModel(QAbstractTableModel):
                     text += "\n" + self.measured_line(c)
                 return text
             if col == self.COL_MEASURED:
-                return format_value(c.measured, c.id)
+                return format_value(c.measured, c.id, against=c.limit)
             if col == self.COL_LIMIT:
                 return format_value(c.limit, c.id)
         elif role == Qt.ItemDataRole.ToolTipRole:
             lines = [i18n.pick(c.message)]
             if c.measured is not None:
                 lines.append(self.measured_line(c))
-            hint = i18n.pick(c.hint) if c.status is not Status.PASS else ""
+            hint = self.hint(c)
             if hint:
                 lines.append("→ " + hint)
             return "\n".join(lines)
@@ -189,7 +218,7 @@ class ChecklistModel(QAbstractTableModel):
         elif role == self.StatusRole:
             return c.status
         elif role == self.HintRole:
-            return i18n.pick(c.hint) if c.status is not Status.PASS else ""
+            return self.hint(c)
         return None
 
     def _error_data(self, col: int, role: int) -> Any:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (QColor, QDragEnterEvent, QDropEvent, QFont, QImage, QPainter, QPainterPath,
                            QPen, QPixmap, QPolygonF, QResizeEvent, QWheelEvent)
 from PySide6.QtWidgets import (QFrame, QGraphicsPixmapItem, QGraphicsScene, QGraphicsView, QHBoxLayout, QLabel,
@@ -41,6 +41,41 @@ def local_files(event: QDragEnterEvent | QDropEvent) -> list[str]:
     if not md.hasUrls():
         return []
     return [u.toLocalFile() for u in md.urls() if u.isLocalFile() and u.toLocalFile()]
+
+
+class FileDrops(QObject):
+    """Drag and drop of local files and folders onto a widget, the same on every page.
+
+    ``FileDrops(widget, on_drop)`` makes ``widget`` accept drags that carry local paths
+    (files or folders, from a file manager) and calls ``on_drop(paths)`` on a drop;
+    the page decides what the paths mean and says so when it cannot use them."""
+
+    def __init__(self, target: QWidget, on_drop: Callable[[list[str]], None]):
+        super().__init__(target)
+        self.on_drop = on_drop
+        target.setAcceptDrops(True)
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+            if local_files(event):  # type: ignore[arg-type]
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                return True
+            return False
+        if kind == QEvent.Type.Drop:
+            paths = local_files(event)  # type: ignore[arg-type]
+            if paths:
+                event.acceptProposedAction()  # type: ignore[attr-defined]
+                self.on_drop(paths)
+                return True
+        return False
+
+
+def split_dropped(paths: list[str]) -> tuple[list[str], list[str]]:
+    """(files, folders) among dropped paths, in the order given."""
+    folders = [p for p in paths if Path(p).is_dir()]
+    return [p for p in paths if p not in folders], folders
 
 
 class ImageView(QGraphicsView):

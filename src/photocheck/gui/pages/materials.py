@@ -9,21 +9,24 @@ top, and the returned slots unlock.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QKeyEvent, QMouseEvent
+from PySide6.QtGui import QFont, QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QToolButton,
                                QVBoxLayout, QWidget)
 
 from ...errors import PhotocheckError
+from ...text import Text
 from .. import i18n
 from .. import settings as S
 from ..controller import AppController
-from ..dialogs import Dialogs, material_filter
+from ..dialogs import MATERIAL_SUFFIXES, Dialogs, material_filter
 from ..materials_session import AddOutcome, FileView, FixOutcome, MaterialsSession, PackageView, SlotView, Staged, SubmitCheck
 from ..settings import Settings
 from ..tables import badged
-from ..widgets import Banner, ProgressRow, local_files
+from ..widgets import Banner, FileDrops, ProgressRow, split_dropped
 
 
 def make_materials_page(app: AppController, settings: Settings, dialogs: Dialogs) -> "MaterialsPage":
@@ -94,13 +97,14 @@ class SlotCard(QFrame):
     addRequested = Signal(str, list)          # slot id, files ([] = ask with a dialog)
     removeRequested = Signal(str, int)        # slot id, 1-based index
     unstageRequested = Signal(str, str)       # slot id, staged path
+    emptyFolderDropped = Signal(str)          # a dropped folder with no image or PDF in it
 
     def __init__(self, number: int, parent: QWidget | None = None):
         super().__init__(parent)
         self.number = number
         self.slot: SlotView | None = None
         self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAcceptDrops(True)
+        self.drops = FileDrops(self, self._dropped)
         fm = self.fontMetrics()
         self.thumb_side = fm.height() * 7
         self.title = QLabel()
@@ -244,14 +248,17 @@ class SlotCard(QFrame):
         tile.set_content(st.thumb, "fail", "", self.tr("未加入"), "\n".join(tip), True, staged=True)
 
     # -- drag and drop onto this slot -----------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event)
-        if files and self.slot is not None:
-            event.acceptProposedAction()
+    def _dropped(self, paths: list[str]) -> None:
+        """Files go in as they are; a folder gives its images and PDFs (sorted by name)."""
+        if self.slot is None:
+            return
+        files, folders = split_dropped(paths)
+        for folder in folders:
+            inside = sorted(str(f) for f in Path(folder).iterdir() if f.is_file() and f.suffix.lower() in MATERIAL_SUFFIXES)
+            if not inside:
+                self.emptyFolderDropped.emit(folder)
+            files += inside
+        if files:
             self.addRequested.emit(self.slot.id, files)
 
 
@@ -265,6 +272,7 @@ class MaterialsPage(QWidget):
         super().__init__(parent)
         self.app, self.session, self.settings, self.dialogs = app, session, settings, dialogs
         session.setParent(self)
+        self.drops = FileDrops(self, self.drop_paths)   # a slot card takes its own drops first
         self.cards: list[SlotCard] = []
         self._profile_ok = True
 
@@ -474,9 +482,31 @@ class MaterialsPage(QWidget):
         if not self._profile_ok:
             return
         parent = self.dialogs.open_dir(self, self.tr("新建材料包：选择存放的文件夹"), self.settings.get(S.LAST_PACKAGE_FOLDER))
-        if parent:
+        if parent and self._folder_ready(parent):
             self.settings.set(S.LAST_PACKAGE_FOLDER, parent)
             self.session.create(parent, self.name_edit.text().strip(), self.profile())
+
+    def _folder_ready(self, folder: str) -> bool:
+        """The folder to keep a new package in exists, or is made after asking; a file in
+        its place, or a folder that cannot be made, is refused with the reason."""
+        path = Path(folder)
+        if path.is_dir():
+            return True
+        if path.exists():
+            self.dialogs.error(self, Text(f"“{path}”是一个文件，不是文件夹。请选择或新建一个文件夹。",
+                                          f"“{path}” is a file, not a folder. Choose or make a folder."))
+            return False
+        if not self.dialogs.confirm(self, self.tr("新建文件夹"),
+                                    i18n.fmt(self.tr("文件夹“%1”还不存在。要新建它，并把材料包存放在里面吗？"), str(path)),
+                                    default_yes=True):
+            return False
+        try:
+            path.mkdir(parents=True)
+        except OSError as e:
+            self.dialogs.error(self, Text(f"无法新建文件夹“{path}”：{e.strerror}",
+                                          f"cannot make the folder “{path}”: {e.strerror}"))
+            return False
+        return True
 
     def request_open(self) -> None:
         path = self.dialogs.open_dir(self, self.tr("打开材料包（选择材料包文件夹）"), self.settings.get(S.LAST_PACKAGE_FOLDER))
@@ -486,6 +516,23 @@ class MaterialsPage(QWidget):
     def open_paths(self, paths: list[str]) -> None:
         if paths:
             self.session.open(paths[0])
+
+    def drop_paths(self, paths: list[str]) -> None:
+        """Dropped beside the slots: a folder opens as a package; files belong on a slot."""
+        files, folders = split_dropped(paths)
+        if folders:
+            self.open_paths(folders[:1])
+            return
+        if self.stack.currentWidget() is self.pkg_panel:
+            text = self.tr("请把图片拖到对应的材料项上（例如“身份证明”那一栏），每项会分别检测。")
+        else:
+            text = self.tr("请先新建或打开材料包，再把图片拖到对应的材料项上。")
+        self.dialogs.info(self, self.tr("放到哪一项？"), text)
+
+    def _empty_folder_dropped(self, folder: str) -> None:
+        self.dialogs.info(self, self.tr("文件夹里没有图片"),
+                          i18n.fmt(self.tr("“%1”里没有图片或 PDF 文件（JPG、PNG、HEIC、WebP、BMP、TIFF、PDF）。"),
+                                   Path(folder).name))
 
     # -- session signals -------------------------------------------------------------------------------------
     def _on_loaded(self, view: PackageView) -> None:
@@ -500,6 +547,7 @@ class MaterialsPage(QWidget):
                 card.addRequested.connect(self._add_requested)
                 card.removeRequested.connect(self.session.remove)
                 card.unstageRequested.connect(self.session.unstage)
+                card.emptyFolderDropped.connect(self._empty_folder_dropped)
                 self.cards_layout.insertWidget(self.cards_layout.count() - 1, card)
                 self.cards.append(card)
         for card, s in zip(self.cards, view.slots):
@@ -632,3 +680,9 @@ class MaterialsPage(QWidget):
     def sizeHint(self) -> QSize:
         fm = self.fontMetrics()
         return QSize(fm.height() * 60, fm.height() * 40)
+
+    def layout_parts(self) -> dict[str, QWidget]:
+        """What must be on screen whatever its size: the package's state and its slots."""
+        if self.stack.currentWidget() is self.pkg_panel:
+            return {"verdict": self.banner, "slots": self.cards_scroll}
+        return {"create": self.create_btn}

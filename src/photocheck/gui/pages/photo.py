@@ -6,10 +6,10 @@ The official tool's steps stay visible as the three buttons: ①打开照片文�
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QLocale, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabBar, QTableView, QVBoxLayout,
                                QWidget)
@@ -22,15 +22,17 @@ from ..controller import AppController, Fixed, Inspected, PhotoSession
 from ..dialogs import Dialogs, folder_of, image_filter
 from ..settings import Settings
 from ..tables import ChecklistModel
-from ..widgets import Banner, ImageView, local_files
+from ..widgets import Banner, FileDrops, ImageView, split_dropped
 
 
 def human_size(n: int | None) -> str:
+    """A file's size as shown beside the photo: whole bytes (the rule is in bytes, so no
+    rounding can make a passing size look like 30.0 KB), MB rounded down for big files."""
     if n is None:
         return "—"
     if n >= 1_000_000:
-        return f"{n / 1_000_000:.1f} MB"
-    return f"{n / 1000:.1f} KB"
+        return QLocale().toString(math.floor(n / 100_000) / 10, "f", 1) + " MB"
+    return i18n.fmt(QCoreApplication.translate("PhotoPage", "%1 字节"), QLocale().toString(n))
 
 
 class PhotoPage(QWidget):
@@ -40,7 +42,7 @@ class PhotoPage(QWidget):
                  parent: QWidget | None = None):
         super().__init__(parent)
         self.app, self.session, self.settings, self.dialogs = app, session, settings, dialogs
-        self.setAcceptDrops(True)
+        self.drops = FileDrops(self, self.drop_paths)
         self._phase = "empty"          # empty | checking | checked | fixing | fixed | refused | saved
         self._refusal: PhotocheckError | None = None
         self._saved_path = ""
@@ -49,7 +51,9 @@ class PhotoPage(QWidget):
         self.open_btn = QPushButton()
         self.fix_btn = QPushButton()
         self.save_btn = QPushButton()
-        for b in (self.open_btn, self.fix_btn, self.save_btn):
+        self.cancel_btn = QPushButton()        # shown while a check or a fix runs
+        self.cancel_btn.hide()
+        for b in (self.open_btn, self.fix_btn, self.save_btn, self.cancel_btn):
             b.setMinimumHeight(b.fontMetrics().height() * 2)
         self.open_btn.setDefault(True)
         self.overlay_box = QCheckBox()
@@ -61,6 +65,7 @@ class PhotoPage(QWidget):
         top.addWidget(self.open_btn)
         top.addWidget(self.fix_btn)
         top.addWidget(self.save_btn)
+        top.addWidget(self.cancel_btn)
         top.addSpacing(self.fontMetrics().height())
         top.addWidget(self.next_label, 1)
         top.addWidget(self.overlay_box)
@@ -169,6 +174,7 @@ class PhotoPage(QWidget):
         self.open_btn.clicked.connect(self.request_open)
         self.fix_btn.clicked.connect(self.session.fix)
         self.save_btn.clicked.connect(self.request_save)
+        self.cancel_btn.clicked.connect(self.request_cancel)
         self.overlay_box.toggled.connect(self._overlay_toggled)
         self.open_folder_btn.clicked.connect(self._open_folder)
         self.which.currentChanged.connect(lambda _i: self._show_checklist())
@@ -180,6 +186,7 @@ class PhotoPage(QWidget):
         session.fixFailed.connect(self._on_fix_failed)
         session.saved.connect(self._on_saved)
         session.failed.connect(lambda e: self.dialogs.error(self, e))
+        session.cancelled.connect(self._on_cancelled)
         app.packChanged.connect(lambda _p: self._update_reminders())
         self.retranslate()
 
@@ -206,6 +213,7 @@ class PhotoPage(QWidget):
 
     def request_save(self) -> None:
         if not self.session.can_save:
+            self.app.status.emit(self._why_no_save())     # Ctrl+S with nothing to save says why
             return
         default = self.session.default_save_path()
         path = self.dialogs.save_file(self, self.tr("保存照片文件"), str(default or ""), self.tr("JPG 照片 (*.jpg)"))
@@ -228,25 +236,58 @@ class PhotoPage(QWidget):
         self.original_view.set_overlay_visible(on)
         self.result_view.set_overlay_visible(on)
 
+    def _why_no_save(self) -> str:
+        s = self.session
+        if self._phase in ("checking", "fixing"):
+            return self.tr("正在处理，请稍候；完成后才能保存。")
+        if s.original is None:
+            return self.tr("还没有可保存的照片：先打开照片，再点击“一键修复”。")
+        if s.result is None:
+            return self.tr("先点击“一键修复”：生成合格的报名照片后才能保存。")
+        return self.tr("修复后的照片仍不合格，不能保存。请按右侧提示重新拍摄。")
+
+    def request_cancel(self) -> None:
+        """Stop waiting for the check or the fix: the page is usable again at once (the
+        worker finishes the step it is in, and its result is dropped)."""
+        if self._phase in ("checking", "fixing"):
+            self.session.cancel()
+
+    def _on_cancelled(self) -> None:
+        was_fixing = self._phase == "fixing"
+        self._phase = "checked" if self.session.original is not None else "empty"
+        if not was_fixing:
+            self.original_info.clear()
+        self.result_view.set_placeholder(self._result_placeholder())
+        self.app.status.emit(self.tr("已取消修复。") if was_fixing else self.tr("已取消检测。"))
+        self._refresh()
+        self._show_checklist()
+
     def _open_folder(self) -> None:
         if self._saved_path:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(self._saved_path).parent)))
+            self.dialogs.show_folder(self, str(Path(self._saved_path).parent))
 
     # -- drag and drop --------------------------------------------------------------------
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if local_files(event):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = local_files(event)
-        if files:
-            event.acceptProposedAction()
-            self.open_path(files[0])
+    def drop_paths(self, paths: list[str]) -> None:
+        """Files or folders dropped on the page: the first photo is opened; the rest is said."""
+        files, folders = split_dropped(paths)
+        if not files:
+            self.dialogs.info(self, self.tr("请拖入照片文件"),
+                              i18n.fmt(self.tr("“%1”是文件夹。照片检测一次检查一张照片：请把照片文件拖到这里。"),
+                                       Path(folders[0]).name))
+            return
+        if self._phase in ("checking", "fixing"):
+            self.app.status.emit(self.tr("正在处理上一张照片，请稍候再拖入，或先点击“取消”。"))
+            return
+        self.open_path(files[0])
+        if len(paths) > 1:
+            self.app.status.emit(i18n.fmt(self.tr("一次检测一张照片：已打开 %1，其余 %2 项没有打开。"),
+                                          Path(files[0]).name, len(paths) - 1))
 
     # -- session signals ------------------------------------------------------------------
     def _on_opening(self, path: str) -> None:
         self._phase = "checking"
         self._refusal = None
+        self.result_view.set_placeholder(self._result_placeholder())
         self._saved_path = ""
         self.original_view.set_image(None)
         self.result_view.set_image(None)
@@ -267,6 +308,7 @@ class PhotoPage(QWidget):
         self._phase = "fixing"
         self._refusal = None
         self.result_view.set_image(None)
+        self.result_view.set_placeholder(self._result_placeholder())
         self._refresh()
 
     def _on_fixed(self, f: Fixed) -> None:
@@ -281,7 +323,25 @@ class PhotoPage(QWidget):
     def _on_fix_failed(self, e: PhotocheckError) -> None:
         self._phase = "refused"
         self._refusal = e
+        self.result_view.set_placeholder(self._result_placeholder())   # the reason, where the photo would be
         self._refresh()
+
+    def _refusal_text(self) -> str:
+        e = self._refusal
+        if e is None:
+            return ""
+        text = i18n.pick(e.text)
+        if e.hint:
+            text += "\n→ " + i18n.pick(e.hint)
+        prefix = self.tr("无法修复：") if isinstance(e, FixRefused) else self.tr("出错了：")
+        return prefix + text
+
+    def _result_placeholder(self) -> str:
+        if self._phase == "refused" and self._refusal is not None:
+            return self._refusal_text()
+        if self._phase == "fixing":
+            return self.tr("正在修复…")
+        return self.tr("点击“一键修复”后，\n合格的报名照片显示在这里")
 
     def _on_saved(self, path: str) -> None:
         self._phase = "saved"
@@ -295,7 +355,8 @@ class PhotoPage(QWidget):
         return self.session.original.report if self.session.original else None
 
     def _show_checklist(self) -> None:
-        self.model.set_report(self.current_report())
+        showing_result = self.which.currentIndex() == self.RESULT and self.session.result is not None
+        self.model.set_report(self.current_report(), fixed=showing_result)
         self.table.resizeRowsToContents()
         row = self.model.first_problem_row()
         if row >= 0:
@@ -349,6 +410,7 @@ class PhotoPage(QWidget):
         busy = self._phase in ("checking", "fixing")
         has_photo = s.original is not None and s.original.report.error is None
         self.open_btn.setEnabled(not busy)
+        self.cancel_btn.setVisible(busy)
         self.fix_btn.setEnabled(has_photo and not busy)
         self.save_btn.setEnabled(s.can_save and not busy)
         self.open_folder_btn.setVisible(self._phase == "saved")
@@ -389,11 +451,7 @@ class PhotoPage(QWidget):
         elif self._phase == "empty":
             self.original_info.clear()
         if self._phase == "refused" and self._refusal is not None:
-            text = i18n.pick(self._refusal.text)
-            if self._refusal.hint:
-                text += "\n→ " + i18n.pick(self._refusal.hint)
-            prefix = self.tr("无法修复：") if isinstance(self._refusal, FixRefused) else self.tr("出错了：")
-            self.result_info.setText(prefix + text)
+            self.result_info.setText(self._refusal_text())
         elif s.result is not None:
             r = s.result
             dims = f"{r.result.pixels[0]} × {r.result.pixels[1]}" if r.result.pixels else "—"
@@ -430,7 +488,9 @@ class PhotoPage(QWidget):
         self.which.setTabText(self.ORIGINAL, self.tr("原照片的检测"))
         self.which.setTabText(self.RESULT, self.tr("检测结果照片的检测"))
         self.original_view.set_placeholder(self.tr("把照片拖到这里\n或点击“①打开照片文件”"))
-        self.result_view.set_placeholder(self.tr("点击“一键修复”后，\n合格的报名照片显示在这里"))
+        self.result_view.set_placeholder(self._result_placeholder())
+        self.cancel_btn.setText(self.tr("取消"))
+        self.cancel_btn.setToolTip(self.tr("不再等待这次检测或修复"))
         self.reminders.setTitle(self.tr("以下几项无法自动检测，请自己确认"))
         self._update_reminders()
         self.model.retranslate()

@@ -1,0 +1,70 @@
+"""The window on the screens candidates have, under Xvfb on the xcb platform: 1920×1080 at
+100, 125, 150 and 200 % scaling, 1366×768 at 100 and 125 %, in both languages.
+
+Each case starts the app as a user would (no saved size), loads and fixes a photo,
+and reads the app's layout report: the window lies within the screen, and the
+verdict and the result table are wholly on it and not scrolled or clipped away.
+``make screenshots-screens`` takes the same pictures of every page, to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+TOOLS = Path(__file__).resolve().parents[2] / "tools"
+sys.path.insert(0, str(TOOLS))
+import screenshots as tool  # noqa: E402
+from xserver import XVFB_MISSING, Xvfb, xvfb_path  # noqa: E402
+
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(xvfb_path() is None, reason=XVFB_MISSING)]
+
+CASES = [(size, scale) for size, scales in tool.SCREENS for scale in scales]
+
+
+@pytest.fixture(scope="module")
+def servers():
+    started: dict[tuple[int, int], Xvfb] = {}
+
+    def at(size: tuple[int, int]) -> Xvfb:
+        if size not in started:
+            started[size] = Xvfb(*size).__enter__()
+        return started[size]
+
+    yield at
+    for x in started.values():
+        x.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    return tool.inputs_for(["photo", "materials"], tmp_path_factory.mktemp("screens-in"))
+
+
+def _shoot(servers, inputs, tmp_path, page, lang, size, scale) -> dict:
+    files, fix = inputs[page]
+    out = tool.shoot(tmp_path / tool.screen_name(page, lang, size, scale), page, lang, files, fix=fix, scale=scale,
+                     display=servers(size).display)
+    report = out.with_suffix(".json")
+    assert tool.outside(report) == [], out
+    return json.loads(report.read_text())
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("size,scale", CASES, ids=[f"{w}x{h}@{round(s * 100)}" for (w, h), s in CASES])
+def test_photo_page_verdict_and_table_are_on_screen(servers, inputs, tmp_path, lang, size, scale,
+                                                    compiled_translations):
+    r = _shoot(servers, inputs, tmp_path, "photo", lang, size, scale)
+    assert set(r["parts"]) == {"verdict", "table"}
+    assert r["screen"][2] == round(size[0] / scale) or abs(r["screen"][2] - size[0] / scale) <= 1
+    # the table shows several rows, not a sliver
+    assert r["parts"]["table"]["visible"][3] >= 100, r["parts"]["table"]
+
+
+@pytest.mark.parametrize("size,scale", [((1920, 1080), 2.0), ((1366, 768), 1.25)], ids=["1920x1080@200", "1366x768@125"])
+def test_materials_page_state_and_slots_are_on_screen(servers, inputs, tmp_path, size, scale, compiled_translations):
+    r = _shoot(servers, inputs, tmp_path, "materials", "en", size, scale)
+    assert set(r["parts"]) == {"verdict", "slots"}
