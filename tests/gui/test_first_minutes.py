@@ -281,6 +281,7 @@ def test_the_system_locale_is_aligned_before_qt_reads_it(monkeypatch):
     env = {"LANG": "zh_CN.UTF-8", "LC_ALL": "zh_CN.UTF-8"}
     assert i18n.align_system_locale("en", env) == "en_US.UTF-8" and env["LC_ALL"] == "en_US.UTF-8"
     assert i18n.env_lang({"LANG": "en_GB.UTF-8"}) == "en" and i18n.env_lang({}) == "zh_CN"
+    assert i18n.env_lang({"LANGUAGE": "en:zh", "LANG": "zh_CN.UTF-8"}) == "en"
 
 
 # --- 7. a refused fix says why where the photo would be -----------------------------------------------------

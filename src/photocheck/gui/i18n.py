@@ -44,13 +44,14 @@ def system_lang() -> str:
 
 
 def env_lang(environ: Mapping[str, str] | None = None) -> str | None:
-    """The UI language the environment asks for (LC_ALL, LC_MESSAGES, LANG), without asking
-    Qt (which would fix its system locale too early, see ``align_system_locale``); None on
-    Windows, where the language is not in the environment."""
+    """The UI language the environment asks for (LANGUAGE's first entry, LC_ALL, LC_MESSAGES,
+    LANG: the order Qt reads them in), without asking Qt, which would fix its system locale
+    too early (see ``align_system_locale``); None on Windows, where it is not in the environment."""
     if sys.platform == "win32":
         return None
     env = os.environ if environ is None else environ
-    value = env.get("LC_ALL") or env.get("LC_MESSAGES") or env.get("LANG") or ""
+    value = (env.get("LANGUAGE") or "").split(":")[0] or env.get("LC_ALL") or env.get("LC_MESSAGES") \
+        or env.get("LANG") or ""
     return normalise(value)
 
 
