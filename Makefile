@@ -32,7 +32,7 @@ run: setup
 	$(VENV)/bin/photocheck-gui $(ARGS)
 
 test: setup
-	$(PY) -m pytest -n 2 -q -p no:cacheprovider --basetemp=.pytest-tmp $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup -q -p no:cacheprovider --basetemp=.pytest-tmp $(PYTEST_ARGS)
 
 test-fast: setup
 	$(PY) -m pytest -q -x -m "not slow" $(PYTEST_ARGS)

@@ -22,6 +22,8 @@ from photocheck.text import FixHint, Text
 
 HERE = Path(__file__).resolve().parent
 FIX_WORDS = ("一键修复", "use Fix", "One-click fix", "photocheck fix")
+WINDOWS_NATIVE = pytest.mark.skipif(sys.platform == "win32",
+                                    reason="Windows shows its own file dialog, in the system's language")
 
 
 def sized_photo(src: Path, size: int, out: Path) -> Path:
@@ -137,6 +139,7 @@ def test_new_package_refused_when_the_user_says_no_or_a_file_is_in_the_way(windo
     assert dialogs.errors and "不是文件夹" in dialogs.errors[-1] and "not a folder" in dialogs.errors[-1]
 
 
+@WINDOWS_NATIVE
 def test_the_folder_dialog_accepts_a_typed_folder_that_does_not_exist(qapp, qtbot, tmp_path):
     """Qt's own folder dialog ignores Enter on such a name (its button is disabled)."""
     from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
@@ -245,6 +248,7 @@ def _file_dialog(lang: str, folder: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+@WINDOWS_NATIVE
 def test_qts_file_dialog_is_chinese_with_chinese_dates(tmp_path, compiled_translations):
     from PySide6.QtCore import QDateTime, QLocale
 
@@ -262,6 +266,7 @@ def test_qts_file_dialog_is_chinese_with_chinese_dates(tmp_path, compiled_transl
     assert folder[3] == QLocale("zh_CN").toString(mtime, QLocale.FormatType.ShortFormat), folder
 
 
+@WINDOWS_NATIVE
 def test_qts_file_dialog_in_english_has_english_dates(tmp_path, compiled_translations):
     (tmp_path / "folder").mkdir()
     out = _file_dialog("en", tmp_path)

@@ -20,7 +20,9 @@ sys.path.insert(0, str(TOOLS))
 import screenshots as tool  # noqa: E402
 from xserver import XVFB_MISSING, Xvfb, xvfb_path  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(xvfb_path() is None, reason=XVFB_MISSING)]
+# one worker runs these and the timed start-ups of test_app.py, one after the other
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(xvfb_path() is None, reason=XVFB_MISSING),
+              pytest.mark.xdist_group("app-processes")]
 
 CASES = [(size, scale) for size, scales in tool.SCREENS for scale in scales]
 

@@ -17,7 +17,7 @@ from photocheck import __version__
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 from xserver import XVFB_MISSING, Xvfb, xvfb_path  # noqa: E402
 
-pytestmark = pytest.mark.skipif(xvfb_path() is None, reason=XVFB_MISSING)
+pytestmark = [pytest.mark.skipif(xvfb_path() is None, reason=XVFB_MISSING), pytest.mark.xdist_group("app-processes")]
 
 
 def user_env(x: Xvfb, home: Path) -> dict[str, str]:
