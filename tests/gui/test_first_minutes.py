@@ -361,13 +361,12 @@ def test_drops_on_the_materials_page(window, dialogs, tmp_path, drawn):
     import shutil
 
     from photocheck.submission import package
-    from photocheck.submission.slots import SlotSpec
 
     page = window.materials_page
     assert drop(page, [drawn["diploma"]])             # an image beside the slots: where to put it
     assert dialogs.infos and "材料包" in dialogs.infos[-1]
     pkg = tmp_path / "pkg"
-    package.create(pkg, specs=[SlotSpec("diploma", Text("毕业证书", "Diploma"), 1, None)]).close()
+    package.create(pkg).close()                       # the most common candidate's slots
     assert drop(page, [pkg])                          # a package folder opens
     assert page.stack.currentWidget() is page.pkg_panel and page.session.path == str(pkg)
     images = tmp_path / "扫描件"
