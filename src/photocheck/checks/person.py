@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 
+from ..numbers import beside, limit_text
 from ..text import Text
 from .base import CheckResult, Status, register
 from .photo import Context, FaceMeasure, _t
@@ -72,18 +73,21 @@ class PoseCheck(PersonCheck):
         parts = []
         if abs(p.yaw_deg) > r.warn_deg:
             side = _t("右", "right") if p.yaw_deg > 0 else _t("左", "left")
-            parts.append(_t(f"脸向画面{side.zh}侧转了 {abs(p.yaw_deg):.0f}°", f"the face is turned {abs(p.yaw_deg):.0f}° toward the picture's {side.en}"))
+            yaw, _ = beside(abs(p.yaw_deg), r.warn_deg, r.fail_yaw_deg)     # never rounded onto a limit
+            parts.append(_t(f"脸向画面{side.zh}侧转了 {yaw}°", f"the face is turned {yaw}° toward the picture's {side.en}"))
         if abs(p.pitch_deg) > r.warn_deg:
             way = _t("抬头", "raised") if p.pitch_deg > 0 else _t("低头", "lowered")
-            parts.append(_t(f"{way.zh} {abs(p.pitch_deg):.0f}°", f"the head is {way.en} {abs(p.pitch_deg):.0f}°"))
+            pitch, _ = beside(abs(p.pitch_deg), r.warn_deg, r.fail_pitch_deg)
+            parts.append(_t(f"{way.zh} {pitch}°", f"the head is {way.en} {pitch}°"))
         msg = Text("，".join(x.zh for x in parts), "; ".join(x.en for x in parts))
         if status is Status.FAIL:
-            msg = msg + _t(f"（允许 ±{r.fail_yaw_deg:.0f}° / ±{r.fail_pitch_deg:.0f}°）",
-                           f" (±{r.fail_yaw_deg:.0f}° / ±{r.fail_pitch_deg:.0f}° allowed)")
+            y_, p_ = limit_text(r.fail_yaw_deg), limit_text(r.fail_pitch_deg)
+            msg = msg + _t(f"（允许 ±{y_}° / ±{p_}°）", f" (±{y_}° / ±{p_}° allowed)")
         elif _unsure(status, yaw_bad or pitch_bad):
             msg = msg + UNSURE
         else:
-            msg = msg + _t(f"（标准建议 ±{r.warn_deg:.0f}° 以内）", f" (the standard advises within ±{r.warn_deg:.0f}°)")
+            w_ = limit_text(r.warn_deg)
+            msg = msg + _t(f"（标准建议 ±{w_}° 以内）", f" (the standard advises within ±{w_}°)")
         return self.result(status, measured, limit, msg, RETAKE_POSE, self.box(ctx), over)
 
 
@@ -115,8 +119,9 @@ class EyesCheck(PersonCheck):
         one = (left.openness < r.warn_openness) != (right.openness < r.warn_openness)
         what = _t("一只眼睛", "one eye") if one else _t("双眼", "the eyes")
         state = _t("闭上或半闭", "closed or half closed") if bad else _t("眯着", "narrowed")
-        msg = _t(f"{what.zh}{state.zh}（睁开程度 {worst:.2f}，至少 {r.fail_openness:.2f}）",
-                 f"{what.en} {'is' if one else 'are'} {state.en} (openness {worst:.2f}, need {r.fail_openness:.2f})")
+        v, (need,) = beside(worst, r.fail_openness, digits=2)
+        msg = _t(f"{what.zh}{state.zh}（睁开程度 {v}，至少 {need}）",
+                 f"{what.en} {'is' if one else 'are'} {state.en} (openness {v}, need {need})")
         if hidden:
             msg = _t("镜片太暗，看不清眼睛", "the lenses are too dark to see the eyes")
         elif _unsure(status, bad):
@@ -155,8 +160,8 @@ class ExpressionCheck(PersonCheck):
         region = ctx.to_original((float(x0), float(y0), float(x1 - x0), float(y1 - y0)))
         teeth = m.teeth >= r.teeth_fraction
         what = _t("嘴巴张开、露出牙齿", "the mouth is open, teeth showing") if teeth else _t("嘴巴张开", "the mouth is open")
-        msg = what + _t(f"（张开程度 {m.opening:.2f}，至多 {r.fail_opening:.2f}）",
-                        f" (opening {m.opening:.2f}, at most {r.fail_opening:.2f})")
+        v, (most,) = beside(m.opening, r.fail_opening, digits=2)
+        msg = what + _t(f"（张开程度 {v}，至多 {most}）", f" (opening {v}, at most {most})")
         if _unsure(status, bad):
             msg = msg + UNSURE
         elif status is Status.WARN:
@@ -193,8 +198,9 @@ class GlassesCheck(PersonCheck):
         if status is Status.PASS:
             return self.result(status, measured, limit, _t("看得清眼睛（无墨镜或有色镜片）", "the eyes show clearly (no dark or tinted lenses)"),
                                shapes=[Shape.rect(*b, role=FACE) for b in lens.boxes])
-        msg = _t(f"戴着墨镜或有色镜片，看不清眼睛（眼部对比 {lens.eye_contrast:.2f}，至少 {r.max_eye_contrast:.2f}）",
-                 f"dark or tinted lenses hide the eyes (eye contrast {lens.eye_contrast:.2f}, need {r.max_eye_contrast:.2f})")
+        v, (need,) = beside(lens.eye_contrast, r.max_eye_contrast, digits=2)
+        msg = _t(f"戴着墨镜或有色镜片，看不清眼睛（眼部对比 {v}，至少 {need}）",
+                 f"dark or tinted lenses hide the eyes (eye contrast {v}, need {need})")
         if status is Status.WARN:
             msg = (msg + UNSURE) if bad else _t("镜片可能有颜色，眼睛不够清楚", "the lenses may be tinted; the eyes are not clear")
         return self.result(status, measured, limit, msg,
