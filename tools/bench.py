@@ -26,7 +26,6 @@ sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "tools"))
 
 from photocheck import batch, core  # noqa: E402
-from photocheck import io as pio  # noqa: E402
 
 
 def sample_faces() -> list[np.ndarray]:

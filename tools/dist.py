@@ -280,7 +280,7 @@ def size_report(bundle: Path, top: int = 15) -> dict:
         f"{mb(total)} in {len(files)} files")
     for g, n in sorted(groups.items(), key=lambda kv: -kv[1]):
         say(f"  {mb(n):>10}  {100 * n / total:4.1f}%  {g}")
-    say(f"largest files:")
+    say("largest files:")
     biggest = sorted(sizes.items(), key=lambda kv: -kv[1])[:top]
     for rel, n in biggest:
         say(f"  {mb(n):>10}  {rel}")

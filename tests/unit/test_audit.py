@@ -172,6 +172,22 @@ def test_csv_follows_the_contract(loose, tmp_path, capsys):
     assert "Traceback" not in capsys.readouterr().err
 
 
+FORMULA_NAMES = ("=cmd|' -C calc'!A0.jpg", "+1.jpg", "@x.jpg", "-2+3.jpg")
+
+
+def test_csv_cells_never_start_a_formula(tmp_path, monkeypatch, capsys):
+    """Names a spreadsheet would evaluate are written as text (a leading apostrophe)."""
+    for name in FORMULA_NAMES:
+        samples.plain_jpeg(tmp_path / name, (200, 200, 200), size=(300, 400))
+    monkeypatch.chdir(tmp_path)
+    cli.main(["audit", "--report", "x.csv", "--jobs", "1", "--", *FORMULA_NAMES])
+    _raw, rows = read_csv(tmp_path / "x.csv")
+    assert sorted(r["path"] for r in rows) == sorted("'" + n for n in FORMULA_NAMES)
+    for r in rows:
+        assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in r.values())
+    assert "Traceback" not in capsys.readouterr().err
+
+
 def test_audit_json_and_kind_override(loose, capsys):
     rc = cli.main(["audit", str(loose / "photo_ok.jpg"), "--kind", "material", "--json"])
     out = json.loads(capsys.readouterr().out)
