@@ -162,8 +162,9 @@ def jpeg_bad_exif() -> bytes:
     from PIL import Image
 
     buf = io.BytesIO()
-    exif = b"Exif\x00\x00" + b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 2) + \
-        struct.pack("<HHII", 0x0112, 3, 1, 1) + struct.pack("<HHII", 0x8769, 4, 1, 0x7FFFFFF0) + b"\x00" * 4
+    # a Make tag (271) whose 100 bytes would lie far past the end of the block
+    exif = (b"Exif\x00\x00II*\x00" + struct.pack("<I", 8) + struct.pack("<H", 2)
+            + struct.pack("<HHII", 0x0112, 3, 1, 1) + struct.pack("<HHII", 0x010F, 2, 100, 0x1000) + b"\x00" * 4)
     Image.new("RGB", (413, 579), (230, 230, 230)).save(buf, "JPEG", quality=90, exif=exif)
     return buf.getvalue()
 
