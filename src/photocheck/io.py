@@ -40,6 +40,9 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 # 16-bit PNG ...) is refused before decoding. No decode returns more than
 # WHOLE_MAX_PIXELS either: a caller asking for more gets it reduced.
 WHOLE_MAX_PIXELS = 50_000_000
+# A banded decode gives at most this many pixels (about 4,000 x 4,000: more than any
+# check or fix needs), decoded once per file and reduced for each caller.
+BANDED_MAX_PIXELS = 16_000_000
 # A Huffman-coded JPEG spends at least one bit on every 8 x 8 block of its largest
 # component, so its file holds at least width x height / 512 bytes; half that is the
 # floor below which a header's size is not believed (the file is cut short, or lies).
@@ -123,6 +126,8 @@ class ImageInfo:
     dpi: tuple[float, float] | None = None
     has_exif: bool = False
     has_gps: bool = False
+    # a banded decode (large PNG or TIFF), kept for the next decode of the same file
+    _banded: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size_bytes(self) -> int:
@@ -385,13 +390,10 @@ def _decodes_in_bands(fmt: str, data: bytes, progressive: bool, mode: str) -> bo
     return bands.layout(fmt, data) is not None
 
 
-def _band_factor(w: int, h: int, max_side: int | None, min_side: int | None) -> int:
-    """The integer reduction of a banded decode: the long side stays at ``max_side`` or
-    more (the short side at ``min_side`` or more), and the output within WHOLE_MAX_PIXELS."""
-    f = max(1, int(max(w, h) // max_side)) if max_side else 1
-    if min_side:
-        f = max(1, min(f, int(min(w, h) // min_side)))
-    while -(-w // f) * -(-h // f) > WHOLE_MAX_PIXELS:
+def _band_factor(w: int, h: int) -> int:
+    """The integer reduction of a banded decode: the output within BANDED_MAX_PIXELS."""
+    f = 1
+    while -(-w // f) * -(-h // f) > BANDED_MAX_PIXELS:
         f += 1
     return f
 
@@ -455,7 +457,7 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
         factor *= 2  # never more than WHOLE_MAX_PIXELS out
     bgr: np.ndarray | None = None
     if info.pixels > WHOLE_MAX_PIXELS and info.format in ("png", "tiff"):
-        bgr = _decode_bands(info, _band_factor(w, h, max_side, min_side))
+        bgr = _decode_bands(info)  # then reduced to what is asked, below
     elif info.format == "jpeg" and info.mode in ("RGB", "L", "YCbCr"):
         buf = np.frombuffer(info.data, dtype=np.uint8)
         bgr = cv2.imdecode(buf, _CV_REDUCED[factor] | cv2.IMREAD_IGNORE_ORIENTATION)
@@ -477,6 +479,8 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
             raise _err("unreadable", f"图片无法解码：{info.path or ''}",
                        f"the image cannot be decoded: {info.path or ''}") from None
     bgr = _fit(bgr, max_side, min_side)
+    if bgr is info._banded:
+        bgr = bgr.copy()  # the kept decode is never handed out to be drawn on
     if apply_exif and info.exif_orientation != 1:
         bgr = apply_orientation(bgr, info.exif_orientation)
     ow, oh = info.oriented_size if apply_exif else (w, h)
@@ -484,17 +488,22 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
     return Decoded(bgr=bgr, scale=scale, info=info)
 
 
-def _decode_bands(info: ImageInfo, factor: int) -> np.ndarray:
+def _decode_bands(info: ImageInfo) -> np.ndarray:
+    """The image decoded band by band at BANDED_MAX_PIXELS, once per ImageInfo: a fix asks
+    for several scales of the same file, and each banded decode inflates all of it."""
+    if info._banded is not None:
+        return info._banded
     from . import bands
 
     lay = bands.layout(info.format, info.data)
     if lay is None or (lay.width, lay.height) != (info.width, info.height):
         raise _err("unreadable", f"图片无法解码：{info.path or ''}", f"the image cannot be decoded: {info.path or ''}")
     try:
-        return bands.decode(info.data, lay, factor, _pil_to_bgr)
+        info._banded = bands.decode(info.data, lay, _band_factor(info.width, info.height), _pil_to_bgr)
     except bands.BandError as e:
         raise _err(e.code, f"图片无法解码（文件可能不完整或已损坏）：{info.path or ''}",
                    f"the image cannot be decoded (truncated or damaged file?): {info.path or ''}") from None
+    return info._banded
 
 
 def load(src: Source, *, max_side: int | None = None, apply_exif: bool = True) -> Decoded:

@@ -251,8 +251,14 @@ def test_banded_png_cut_short_is_truncated():
     assert info.width == 8000
 
 
-def test_no_decode_returns_more_than_the_whole_budget():
+def test_a_large_png_is_decoded_once_and_reduced_for_each_caller(monkeypatch):
     info = pio.probe(hostile.png_bomb(9000, channels=3))
-    dec = pio.decode(info)  # "full size" asked for
-    assert dec.bgr.shape[0] * dec.bgr.shape[1] <= pio.WHOLE_MAX_PIXELS
-    assert dec.scale == pytest.approx(dec.bgr.shape[1] / 9000)
+    calls = []
+    real = bands.decode
+    monkeypatch.setattr(bands, "decode", lambda *a: calls.append(a[2]) or real(*a))
+    full = pio.decode(info)  # "full size" asked for
+    assert full.bgr.shape[0] * full.bgr.shape[1] <= pio.BANDED_MAX_PIXELS
+    assert full.scale == pytest.approx(full.bgr.shape[1] / 9000)
+    full.bgr[:] = 0  # the caller's copy: the kept decode is not touched
+    small = pio.decode(info, max_side=900)
+    assert len(calls) == 1 and max(small.bgr.shape[:2]) == 900 and small.bgr.max() == 255
