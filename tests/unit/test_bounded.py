@@ -19,12 +19,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-import hostile  # noqa: E402
-
-from photocheck import bands, cli  # noqa: E402
-from photocheck import io as pio  # noqa: E402
-from photocheck.errors import InputError  # noqa: E402
+import hostile
+from photocheck import bands, cli
+from photocheck import io as pio
+from photocheck.errors import InputError
 
 resource = pytest.importorskip("resource")
 
