@@ -36,11 +36,18 @@ _HINT = Text("请用 PDF 阅读器打开后另存或导出为图片（JPG）再�
              "Open it in a PDF reader, save or export it as an image (JPG), and retry.")
 
 
-def _limit_memory(budget: int) -> None:
+def _limit(budget: int, seconds: float) -> None:
+    """In the child: the address-space cap, and a processor-time cap that ends it even
+    if the parent is gone."""
     try:
         import resource
-    except ImportError:  # Windows: only the time cap
+    except ImportError:  # Windows: only the parent's time cap
         return
+    try:
+        cpu = int(seconds) + 5
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))
+    except (OSError, ValueError):
+        pass
     try:
         with open("/proc/self/statm") as fh:
             used = int(fh.read().split()[0]) * resource.getpagesize()
@@ -53,11 +60,12 @@ def _limit_memory(budget: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
 
 
-def _child(conn, data: bytes, long_side: int, max_pages: int, budget: int) -> None:
+def _child(conn, data: bytes, long_side: int, max_pages: int, budget: int, seconds: float) -> None:
     """Runs in the child: sends ("total", n), then ("page", w, h, stride, channels, bytes)
     per page, then ("done",), or ("error", kind, detail) at the first failure."""
     try:
-        _limit_memory(budget)
+        if budget:
+            _limit(budget, seconds)
         import pypdfium2 as pdfium
 
         try:
@@ -108,47 +116,73 @@ def _pixels(w: int, h: int, stride: int, channels: int, raw: bytes):
     return arr.copy()
 
 
+def _interpret(messages, memory: int) -> tuple[list, int]:
+    """The pages and page count from the child's messages; raises InputError."""
+    pages: list = []
+    total = 0
+    for msg in messages:
+        if msg[0] == "total":
+            total = msg[1]
+            if total == 0:
+                raise InputError(_EMPTY, code="unreadable")
+        elif msg[0] == "page":
+            pages.append(_pixels(*msg[1:]))
+        elif msg[0] == "error":
+            log.warning("PDF renderer: %s (%s)", msg[1], msg[2])
+            if msg[1] == "memory":
+                raise _no_memory(memory)
+            raise InputError(_PASSWORD if msg[1] == "password" else _DAMAGED, code="unreadable", hint=_HINT)
+        else:
+            break
+    return pages, total
+
+
+def _received(recv, proc, seconds: float, memory: int):
+    """The child's messages as they come, within ``seconds`` from now."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not recv.poll(left):
+            log.warning("PDF rendering stopped after %g s", seconds)
+            raise _refused(f"PDF 页面渲染超过 {seconds:g} 秒，已停止（文件可能是恶意构造的）",
+                           f"rendering the PDF's pages took over {seconds:g} s and was stopped "
+                           "(the file may be built to do that)")
+        try:
+            yield recv.recv()
+        except (EOFError, OSError):
+            proc.join(1)
+            log.warning("PDF renderer ended with exit code %s", proc.exitcode)
+            raise _no_memory(memory) from None
+
+
 def render(data: bytes, long_side: int, max_pages: int, *, memory: int = MEMORY_BYTES,
            seconds: float = SECONDS) -> tuple[list, int]:
     """The first ``max_pages`` pages as BGR arrays with the long side at ``long_side`` px,
     and the document's page count. Raises InputError."""
+    if mp.current_process().daemon:  # e.g. a Dask worker, which may not start processes
+        log.warning("PDF pages rendered in this process, without a memory cap")
+        sink = _Collect()
+        _child(sink, data, long_side, max_pages, 0, 0.0)
+        return _interpret(sink.messages, memory)
     ctx = mp.get_context("spawn")
     recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, data, long_side, max_pages, memory), daemon=True)
-    deadline = time.monotonic() + seconds
+    proc = ctx.Process(target=_child, args=(send, data, long_side, max_pages, memory, seconds), daemon=True)
     proc.start()
     send.close()
-    pages: list = []
-    total = 0
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not recv.poll(left):
-                log.warning("PDF rendering stopped after %.0f s", seconds)
-                raise _refused(f"PDF 页面渲染超过 {seconds:.0f} 秒，已停止（文件可能是恶意构造的）",
-                               f"rendering the PDF's pages took over {seconds:.0f} s and was stopped "
-                               "(the file may be built to do that)")
-            try:
-                msg = recv.recv()
-            except (EOFError, OSError):
-                proc.join(1)
-                log.warning("PDF renderer ended with exit code %s", proc.exitcode)
-                raise _no_memory(memory) from None
-            if msg[0] == "total":
-                total = msg[1]
-                if total == 0:
-                    raise InputError(_EMPTY, code="unreadable")
-            elif msg[0] == "page":
-                pages.append(_pixels(*msg[1:]))
-            elif msg[0] == "error":
-                log.warning("PDF renderer: %s (%s)", msg[1], msg[2])
-                if msg[1] == "memory":
-                    raise _no_memory(memory)
-                raise InputError(_PASSWORD if msg[1] == "password" else _DAMAGED, code="unreadable", hint=_HINT)
-            else:
-                return pages, total
+        return _interpret(_received(recv, proc, seconds, memory), memory)
     finally:
         recv.close()
         if proc.is_alive():
             proc.kill()
         proc.join()
+
+
+class _Collect:
+    """Stands in for the child's end of the pipe when rendering in this process."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    def send(self, msg) -> None:
+        self.messages.append(msg)

@@ -260,3 +260,28 @@ def test_a_large_png_is_decoded_once_and_reduced_for_each_caller(monkeypatch):
     full.bgr[:] = 0  # the caller's copy: the kept decode is not touched
     small = pio.decode(info, max_side=900)
     assert len(calls) == 1 and max(small.bgr.shape[:2]) == 900 and small.bgr.max() == 255
+
+
+def test_pdf_pages_render_in_a_child_within_a_time_cap():
+    from photocheck import pdfrender
+
+    pages, total = pdfrender.render(hostile.pdf_plain(), 600, 5)
+    assert total == 1 and pages[0].shape == (600, 424, 3)
+    assert pages[0][300, 212].max() < 100 and pages[0][5, 5].min() == 255  # the grey box on white
+    with pytest.raises(InputError) as ei:
+        pdfrender.render(hostile.pdf_plain(), 600, 5, seconds=0.01)
+    assert ei.value.code == "too_large" and "0.01 s" in ei.value.text.en
+
+
+def test_a_daemonic_process_renders_pdf_pages_itself(monkeypatch):
+    import multiprocessing as mp
+
+    from photocheck import pdfrender
+
+    monkeypatch.setattr(mp.current_process(), "daemon", True)
+    monkeypatch.setattr(mp, "get_context", lambda *a: pytest.fail("no child from a daemonic process"))
+    pages, total = pdfrender.render(hostile.pdf_plain(), 300, 1)
+    assert total == 1 and pages[0].shape[0] == 300
+    with pytest.raises(InputError) as ei:
+        pdfrender.render(hostile.pdf_loop(), 300, 1)
+    assert ei.value.code == "unreadable"
