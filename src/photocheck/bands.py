@@ -91,8 +91,8 @@ def _png_layout(data: bytes) -> Layout | None:
         return None
     w, h, depth, colour, _comp, _filt, interlace = struct.unpack(">IIBBBBB", ihdr)
     channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour)
-    if depth != 8 or interlace or channels is None:
-        return None
+    if depth != 8 or interlace or channels is None or w > BAND_PIXELS:
+        return None  # (a row wider than a band would be a band too large)
     return Layout("png", w, h, png_ihdr=ihdr, png_extra=extra, png_idat=idat, row_bytes=w * channels)
 
 
@@ -252,7 +252,7 @@ def _tiff_mini(data: bytes, lay: Layout, first: int, count: int) -> bytes:
 
 
 def _tiff_bands(data: bytes, lay: Layout, rows_per_band: int):
-    per = 1 if lay.tiled else max(1, rows_per_band // lay.unit_rows)
+    per = max(1, rows_per_band // lay.unit_rows)  # strips, or rows of tiles
     for first in range(0, len(lay.units), per):
         yield _open(_tiff_mini(data, lay, first, min(per, len(lay.units) - first)))
 
@@ -270,10 +270,13 @@ def _open(data: bytes) -> Image.Image:
 
 def layout(fmt: str, data: bytes) -> Layout | None:
     """How to decode the image band by band, or None when it must be decoded whole."""
-    if fmt == "png":
-        return _png_layout(data)
-    if fmt == "tiff":
-        return _tiff_layout(data)
+    try:
+        if fmt == "png":
+            return _png_layout(data)
+        if fmt == "tiff":
+            return _tiff_layout(data)
+    except (struct.error, ValueError, IndexError, OverflowError):
+        return None  # a header that does not parse: not decoded in bands
     return None
 
 
@@ -326,9 +329,12 @@ def decode(data: bytes, lay: Layout, factor: int, to_bgr) -> np.ndarray:
     rows = max(factor, rows // factor * factor)
     bands = _png_bands(data, lay, rows) if lay.kind == "png" else _tiff_bands(data, lay, rows)
     shrink = _Shrinker(lay.width, lay.height, factor)
-    for im in bands:
-        if im.width != lay.width:
-            raise BandError("unreadable")
-        shrink.add(to_bgr(im))
-        im.close()
+    try:
+        for im in bands:
+            if im.width != lay.width:
+                raise BandError("unreadable")
+            shrink.add(to_bgr(im))
+            im.close()
+    except (struct.error, ValueError, IndexError, OverflowError):
+        raise BandError("unreadable") from None
     return shrink.finish()

@@ -224,6 +224,7 @@ def test_banded_decode_equals_the_whole_decode_reduced(monkeypatch, mode, fmt, s
 
 
 @pytest.mark.parametrize("save", [{"tile": (64, 64), "compression": "zlib"}, {"tile": (64, 128)},
+                                  {"tile": (16, 16), "compression": "zlib"},  # two rows of tiles a band
                                   {"rowsperstrip": 7, "compression": "zlib", "predictor": 2}])
 def test_banded_decode_of_tiled_and_predicted_tiff(monkeypatch, save):
     tifffile = pytest.importorskip("tifffile")
