@@ -24,7 +24,8 @@ from photocheck import bands, cli
 from photocheck import io as pio
 from photocheck.errors import InputError
 
-resource = pytest.importorskip("resource")
+# The bounded runs need an address-space limit (setrlimit) and RUSAGE_CHILDREN: POSIX.
+bounded_run = pytest.mark.skipif(sys.platform == "win32", reason="needs setrlimit and getrusage")
 
 GIB = 1 << 30
 # The contract's budget for one check or fix (docs/CONTRACT.md, Limits).
@@ -75,6 +76,7 @@ def bombs(tmp_path_factory) -> Path:
 
 # --------------------------------------------------------------------------- the bombs
 
+@bounded_run
 @pytest.mark.slow
 @pytest.mark.parametrize("name,kind", [("png_rgba_15800.png", "photo"), ("png_rgb_15800.png", "photo"),
                                        ("tiff_15000.tif", "material")])
@@ -87,6 +89,7 @@ def test_large_png_and_tiff_check_within_budget(bombs, tmp_path, name, kind):
     assert report["error"] is None and report["checks"]
 
 
+@bounded_run
 @pytest.mark.slow
 def test_pdf_whose_content_inflates_to_a_gigabyte_is_refused_within_budget(bombs, tmp_path):
     res = photocheck(tmp_path, "fix", "--json", "--kind", "material", str(bombs / "pdf_bomb.pdf"),
@@ -97,6 +100,7 @@ def test_pdf_whose_content_inflates_to_a_gigabyte_is_refused_within_budget(bombs
     assert "PDF" in res["err"] and not (tmp_path / "out.jpg").exists()
 
 
+@bounded_run
 def test_library_text_and_warnings_go_to_the_log_not_stderr(bombs, tmp_path):
     """libjpeg's "Corrupt JPEG data" on a JPEG cut short, and Pillow's UserWarning on a
     damaged EXIF block: the user sees only photocheck's own lines."""
