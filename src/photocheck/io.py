@@ -2,7 +2,9 @@
 
 - The real format is sniffed from the content, never from the file name.
 - Headers are read without decoding pixels, so a decompression bomb is refused
-  before it costs memory.
+  before it costs memory: above MAX_PIXELS always, above WHOLE_MAX_PIXELS unless the
+  image decodes in bounded memory (baseline JPEG, and PNG and TIFF band by band through
+  ``bands``), and a JPEG whose header claims more pixels than its data can hold.
 - Pixels decode at the smallest scale a caller asks for (JPEG DCT scaling).
 - EXIF orientation is reported, and applied on decode unless asked not to.
 - Every failure becomes an ``InputError`` with a stable code:
