@@ -42,6 +42,9 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 # 16-bit PNG ...) is refused before decoding. No decode returns more than
 # WHOLE_MAX_PIXELS either: a caller asking for more gets it reduced.
 WHOLE_MAX_PIXELS = 50_000_000
+# Decoders that hold more than a few bytes a pixel get less: OpenJPEG keeps every
+# sample as a 32-bit integer (a 25 MP JPEG 2000 costs half a gigabyte).
+WHOLE_MAX_BY_FORMAT = {"jp2": 20_000_000}
 # A banded decode gives at most this many pixels (about 4,000 x 4,000: more than any
 # check or fix needs), decoded once per file and reduced for each caller.
 BANDED_MAX_PIXELS = 16_000_000
@@ -293,14 +296,15 @@ def probe(src: Source) -> ImageInfo:
                            Text("请重新拷贝或重新导出该文件。", "Copy or export the file again."))
     elif mode in ("I;16", "I;16B", "I;16L", "I"):
         bits = 16
-    if width * height > WHOLE_MAX_PIXELS and not _decodes_in_bands(fmt, data, progressive, mode):
+    whole_max = WHOLE_MAX_BY_FORMAT.get(fmt, WHOLE_MAX_PIXELS)
+    if width * height > whole_max and not _decodes_in_bands(fmt, data, progressive, mode):
         mp = width * height / 1e6
         kind = "渐进式 JPEG" if progressive else format_name(fmt)
         kind_en = "progressive JPEG" if progressive else format_name(fmt)
         raise _err("too_large",
-                   f"图片像素过多（{mp:.0f} 百万像素）：{kind} 图片须整幅解码，上限 {WHOLE_MAX_PIXELS // 1_000_000} 百万像素，已拒绝：{label}",
+                   f"图片像素过多（{mp:.0f} 百万像素）：{kind} 图片须整幅解码，上限 {whole_max // 1_000_000} 百万像素，已拒绝：{label}",
                    f"image has too many pixels ({mp:.0f} MP): a {kind_en} image is decoded whole, "
-                   f"limit {WHOLE_MAX_PIXELS // 1_000_000} MP; refused: {label}",
+                   f"limit {whole_max // 1_000_000} MP; refused: {label}",
                    Text("请用手机或相机的常规分辨率重新拍摄，或导出为 JPG。",
                         "Re-export at an ordinary camera resolution, or as JPG."))
     orientation = 1

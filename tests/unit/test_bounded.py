@@ -185,6 +185,21 @@ def test_images_decoded_whole_are_refused_above_the_whole_budget(data):
     assert ei.value.code == "too_large" and str(pio.WHOLE_MAX_PIXELS // 1_000_000) in ei.value.text.en
 
 
+def test_jpeg_2000_has_a_lower_whole_budget():
+    buf = io.BytesIO()
+    Image.new("L", (64, 64), 200).save(buf, "JPEG2000")
+    small = buf.getvalue()
+    assert pio.probe(small).format == "jp2"
+    # the same codestream's size fields claiming 5000 x 5000 (25 MP: under 50, over 20)
+    at = small.index(b"\xff\x51")  # SIZ marker: Xsiz, Ysiz after Lsiz and Rsiz
+    big = small[:at + 6] + (5000).to_bytes(4, "big") * 2 + small[at + 14:]
+    at_ihdr = big.index(b"ihdr")  # the JP2 header box states the size too
+    big = big[:at_ihdr + 4] + (5000).to_bytes(4, "big") * 2 + big[at_ihdr + 12:]
+    with pytest.raises(InputError) as ei:
+        pio.probe(big)
+    assert ei.value.code == "too_large" and "limit 20 MP" in ei.value.text.en
+
+
 def test_the_same_sizes_in_bands_are_accepted():
     info = pio.probe(hostile.png_bomb(8000, channels=3))
     assert info.pixels > pio.WHOLE_MAX_PIXELS
