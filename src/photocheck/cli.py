@@ -319,8 +319,10 @@ def build_parser() -> ArgParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .logsetup import setup_logging
+    from .logsetup import divert_native_stderr, setup_logging
 
+    if argv is None:  # the photocheck process itself, not a caller of main()
+        divert_native_stderr()
     argv = list(sys.argv[1:] if argv is None else argv)
     setup_logging()
     lang_hint = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else None

@@ -57,8 +57,8 @@ def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str
     t0 = time.perf_counter()
     report = FileReport(path=label or info.path or "<data>", kind=kind, rules=rp.label)
     module = kind_module(kind)
-    ctx = module.Context(info, rp, pixels=pixels)
     try:
+        ctx = module.Context(info, rp, pixels=pixels)
         off = set(rp.photo.disabled_checks) if kind == "photo" else set()
         for check in checks_for(kind, only):
             if check.id not in off:

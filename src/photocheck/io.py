@@ -2,7 +2,9 @@
 
 - The real format is sniffed from the content, never from the file name.
 - Headers are read without decoding pixels, so a decompression bomb is refused
-  before it costs memory.
+  before it costs memory: above MAX_PIXELS always, above WHOLE_MAX_PIXELS unless the
+  image decodes in bounded memory (baseline JPEG, and PNG and TIFF band by band through
+  ``bands``), and a JPEG whose header claims more pixels than its data can hold.
 - Pixels decode at the smallest scale a caller asks for (JPEG DCT scaling).
 - EXIF orientation is reported, and applied on decode unless asked not to.
 - Every failure becomes an ``InputError`` with a stable code:
@@ -32,6 +34,24 @@ ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 MAX_PIXELS = 250_000_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
+# The memory budget of one decode. An image is decoded whole (every pixel held at once,
+# several bytes each) only up to WHOLE_MAX_PIXELS; above that, PNG (8 bits, not
+# interlaced) and TIFF (strips or tiles) are decoded band by band at reduced scale
+# (bands.py) and baseline JPEG with DCT scaling, up to MAX_PIXELS. Any other image above
+# WHOLE_MAX_PIXELS (WebP, GIF, BMP, HEIC, AVIF, JPEG 2000, progressive JPEG, interlaced or
+# 16-bit PNG ...) is refused before decoding. No decode returns more than
+# WHOLE_MAX_PIXELS either: a caller asking for more gets it reduced.
+WHOLE_MAX_PIXELS = 50_000_000
+# Decoders that hold more than a few bytes a pixel get less: OpenJPEG keeps every
+# sample as a 32-bit integer (a 25 MP JPEG 2000 costs half a gigabyte).
+WHOLE_MAX_BY_FORMAT = {"jp2": 20_000_000}
+# A banded decode gives at most this many pixels (about 4,000 x 4,000: more than any
+# check or fix needs), decoded once per file and reduced for each caller.
+BANDED_MAX_PIXELS = 16_000_000
+# A Huffman-coded JPEG spends at least one bit on every 8 x 8 block of its largest
+# component, so its file holds at least width x height / 512 bytes; half that is the
+# floor below which a header's size is not believed (the file is cut short, or lies).
+JPEG_MIN_BYTES_PER_PIXEL = 1 / 1024
 
 Source = Union[str, os.PathLike, bytes, bytearray, memoryview, BinaryIO]
 
@@ -111,6 +131,8 @@ class ImageInfo:
     dpi: tuple[float, float] | None = None
     has_exif: bool = False
     has_gps: bool = False
+    # a banded decode (large PNG or TIFF), kept for the next decode of the same file
+    _banded: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def size_bytes(self) -> int:
@@ -178,8 +200,8 @@ def _png_is_complete(data: bytes) -> bool:
     return b"IEND" in data[-64:]
 
 
-def _jpeg_sof(data: bytes) -> tuple[bool, int] | None:
-    """(progressive, bits) from the first SOF marker, without decoding."""
+def _jpeg_sof(data: bytes) -> tuple[bool, int, int] | None:
+    """(progressive, bits, marker) from the first SOF marker, without decoding."""
     i, n = 2, len(data)
     while i + 4 <= n:
         if data[i] != 0xFF:
@@ -195,11 +217,22 @@ def _jpeg_sof(data: bytes) -> tuple[bool, int] | None:
         (length,) = struct.unpack(">H", data[i + 2:i + 4])
         if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
             bits = data[i + 4] if i + 4 < n else 8
-            return marker in (0xC2, 0xC6, 0xCA, 0xCE), bits
+            return marker in (0xC2, 0xC6, 0xCA, 0xCE), bits, marker
         if marker == 0xDA:
             return None
         i += 2 + length
     return None
+
+
+def _png_exif(data: bytes) -> Image.Exif | dict:
+    from .bands import png_chunks
+
+    for kind, start, length in png_chunks(data):
+        if kind == b"eXIf":
+            exif = Image.Exif()
+            exif.load(data[start:start + length])
+            return exif
+    return {}
 
 
 def probe(src: Source) -> ImageInfo:
@@ -229,7 +262,9 @@ def probe(src: Source) -> ImageInfo:
             mode = im.mode
             info = dict(im.info)
             try:
-                exif = im.getexif()
+                # Pillow's PNG getexif() decodes every pixel to look for an eXIf chunk
+                # after the image data: read the chunk list instead.
+                exif = _png_exif(data) if fmt == "png" else im.getexif()
             except Exception:
                 exif = {}
     except Exception as e:
@@ -249,6 +284,29 @@ def probe(src: Source) -> ImageInfo:
         raise _err("too_large", f"图片像素过多（{mp:.0f} 百万像素，上限 {MAX_PIXELS // 1_000_000}），已拒绝：{label}",
                    f"image has too many pixels ({mp:.0f} MP, limit {MAX_PIXELS // 1_000_000} MP), refused: {label}",
                    Text("请用手机或相机的常规分辨率重新拍摄或导出。", "Re-export at an ordinary camera resolution."))
+    progressive, bits = False, 8
+    if fmt == "jpeg":
+        sof = _jpeg_sof(data)
+        if sof:
+            progressive, bits, marker = sof
+            if marker < 0xC8 and len(data) < width * height * JPEG_MIN_BYTES_PER_PIXEL:
+                raise _err("truncated", f"JPEG 文件声称 {width}×{height} 像素，但数据远远不够，文件不完整或已损坏：{label}",
+                           f"the JPEG claims {width}×{height} pixels but holds far too little data for them; "
+                           f"it is truncated or damaged: {label}",
+                           Text("请重新拷贝或重新导出该文件。", "Copy or export the file again."))
+    elif mode in ("I;16", "I;16B", "I;16L", "I"):
+        bits = 16
+    whole_max = WHOLE_MAX_BY_FORMAT.get(fmt, WHOLE_MAX_PIXELS)
+    if width * height > whole_max and not _decodes_in_bands(fmt, data, progressive, mode):
+        mp = width * height / 1e6
+        kind = "渐进式 JPEG" if progressive else format_name(fmt)
+        kind_en = "progressive JPEG" if progressive else format_name(fmt)
+        raise _err("too_large",
+                   f"图片像素过多（{mp:.0f} 百万像素）：{kind} 图片须整幅解码，上限 {whole_max // 1_000_000} 百万像素，已拒绝：{label}",
+                   f"image has too many pixels ({mp:.0f} MP): a {kind_en} image is decoded whole, "
+                   f"limit {whole_max // 1_000_000} MP; refused: {label}",
+                   Text("请用手机或相机的常规分辨率重新拍摄，或导出为 JPG。",
+                        "Re-export at an ordinary camera resolution, or as JPG."))
     orientation = 1
     has_gps = False
     if exif:
@@ -259,13 +317,6 @@ def probe(src: Source) -> ImageInfo:
         if orientation not in range(1, 9):
             orientation = 1
         has_gps = 0x8825 in exif
-    progressive, bits = False, 8
-    if fmt == "jpeg":
-        sof = _jpeg_sof(data)
-        if sof:
-            progressive, bits = sof
-    elif mode in ("I;16", "I;16B", "I;16L", "I"):
-        bits = 16
     dpi = info.get("dpi")
     return ImageInfo(
         path=name, data=data, format=fmt, width=width, height=height, mode=mode,
@@ -300,20 +351,57 @@ _CV_REDUCED = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD
                8: cv2.IMREAD_REDUCED_COLOR_8}
 
 
-def _pil_to_bgr(im: Image.Image) -> np.ndarray:
-    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+# Pillow images are turned into BGR this many pixels at a time, so that the conversion's
+# temporary copies stay small next to the image itself.
+_CONVERT_PIXELS = 4_000_000
+
+
+def _pil_band_to_bgr(im: Image.Image, peak: float | None) -> np.ndarray:
+    if peak is not None:  # 16- and 32-bit grey
         arr = np.asarray(im, dtype=np.float32)
-        peak = 65535.0 if arr.max() > 255 else 255.0
         grey = np.clip(arr * (255.0 / peak), 0, 255).astype(np.uint8)
         return cv2.cvtColor(grey, cv2.COLOR_GRAY2BGR)
     if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
-        # Transparent areas become white, the colour an ID photo background should be.
-        rgba = im.convert("RGBA")
-        base = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        base.alpha_composite(rgba)
-        im = base
-    rgb = np.asarray(im.convert("RGB"))
+        # Transparent areas become white, the colour an ID photo background should be:
+        # white - (white - colour) x alpha.
+        rgba = np.asarray(im if im.mode == "RGBA" else im.convert("RGBA"))
+        bgr = cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGR)
+        alpha = cv2.cvtColor(np.ascontiguousarray(rgba[..., 3]), cv2.COLOR_GRAY2BGR)
+        ink = cv2.multiply(cv2.bitwise_not(bgr), alpha, scale=1 / 255)
+        return cv2.bitwise_not(ink)
+    rgb = np.asarray(im if im.mode == "RGB" else im.convert("RGB"))
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+
+
+def _pil_to_bgr(im: Image.Image) -> np.ndarray:
+    peak = None
+    if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+        peak = 65535.0 if im.getextrema()[1] > 255 else 255.0
+    w, h = im.size
+    rows = max(1, _CONVERT_PIXELS // max(w, 1))
+    if h <= rows:
+        return _pil_band_to_bgr(im, peak)
+    out = np.empty((h, w, 3), np.uint8)
+    for y in range(0, h, rows):
+        out[y:y + rows] = _pil_band_to_bgr(im.crop((0, y, w, min(h, y + rows))), peak)
+    return out
+
+
+def _decodes_in_bands(fmt: str, data: bytes, progressive: bool, mode: str) -> bool:
+    """Whether an image above WHOLE_MAX_PIXELS still decodes in bounded memory."""
+    if fmt == "jpeg":
+        return not progressive and mode in ("RGB", "L", "YCbCr", "CMYK")
+    from . import bands
+
+    return bands.layout(fmt, data) is not None
+
+
+def _band_factor(w: int, h: int) -> int:
+    """The integer reduction of a banded decode: the output within BANDED_MAX_PIXELS."""
+    f = 1
+    while -(-w // f) * -(-h // f) > BANDED_MAX_PIXELS:
+        f += 1
+    return f
 
 
 def reduction(w: int, h: int, max_side: float | None, min_side: float | None) -> int:
@@ -371,8 +459,12 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
         raise _err("unsupported", "PDF 文件需要先转换成图片", "a PDF must be converted to images first")
     w, h = info.width, info.height
     factor = reduction(w, h, max_side, min_side)
+    while factor < 8 and -(-w // factor) * -(-h // factor) > WHOLE_MAX_PIXELS:
+        factor *= 2  # never more than WHOLE_MAX_PIXELS out
     bgr: np.ndarray | None = None
-    if info.format == "jpeg" and info.mode in ("RGB", "L", "YCbCr"):
+    if info.pixels > WHOLE_MAX_PIXELS and info.format in ("png", "tiff"):
+        bgr = _decode_bands(info)  # then reduced to what is asked, below
+    elif info.format == "jpeg" and info.mode in ("RGB", "L", "YCbCr"):
         buf = np.frombuffer(info.data, dtype=np.uint8)
         bgr = cv2.imdecode(buf, _CV_REDUCED[factor] | cv2.IMREAD_IGNORE_ORIENTATION)
     if bgr is None:
@@ -393,11 +485,31 @@ def decode(info: ImageInfo, *, max_side: int | None = None, min_side: int | None
             raise _err("unreadable", f"图片无法解码：{info.path or ''}",
                        f"the image cannot be decoded: {info.path or ''}") from None
     bgr = _fit(bgr, max_side, min_side)
+    if bgr is info._banded:
+        bgr = bgr.copy()  # the kept decode is never handed out to be drawn on
     if apply_exif and info.exif_orientation != 1:
         bgr = apply_orientation(bgr, info.exif_orientation)
     ow, oh = info.oriented_size if apply_exif else (w, h)
     scale = bgr.shape[1] / ow if ow else 1.0
     return Decoded(bgr=bgr, scale=scale, info=info)
+
+
+def _decode_bands(info: ImageInfo) -> np.ndarray:
+    """The image decoded band by band at BANDED_MAX_PIXELS, once per ImageInfo: a fix asks
+    for several scales of the same file, and each banded decode inflates all of it."""
+    if info._banded is not None:
+        return info._banded
+    from . import bands
+
+    lay = bands.layout(info.format, info.data)
+    if lay is None or (lay.width, lay.height) != (info.width, info.height):
+        raise _err("unreadable", f"图片无法解码：{info.path or ''}", f"the image cannot be decoded: {info.path or ''}")
+    try:
+        info._banded = bands.decode(info.data, lay, _band_factor(info.width, info.height), _pil_to_bgr)
+    except bands.BandError as e:
+        raise _err(e.code, f"图片无法解码（文件可能不完整或已损坏）：{info.path or ''}",
+                   f"the image cannot be decoded (truncated or damaged file?): {info.path or ''}") from None
+    return info._banded
 
 
 def load(src: Source, *, max_side: int | None = None, apply_exif: bool = True) -> Decoded:

@@ -114,6 +114,21 @@ def test_bad_file_is_a_dialog_not_a_traceback(window, dialogs, tmp_path):
     assert "换一张照片" in page.next_label.text()
 
 
+def test_pdf_on_the_photo_page_points_to_materials_and_the_next_photo_opens(window, dialogs, tmp_path, grace):
+    import hostile
+
+    pdf = tmp_path / "证书.pdf"
+    pdf.write_bytes(hostile.pdf_plain())
+    page = window.photo_page
+    page.open_path(str(pdf))
+    assert dialogs.errors and "PDF" in dialogs.errors[-1] and "报名材料" in dialogs.errors[-1]
+    assert "ZeroDivisionError" not in dialogs.errors[-1] and "内部错误" not in dialogs.errors[-1]
+    assert not page.fix_btn.isEnabled()
+    page.open_path(str(grace))  # the page goes on with the next file
+    rep = page.current_report()
+    assert rep is not None and rep.error is None and rep.checks
+
+
 def test_fix_refused_is_explained_beside_the_photo(window, dialogs, tmp_path, astronaut_bgr):
     import cv2
 

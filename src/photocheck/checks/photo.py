@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from .. import io as pio
+from ..errors import InputError
 from ..geometry import Head, main_person, measure_head
 from ..lazy import lazy
 from ..numbers import beside, bytes_beside, keep_side
@@ -39,6 +40,16 @@ def white_map(bgr: np.ndarray, min_channel: int, max_chroma: int) -> np.ndarray:
     return (lo >= min_channel) & (cv2.subtract(hi, lo) <= max_chroma)
 
 
+def not_a_photo() -> InputError:
+    """A PDF given to the photo check or fix: what it is, and where it belongs."""
+    return InputError(
+        Text("这是 PDF 文件，不是照片", "this is a PDF file, not a photo"), code="unsupported",
+        hint=Text("报名照片须为 JPG 图片。PDF 材料（身份证、学历证书等）请在「报名材料」页检查，"
+                  "或使用 --kind material。",
+                  "The registration photo must be a JPG image. Check PDF materials (ID card, diploma ...) "
+                  "on the 报名材料 (Materials) page, or with --kind material."))
+
+
 def check_pixels(info: pio.ImageInfo, pack: RulePack) -> pio.Decoded:
     """The pixels the photo checks measure: upright, at most ``CHECK_MAX_SIDE`` on the long
     side (never below the pack's minimum width). Shapes in the results are in these
@@ -52,6 +63,8 @@ class Context:
     ``pixels``: ``check_pixels(info, pack)`` already decoded by the caller."""
 
     def __init__(self, info: pio.ImageInfo, pack: RulePack, *, pixels: pio.Decoded | None = None):
+        if info is not None and info.format == "pdf":
+            raise not_a_photo()
         self.info = info
         self.pack = pack
         self.rules = pack.photo

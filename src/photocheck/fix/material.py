@@ -56,35 +56,12 @@ def _refuse(page: int | None, zh: str, en: str, failing: list[str], hint: Text =
 
 
 def render_pdf(info: pio.ImageInfo, long_side: int, max_pages: int) -> tuple[list[np.ndarray], int]:
-    """Render each page (up to ``max_pages``) with its long side at ``long_side`` px.
-    Returns the BGR pages and the document's page count."""
-    import pypdfium2 as pdfium
+    """Render each page (up to ``max_pages``) with its long side at ``long_side`` px, in a
+    child process with a memory and a time cap (``pdfrender``). Returns the BGR pages and
+    the document's page count."""
+    from ..pdfrender import render
 
-    try:
-        doc = pdfium.PdfDocument(info.data)
-    except pdfium.PdfiumError as e:
-        msg = str(e).lower()
-        if "password" in msg:
-            raise InputError(Text("PDF 文件有密码保护，无法转换", "the PDF is password-protected and cannot be converted"),
-                             code="unreadable") from None
-        raise InputError(Text("PDF 文件已损坏，无法读取", "the PDF is damaged and cannot be read"),
-                         code="unreadable") from None
-    try:
-        total = len(doc)
-        if total == 0:
-            raise InputError(Text("PDF 文件没有页面", "the PDF has no pages"), code="unreadable")
-        pages = []
-        for i in range(min(total, max_pages)):
-            page = doc[i]
-            w, h = page.get_size()
-            scale = long_side / max(w, h, 1.0)
-            bitmap = page.render(scale=scale)
-            rgb = np.asarray(bitmap.to_pil().convert("RGB"))
-            pages.append(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-            page.close()
-        return pages, total
-    finally:
-        doc.close()
+    return render(info.data, long_side, max_pages)
 
 
 # --------------------------------------------------------------------------- crop

@@ -422,7 +422,9 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     rules = pack.photo
     steps: list[Text] = []
     if info.format == "pdf":
-        raise _refuse("unsupported", "PDF 不是照片，请选择照片文件", "a PDF is not a photo; choose a photo file", failing=["format"])
+        from ..checks.photo import not_a_photo
+
+        raise not_a_photo()
 
     # 1. One decode at the scale the crop usually needs (JPEG decode time is mostly
     # entropy decoding, so a DCT-scaled half-size decode costs little more than a

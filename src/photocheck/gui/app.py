@@ -152,6 +152,10 @@ def build(args: argparse.Namespace, t0: float | None = None) -> Gui:
 
 def main(argv: Sequence[str] | None = None) -> int:
     t0 = time.perf_counter()
+    if argv is None:  # the photocheck-gui process itself: C libraries' output goes to the log
+        from ..logsetup import divert_native_stderr
+
+        divert_native_stderr()
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         args = parse_args(argv)
