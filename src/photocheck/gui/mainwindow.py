@@ -299,6 +299,10 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.review_page.settle_pending(then=self.close):
+            self.show_page("review")
+            event.ignore()
+            return
         self.settings.set(S.GEOMETRY, self.saveGeometry())
         self.settings.sync()
         self.app.shutdown()
