@@ -228,9 +228,10 @@ def test_slot_list_shows_every_slot_with_state_and_count(window, wrong_kind_pack
     assert tree.isVisible() and tree.topLevelItemCount() == 3
     rows = {tree.topLevelItem(i).text(0): tree.topLevelItem(i).text(1) for i in range(3)}
     other = next(k for k in rows if k.startswith("其他材料"))
-    assert rows[other] == "空（可选）" and "0 /" in other
+    assert rows[other] == "空（可选）" and other.endswith("0/≤2")
     degree = next(k for k in rows if k.startswith("学位证书"))
-    assert rows[degree] == "齐全" and "1 / 1 张" in degree
+    assert rows[degree] == "齐全" and degree.endswith("1/1")
+    assert "恰好 1 张" in tree.topLevelItem(1).toolTip(0) or "1 张" in tree.topLevelItem(1).toolTip(0)
     assert tree.topLevelItem(1).childCount() == 1
     dialogs.reason_answers.append(("blurry", ""))
     page.grid.setCurrentIndex(page.model.index(1, 0))

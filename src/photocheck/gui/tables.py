@@ -411,6 +411,13 @@ class ReviewItemsModel(QAbstractTableModel):
         names = [i18n.pick(check_title(c)) for c in item.row.failing]
         return i18n.fmt(self.tr("✗ 不合格：%1"), "、".join(names) if i18n.current() != "en" else ", ".join(names))
 
+    def short_text(self, item: Any) -> str:
+        """The verdict in a word, for narrow lists."""
+        v = self.verdict(item)
+        words = {"pending": self.tr("检测中…"), "cancelled": self.tr("未检测"), "pass": self.tr("✓ 合格"),
+                 "warn": self.tr("! 提醒"), "fail": self.tr("✗ 不合格"), "error": self.tr("? 无法检测")}
+        return words.get(v, v)
+
     def kind_text(self, item: Any, pack: Any = None) -> str:
         """What the document looks like, by the pack's name, and whether the slot expects it."""
         from ..labels import document_kind_name

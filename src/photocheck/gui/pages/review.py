@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QS
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (QAbstractItemView, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListView,
                                QListWidget, QListWidgetItem, QPushButton, QSplitter, QTableView, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QFrame, QScrollArea, QToolButton, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...text import Text
 from .. import i18n
@@ -23,6 +23,15 @@ from ..review_session import AuditSummary, ReviewItem, ReviewSession, ReviewSet,
 from ..settings import Settings
 from ..tables import VERDICT_COLOURS, ChecklistModel, ReviewItemsModel
 from ..widgets import Banner, ImageView, ProgressRow, local_files
+
+
+def _rule_short(spec) -> str:  # noqa: ANN001
+    """A slot's count rule in a few characters: 2, ≥1, 1–3, ≤2."""
+    if spec.max is not None and spec.min == spec.max:
+        return str(spec.min)
+    if spec.max is None:
+        return f"≥{spec.min}"
+    return f"≤{spec.max}" if not spec.min else f"{spec.min}–{spec.max}"
 
 
 def make_review_page(app: AppController, settings: Settings, dialogs: Dialogs) -> "ReviewPage":
@@ -88,9 +97,11 @@ class ReviewPage(QWidget):
         self.view = ImageView()
         self.file_label = QLabel()
         self.file_label.setWordWrap(True)     # on its own line: never squeezed by the zoom buttons
-        self.fit_btn = QPushButton()
-        self.zoom_in_btn = QPushButton("+")
-        self.zoom_out_btn = QPushButton("−")
+        self.fit_btn = QToolButton()
+        self.zoom_in_btn = QToolButton()
+        self.zoom_in_btn.setText("+")
+        self.zoom_out_btn = QToolButton()
+        self.zoom_out_btn.setText("−")
         self.zoom_label = QLabel()
         zoom_row = QHBoxLayout()
         zoom_row.addStretch(1)
@@ -140,6 +151,7 @@ class ReviewPage(QWidget):
         self.pending_box = QGroupBox()
         self.pending_list = QListWidget()
         self.pending_list.setMaximumHeight(fm.height() * 5)
+        self.pending_list.setMinimumHeight(fm.height() * 2)
         self.undo_btn = QPushButton()
         self.reviewer_label = QLabel()
         self.reviewer_edit = QLineEdit(settings.get(S.REVIEWER))
@@ -158,7 +170,15 @@ class ReviewPage(QWidget):
         right = QWidget()
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
-        rv.addWidget(self.integrity_label)
+        # the file's status scrolls rather than being cut where the column is short
+        self.status_scroll = QScrollArea()
+        self.status_scroll.setWidget(self.integrity_label)
+        self.status_scroll.setWidgetResizable(True)
+        self.status_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.status_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.status_scroll.setMinimumHeight(fm.height() * 3)
+        self.status_scroll.setMaximumHeight(fm.height() * 7)
+        rv.addWidget(self.status_scroll)
         rv.addWidget(self.table, 1)
         rv.addWidget(self.decide_box)
         rv.addWidget(self.pending_box)
@@ -177,6 +197,7 @@ class ReviewPage(QWidget):
                                                                self.progress_row.cancel)
 
         root = QVBoxLayout(self)
+        root.setContentsMargins(4, 4, 4, 4)
         root.addLayout(top)
         root.addWidget(self.splitter, 1)
         root.addWidget(self.progress_row)
@@ -419,17 +440,19 @@ class ReviewPage(QWidget):
             if top is None:
                 continue
             key, label = self.slot_state(info)
-            top.setText(0, i18n.fmt(self.tr("%1（%2 / %3）"), i18n.pick(info.name), info.files,
-                                    i18n.pick(info.spec.count_text())))
+            top.setText(0, f"{i18n.pick(info.name)}  {info.files}/{_rule_short(info.spec)}")
             top.setText(1, label)
             top.setForeground(1, QBrush(QColor(colours[key])))
-            top.setToolTip(0, top.text(0))
+            tip = i18n.fmt(self.tr("%1：%2 个文件，要求 %3。%4"), i18n.pick(info.name), info.files,
+                           i18n.pick(info.spec.count_text()), label)
+            top.setToolTip(0, tip)
+            top.setToolTip(1, tip)
             for c in range(top.childCount()):
                 child = top.child(c)
                 row = child.data(0, Qt.ItemDataRole.UserRole)[1]
                 item = rs.items[row]
                 child.setText(0, f"{item.index}. {item.original}")
-                child.setText(1, self.model.check_text(item).split("：")[0].split(": ")[0])
+                child.setText(1, self.model.short_text(item))
                 child.setForeground(1, QBrush(VERDICT_COLOURS.get(self.model.verdict(item), QColor("black"))))
                 child.setToolTip(0, self.model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole))
 
@@ -722,14 +745,16 @@ class ReviewPage(QWidget):
         self.zoom_in_btn.setToolTip(self.tr("放大（也可按住 Ctrl 滚动鼠标滚轮）"))
         self.zoom_out_btn.setToolTip(self.tr("缩小"))
         self.view.set_placeholder(self.tr("打开材料包后，在左侧选择文件；方向键切换，A 通过，R 退回"))
-        self.slot_tree.setHeaderLabels([self.tr("材料项（张数 / 要求）"), self.tr("状态")])
-        self.decide_box.setTitle(self.tr("审核"))
-        self.accept_file_btn.setText(self.tr("✔ 通过此文件 (A)"))
+        self.slot_tree.setHeaderLabels([self.tr("材料项 张数/要求"), self.tr("状态")])
+        self.decide_box.setTitle(self.tr("审核当前文件"))
+        self.accept_file_btn.setText(self.tr("✔ 通过 (A)"))
         self.accept_file_btn.setToolTip(self.tr("通过当前文件，并转到下一个（A 键）"))
-        self.reject_file_btn.setText(self.tr("↩ 退回此文件 (R)"))
+        self.reject_file_btn.setText(self.tr("↩ 退回 (R)"))
         self.reject_file_btn.setToolTip(self.tr("选择退回理由后退回当前文件，并转到下一个（R 键）"))
         self.accept_slot_btn.setText(self.tr("✔ 通过整项"))
+        self.accept_slot_btn.setToolTip(self.tr("通过当前文件所在的整个材料项"))
         self.reject_slot_btn.setText(self.tr("↩ 退回整项"))
+        self.reject_slot_btn.setToolTip(self.tr("选择退回理由后退回当前文件所在的整个材料项"))
         self.pending_box.setTitle(self.tr("待导出的审核意见"))
         self.undo_btn.setText(self.tr("撤销所选"))
         self.reviewer_label.setText(self.tr("审核人（必填）："))
