@@ -34,6 +34,18 @@ def _rule_short(spec) -> str:  # noqa: ANN001
     return f"≤{spec.max}" if not spec.min else f"{spec.min}–{spec.max}"
 
 
+class _StatusScroll(QScrollArea):
+    """Asks for the height of its whole text (up to its maximum); scrolls when given less."""
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        w = self.widget()
+        if w is None:
+            return hint
+        h = w.heightForWidth(max(1, self.viewport().width())) + 2 * self.frameWidth() + 2
+        return QSize(hint.width(), max(self.minimumHeight(), min(h, self.maximumHeight())))
+
+
 def make_review_page(app: AppController, settings: Settings, dialogs: Dialogs) -> "ReviewPage":
     return ReviewPage(app, ReviewSession(app), settings, dialogs)
 
@@ -150,7 +162,7 @@ class ReviewPage(QWidget):
 
         self.pending_box = QGroupBox()
         self.pending_list = QListWidget()
-        self.pending_list.setMaximumHeight(fm.height() * 5)
+        self.pending_list.setMaximumHeight(fm.height() * 4)
         self.pending_list.setMinimumHeight(fm.height() * 2)
         self.undo_btn = QPushButton()
         self.reviewer_label = QLabel()
@@ -171,7 +183,7 @@ class ReviewPage(QWidget):
         rv = QVBoxLayout(right)
         rv.setContentsMargins(0, 0, 0, 0)
         # the file's status scrolls rather than being cut where the column is short
-        self.status_scroll = QScrollArea()
+        self.status_scroll = _StatusScroll()
         self.status_scroll.setWidget(self.integrity_label)
         self.status_scroll.setWidgetResizable(True)
         self.status_scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -667,6 +679,7 @@ class ReviewPage(QWidget):
         if item is None:
             self.file_label.clear()
             self.integrity_label.clear()
+            self.status_scroll.updateGeometry()
             return
         where = self.model.index(self._current, ReviewItemsModel.COL_FILE).data()
         self.file_label.setText(where if where == item.original or not item.original else f"{where} · {item.original}")
@@ -683,6 +696,7 @@ class ReviewPage(QWidget):
             if extra and extra != "—":
                 lines.append(_html.escape(extra))
         self.integrity_label.setText("<br>".join(lines))
+        self.status_scroll.updateGeometry()
 
     def _refresh_controls(self) -> None:
         item = self.model.item(self._current)
