@@ -181,20 +181,39 @@ def test_ctrl_o_opens_a_zip_package(window, package_copy, tmp_path, dialogs, qtb
     assert window.review_page.view.has_image()
 
 
-def test_package_dialog_takes_a_zip_or_a_package_folder(qapp, package_copy, tmp_path):
-    from photocheck.gui.dialogs import PackageDialog
+def test_package_dialog_takes_a_zip_or_a_package_folder(qapp, qtbot, package_copy, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QListView
+
+    from photocheck.gui.dialogs import PackageDialog, file_dialog
 
     z = _zip_of(package_copy, tmp_path / "pkg.zip")
     assert PackageDialog.package_of(str(z)) == str(z)
     assert PackageDialog.package_of(str(package_copy)) == str(package_copy)
     assert PackageDialog.package_of(str(package_copy / "manifest.json")) == str(package_copy)
     assert PackageDialog.package_of(str(tmp_path)) == ""
-    d = PackageDialog(None, "t", str(tmp_path), "*.zip")
-    d.setOption(PackageDialog.Option.DontUseNativeDialog, True)
-    d.setFileMode(PackageDialog.FileMode.ExistingFile)
-    d.selectFile(str(package_copy))
-    d.accept()
+
+    def dialog():
+        d = file_dialog(None, "t", str(tmp_path), "*.zip manifest.json", QFileDialog.FileMode.ExistingFile,
+                        cls=PackageDialog)
+        qtbot.addWidget(d)
+        d.show()
+        lv = d.findChild(QListView, "listView")
+        qtbot.waitUntil(lambda: lv.model().rowCount(lv.rootIndex()) >= 2)
+        names = {lv.model().index(r, 0, lv.rootIndex()).data(): lv.model().index(r, 0, lv.rootIndex())
+                 for r in range(lv.model().rowCount(lv.rootIndex()))}
+        return d, lv, names, d.findChild(QDialogButtonBox).buttons()[0]
+
+    # a package folder: click it, then Open (Qt alone keeps Open disabled for a folder)
+    d, lv, names, ok = dialog()
+    lv.setCurrentIndex(names[package_copy.name])
+    assert d.findChild(QLineEdit, "fileNameEdit").text() == package_copy.name and ok.isEnabled()
+    ok.click()
     assert d.result() == 1 and d.chosen() == [str(package_copy)]
+    # a zip: click it, then Open
+    d, lv, names, ok = dialog()
+    lv.setCurrentIndex(names["pkg.zip"])
+    ok.click()
+    assert d.result() == 1 and d.chosen() == [str(z)]
 
 
 # --- 5. the open set is reported without checking again ----------------------------------------------

@@ -259,6 +259,25 @@ class PackageDialog(QFileDialog):
     def __init__(self, *args: object) -> None:
         super().__init__(*args)
         self.typed = ""
+        self._shown = False
+        # a package folder, once highlighted, names itself in the file name box (Qt leaves
+        # the box empty for folders, which keeps Open disabled); entering it opens it
+        self.currentChanged.connect(self._highlighted)
+        self.directoryEntered.connect(self._entered)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        self._shown = True
+
+    def _highlighted(self, path: str) -> None:
+        edit = self.findChild(QLineEdit, "fileNameEdit")
+        if edit is not None and Path(path).is_dir() and self.package_of(path):
+            edit.setText(Path(path).name)
+
+    def _entered(self, path: str) -> None:
+        if self._shown and self.package_of(path):
+            self.typed = self.package_of(path)
+            self.done(QDialog.DialogCode.Accepted)
 
     @staticmethod
     def package_of(path: str) -> str:
