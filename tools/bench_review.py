@@ -12,6 +12,8 @@ figures, measured one after the other on the same files:
   ``open_paths([DIR])`` until every file has its verdict (``checksDone``), in a
   subprocess of its own, so neither run warms the other's caches.
 
+They run in turn, twice; the best of each is kept (``runs`` has every figure).
+
 The goal (issue 18): gui_open_s <= 1.2 x audit_s.
 """
 
@@ -91,17 +93,32 @@ def _gui_open(folder: str) -> dict:
     return out
 
 
-def measure(folder: Path) -> dict:
-    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+def _audit_s(folder: Path, env: dict) -> float:
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import sys; from photocheck.cli import main; sys.exit(main())", "audit",
                     str(folder), "--report", str(folder.parent / "audit.csv")], env=env, check=False,
                    capture_output=True)
-    audit_s = time.perf_counter() - t0
+    return time.perf_counter() - t0
+
+
+def _gui(folder: Path, env: dict) -> dict:
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(folder)], env=env,
                           check=True, capture_output=True, text=True)
-    fig = json.loads(proc.stdout.strip().splitlines()[-1])
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def measure(folder: Path, repeat: int = 2) -> dict:
+    """Audit and GUI open in turn, ``repeat`` times; the best of each (a shared machine's
+    load comes and goes, and the best run is the one least disturbed by it)."""
+    env = dict(os.environ, PYTHONPATH=str(REPO / "src"))
+    audits, guis = [], []
+    for _ in range(max(1, repeat)):
+        audits.append(_audit_s(folder, env))
+        guis.append(_gui(folder, env))
+    fig = min(guis, key=lambda g: g["gui_open_s"])
+    audit_s = min(audits)
     fig["audit_s"] = round(audit_s, 2)
+    fig["runs"] = {"audit_s": [round(a, 2) for a in audits], "gui_open_s": [g["gui_open_s"] for g in guis]}
     fig["ratio"] = round(fig["gui_open_s"] / audit_s, 2) if audit_s else None
     fig["goal_ratio"] = GOAL_RATIO
     fig["meets_goal"] = fig["ratio"] is not None and fig["ratio"] <= GOAL_RATIO
