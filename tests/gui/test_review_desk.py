@@ -181,7 +181,7 @@ def test_ctrl_o_opens_a_zip_package(window, package_copy, tmp_path, dialogs, qtb
     assert window.review_page.view.has_image()
 
 
-def test_package_dialog_takes_a_zip_or_a_package_folder(qapp, qtbot, package_copy, tmp_path):
+def test_package_dialog_takes_a_zip_or_a_package_folder(qapp, qtbot, package_copy, tmp_path, timeout):
     from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLineEdit, QListView
 
     from photocheck.gui.dialogs import PackageDialog, file_dialog
@@ -198,10 +198,15 @@ def test_package_dialog_takes_a_zip_or_a_package_folder(qapp, qtbot, package_cop
         qtbot.addWidget(d)
         d.show()
         lv = d.findChild(QListView, "listView")
-        qtbot.waitUntil(lambda: lv.model().rowCount(lv.rootIndex()) >= 2)
-        names = {lv.model().index(r, 0, lv.rootIndex()).data(): lv.model().index(r, 0, lv.rootIndex())
-                 for r in range(lv.model().rowCount(lv.rootIndex()))}
-        return d, lv, names, d.findChild(QDialogButtonBox).buttons()[0]
+
+        def names():
+            root = lv.rootIndex()
+            return {lv.model().index(r, 0, root).data(): lv.model().index(r, 0, root)
+                    for r in range(lv.model().rowCount(root))}
+
+        # the file system model lists the folder in the background
+        qtbot.waitUntil(lambda: {package_copy.name, "pkg.zip"} <= set(names()), timeout=timeout)
+        return d, lv, names(), d.findChild(QDialogButtonBox).buttons()[0]
 
     # a package folder: click it, then Open (Qt alone keeps Open disabled for a folder)
     d, lv, names, ok = dialog()
