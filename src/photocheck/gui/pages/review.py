@@ -742,6 +742,12 @@ class ReviewPage(QWidget):
             return
         super().keyPressEvent(event)
 
+    def layout_parts(self) -> dict[str, QWidget]:
+        """What must be on screen whatever its size: the header, the files, the file's
+        caption, its checks and the decision buttons (the file's status scrolls in its own box)."""
+        return {"verdict": self.banner, "files": self.grid, "caption": self.file_label, "table": self.table,
+                "decide": self.decide_box}
+
     # -- language --------------------------------------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
