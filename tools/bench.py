@@ -151,9 +151,9 @@ def bench_corpus(out: dict) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="bench/results.json")
-    ap.add_argument("--only", nargs="*", default=None, help="photo corpus material audit")
+    ap.add_argument("--only", nargs="*", default=None, help="photo corpus material audit review")
     args = ap.parse_args()
-    want = set(args.only or ["photo", "corpus", "material", "audit"])
+    want = set(args.only or ["photo", "corpus", "material", "audit", "review"])
     out: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                              "opencv": cv2.__version__, "when": time.strftime("%Y-%m-%d %H:%M")}}
     out["machine"]["speed_probe_ms_before"] = speed_probe_ms()
@@ -164,7 +164,7 @@ def main() -> int:
         if "corpus" in want:
             bench_corpus(out)
         corpus = REPO / ".." / "shared" / "corpus"
-        for name, mod in (("material", "bench_material"), ("audit", "bench_audit")):
+        for name, mod in (("material", "bench_material"), ("audit", "bench_audit"), ("review", "bench_review")):
             if name not in want:
                 continue
             try:

@@ -224,7 +224,9 @@ def documents(folder: Path) -> dict[str, Path]:
 
 
 def build_packages(tmp: Path) -> tuple[Path, Path]:
-    """(a package sent back with feedback, a package just submitted), both drawn in code."""
+    """(a package sent back with feedback, a package just submitted), both drawn in code.
+    The submitted one holds a graduation certificate in the degree slot, the mistake a
+    reviewer must see at a glance (the package stores a wrong-kind warning for it)."""
     from photocheck.submission import review, signing
     from photocheck.submission.package import open_package
 
@@ -240,6 +242,8 @@ def build_packages(tmp: Path) -> tuple[Path, Path]:
                     pkg.add("photo", [str(photo)])
                 elif slot.id == "id_card":
                     pkg.add("id_card", [str(docs["id_front"]), str(docs["id_back"])])
+                elif slot.id == "degree" and name.endswith("待审核"):
+                    pkg.add(slot.id, [str(docs["diploma"])])
                 elif slot.id in docs:
                     pkg.add(slot.id, [str(docs[slot.id])])
             pkg.submit()

@@ -39,12 +39,60 @@
         <translation>Something went wrong</translation>
     </message>
     <message>
+        <source>导出</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>放弃这些意见</source>
+        <translation>Discard the decisions</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>打开报告</source>
+        <translation>Open the report</translation>
+    </message>
+    <message>
+        <source>没有能打开报告的浏览器。报告在这里：</source>
+        <translation>No browser could open the report. It is here:</translation>
+    </message>
+    <message>
+        <source>复制路径</source>
+        <translation>Copy path</translation>
+    </message>
+    <message>
         <source>打开文件夹</source>
         <translation>Open folder</translation>
     </message>
     <message>
         <source>没有能打开文件夹的程序。文件夹在这里：</source>
         <translation>No program could open the folder. The folder is here:</translation>
+    </message>
+    <message>
+        <source>材料包 (*.zip manifest.json);;所有文件 (*)</source>
+        <translation>Packages (*.zip manifest.json);;All files (*)</translation>
+    </message>
+    <message>
+        <source>（请选择理由）</source>
+        <translation>(choose a reason)</translation>
+    </message>
+    <message>
+        <source>写给考生的具体说明（没有合适的模板时必填）</source>
+        <translation>A note for the candidate (required when no reason fits)</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Send back</translation>
+    </message>
+    <message>
+        <source>退回理由：</source>
+        <translation>Reason:</translation>
+    </message>
+    <message>
+        <source>补充说明：</source>
+        <translation>Note:</translation>
     </message>
     <message>
         <source>图片 (*.jpg *.jpeg *.png *.heic *.heif *.webp *.bmp *.tif *.tiff);;所有文件 (*)</source>
@@ -587,8 +635,20 @@ the passing registration photo appears here</translation>
         <translation>Checking…</translation>
     </message>
     <message>
+        <source>未检测（已取消）</source>
+        <translation>Not checked (cancelled)</translation>
+    </message>
+    <message>
         <source>✓ 合格</source>
         <translation>✓ Pass</translation>
+    </message>
+    <message>
+        <source>! 合格，但有提醒</source>
+        <translation>! Passes, with warnings</translation>
+    </message>
+    <message>
+        <source>! 检测合格，但材料类型不符</source>
+        <translation>! Checks pass, but the document kind is wrong</translation>
     </message>
     <message>
         <source>? 无法检测</source>
@@ -597,6 +657,42 @@ the passing registration photo appears here</translation>
     <message>
         <source>✗ 不合格：%1</source>
         <translation>✗ Fails: %1</translation>
+    </message>
+    <message>
+        <source>未检测</source>
+        <translation>Not checked</translation>
+    </message>
+    <message>
+        <source>! 提醒</source>
+        <translation>! Warning</translation>
+    </message>
+    <message>
+        <source>✗ 不合格</source>
+        <translation>✗ Fail</translation>
+    </message>
+    <message>
+        <source>! 识别为：%1（与材料项“%2”不符）</source>
+        <translation>! Looks like: %1 (not what “%2” expects)</translation>
+    </message>
+    <message>
+        <source>识别为：%1</source>
+        <translation>Looks like: %1</translation>
+    </message>
+    <message>
+        <source>类型不符</source>
+        <translation>Wrong kind</translation>
+    </message>
+    <message>
+        <source>已改动</source>
+        <translation>Changed</translation>
+    </message>
+    <message>
+        <source>无印记</source>
+        <translation>No seal</translation>
+    </message>
+    <message>
+        <source>有提醒</source>
+        <translation>Warning</translation>
     </message>
     <message>
         <source>✗ 已被改动</source>
@@ -630,24 +726,20 @@ the passing registration photo appears here</translation>
         <source>%1（待导出）</source>
         <translation>%1 (not exported yet)</translation>
     </message>
+    <message>
+        <source>✔ 通过</source>
+        <translation>✔ Accepted</translation>
+    </message>
+    <message>
+        <source>↩ 退回</source>
+        <translation>↩ Sent back</translation>
+    </message>
 </context>
 <context>
     <name>ReviewPage</name>
     <message>
-        <source>打开材料包（选择材料包文件夹）</source>
-        <translation>Open a package (choose the package folder)</translation>
-    </message>
-    <message>
         <source>打开文件夹（检查其中的所有图片）</source>
         <translation>Open a folder (check every image in it)</translation>
-    </message>
-    <message>
-        <source>正在重新检测…</source>
-        <translation>Checking again…</translation>
-    </message>
-    <message>
-        <source>正在重新检测：%1 / %2</source>
-        <translation>Checking again: %1 / %2</translation>
     </message>
     <message>
         <source>正在载入…</source>
@@ -670,20 +762,96 @@ the passing registration photo appears here</translation>
         <translation>Feedback written into the package. Package state: %1</translation>
     </message>
     <message>
-        <source>需要退回理由</source>
-        <translation>A reason is needed</translation>
-    </message>
-    <message>
-        <source>退回时请选择理由模板，或填写补充说明。</source>
-        <translation>To send something back, choose a reason template or type an explanation.</translation>
-    </message>
-    <message>
         <source>导出审核意见</source>
         <translation>Export feedback</translation>
     </message>
     <message>
-        <source>把以下审核意见写入材料包？</source>
-        <translation>Write this feedback into the package?</translation>
+        <source>打开材料包（.zip 文件或材料包文件夹）</source>
+        <translation>Open a package (a .zip file or a package folder)</translation>
+    </message>
+    <message>
+        <source>审核意见尚未导出</source>
+        <translation>Decisions not exported</translation>
+    </message>
+    <message>
+        <source>有 %1 条审核意见还没有导出到材料包。要先导出吗？</source>
+        <translation>%1 decisions have not been exported into the package yet. Export them first?</translation>
+    </message>
+    <message>
+        <source>检查中…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <source>检查中：%1 / %2</source>
+        <translation>Checking: %1 / %2</translation>
+    </message>
+    <message>
+        <source>已取消：未检测的文件不显示结论。</source>
+        <translation>Cancelled: files not checked show no verdict.</translation>
+    </message>
+    <message>
+        <source>退回</source>
+        <translation>Sent back</translation>
+    </message>
+    <message>
+        <source>已通过</source>
+        <translation>Accepted</translation>
+    </message>
+    <message>
+        <source>空（可选）</source>
+        <translation>Empty (optional)</translation>
+    </message>
+    <message>
+        <source>空，缺材料</source>
+        <translation>Empty, missing</translation>
+    </message>
+    <message>
+        <source>齐全</source>
+        <translation>Complete</translation>
+    </message>
+    <message>
+        <source>张数不符</source>
+        <translation>Wrong count</translation>
+    </message>
+    <message>
+        <source>%1：%2 个文件，要求 %3。%4</source>
+        <translation>%1: %2 files, required %3. %4</translation>
+    </message>
+    <message>
+        <source>退回 %1 的理由（考生会看到）：</source>
+        <translation>Why %1 goes back (the candidate sees this):</translation>
+    </message>
+    <message>
+        <source>已退回</source>
+        <translation>sent back</translation>
+    </message>
+    <message>
+        <source>改为通过？</source>
+        <translation>Accept it instead?</translation>
+    </message>
+    <message>
+        <source>改为退回？</source>
+        <translation>Send it back instead?</translation>
+    </message>
+    <message>
+        <source>改变审核意见</source>
+        <translation>Change a decision</translation>
+    </message>
+    <message>
+        <source>%1 已有不同的审核意见。%2</source>
+        <translation>%1 already has a different decision. %2</translation>
+    </message>
+    <message>
+        <source>需要审核人</source>
+        <translation>Reviewer needed</translation>
+    </message>
+    <message>
+        <source>请先在“审核人”一栏填写您的姓名，审核记录会写明是谁做的决定。</source>
+        <translation>Please enter your name under “Reviewer” first: the review record says who decided.</translation>
+    </message>
+    <message>
+        <source>以审核人“%1”的名义，把以下审核意见写入材料包？</source>
+        <translation>Write these decisions into the package as reviewer “%1”?</translation>
     </message>
     <message>
         <source>%1 第 %2 张</source>
@@ -692,6 +860,18 @@ the passing registration photo appears here</translation>
     <message>
         <source>%1（整项）</source>
         <translation>%1 (whole item)</translation>
+    </message>
+    <message>
+        <source>批量审核</source>
+        <translation>Batch audit</translation>
+    </message>
+    <message>
+        <source>为已打开的“%1”生成报告？它的 %2 个文件都已检查过，不用再查一遍。</source>
+        <translation>Report on “%1”, which is open? Its %2 files are checked already and are not checked again.</translation>
+    </message>
+    <message>
+        <source>选“否”另选一个文件夹。</source>
+        <translation>Choose “No” to pick another folder.</translation>
     </message>
     <message>
         <source>批量审核：选择要检查的文件夹</source>
@@ -736,32 +916,76 @@ the passing registration photo appears here</translation>
 Table: %2</translation>
     </message>
     <message>
-        <source>批量审核已取消，没有生成报告。</source>
-        <translation>Batch audit cancelled; no report was written.</translation>
+        <source>已取消：批量审核没有生成报告。</source>
+        <translation>Cancelled: the batch audit wrote no report.</translation>
+    </message>
+    <message>
+        <source>检查中… %1 / %2</source>
+        <translation>checking… %1 / %2</translation>
+    </message>
+    <message>
+        <source>已取消，%1 / %2 已检查：%3 个有问题，%4 个有提醒</source>
+        <translation>cancelled, %1 / %2 checked: %3 with problems, %4 with warnings</translation>
+    </message>
+    <message>
+        <source>%1 个有问题，%2 个有提醒</source>
+        <translation>%1 with problems, %2 with warnings</translation>
+    </message>
+    <message>
+        <source>材料包 %1 · %2 · 状态：%3 · %4 个文件 · %5</source>
+        <translation>Package %1 · %2 · state: %3 · %4 files · %5</translation>
+    </message>
+    <message>
+        <source>文件夹 %1 · %2 个文件 · %3</source>
+        <translation>Folder %1 · %2 files · %3</translation>
+    </message>
+    <message>
+        <source>打开考生的材料包：.zip 文件或材料包文件夹（Ctrl+O）；也可以把材料包拖到这里</source>
+        <translation>Open a candidate’s package: a .zip file or a package folder (Ctrl+O); you can also drop it here</translation>
+    </message>
+    <message>
+        <source>审核当前文件</source>
+        <translation>Decide on the current file</translation>
+    </message>
+    <message>
+        <source>✔ 通过 (A)</source>
+        <translation>✔ Accept (A)</translation>
+    </message>
+    <message>
+        <source>↩ 退回 (R)</source>
+        <translation>↩ Send back (R)</translation>
+    </message>
+    <message>
+        <source>通过当前文件，并转到下一个（A 键）</source>
+        <translation>Accept the current file and go to the next (A key)</translation>
+    </message>
+    <message>
+        <source>选择退回理由后退回当前文件，并转到下一个（R 键）</source>
+        <translation>Choose a reason, send the current file back and go to the next (R key)</translation>
+    </message>
+    <message>
+        <source>✔ 通过整项</source>
+        <translation>✔ Accept item</translation>
+    </message>
+    <message>
+        <source>通过当前文件所在的整个材料项</source>
+        <translation>Accept the whole item the current file belongs to</translation>
+    </message>
+    <message>
+        <source>审核人（必填）：</source>
+        <translation>Reviewer (required):</translation>
+    </message>
+    <message>
+        <source>您的姓名</source>
+        <translation>your name</translation>
     </message>
     <message>
         <source>请打开一个材料包或文件夹。</source>
         <translation>Open a package or a folder.</translation>
     </message>
     <message>
-        <source>材料包 %1 · %2 · 状态：%3 · %4 个文件，%5 个有问题</source>
-        <translation>Package %1 · %2 · state: %3 · %4 files, %5 with problems</translation>
-    </message>
-    <message>
-        <source>文件夹 %1 · %2 个文件，%3 个有问题</source>
-        <translation>Folder %1 · %2 files, %3 with problems</translation>
-    </message>
-    <message>
-        <source>识别为：%1</source>
-        <translation>Recognised as: %1</translation>
-    </message>
-    <message>
         <source>打开材料包…</source>
         <translation>Open package…</translation>
-    </message>
-    <message>
-        <source>选择考生的材料包文件夹（Ctrl+O）；也可以把材料包拖到这里</source>
-        <translation>Choose a candidate&apos;s package folder (Ctrl+O), or drag a package here</translation>
     </message>
     <message>
         <source>打开文件夹…</source>
@@ -796,40 +1020,20 @@ Table: %2</translation>
         <translation>Open a package, then pick a file on the left; arrow keys move, A accepts, R sends back</translation>
     </message>
     <message>
-        <source>审核</source>
-        <translation>Review</translation>
+        <source>材料项 张数/要求</source>
+        <translation>Item files/required</translation>
     </message>
     <message>
-        <source>退回理由：</source>
-        <translation>Reason:</translation>
-    </message>
-    <message>
-        <source>补充说明：</source>
-        <translation>Explanation:</translation>
-    </message>
-    <message>
-        <source>可选：写给考生的具体说明</source>
-        <translation>Optional: what exactly the candidate should do</translation>
-    </message>
-    <message>
-        <source>（不用模板，只用补充说明）</source>
-        <translation>(no template, explanation only)</translation>
-    </message>
-    <message>
-        <source>✓ 通过此文件</source>
-        <translation>✓ Accept this file</translation>
-    </message>
-    <message>
-        <source>↩ 退回此文件</source>
-        <translation>↩ Send this file back</translation>
-    </message>
-    <message>
-        <source>✓ 通过整项</source>
-        <translation>✓ Accept the whole item</translation>
+        <source>状态</source>
+        <translation>State</translation>
     </message>
     <message>
         <source>↩ 退回整项</source>
-        <translation>↩ Send the whole item back</translation>
+        <translation>↩ Send item back</translation>
+    </message>
+    <message>
+        <source>选择退回理由后退回当前文件所在的整个材料项</source>
+        <translation>Choose a reason and send back the whole item the current file belongs to</translation>
     </message>
     <message>
         <source>待导出的审核意见</source>
@@ -840,12 +1044,8 @@ Table: %2</translation>
         <translation>Undo selected</translation>
     </message>
     <message>
-        <source>审核人：</source>
-        <translation>Reviewer:</translation>
-    </message>
-    <message>
         <source>导出审核意见到材料包</source>
-        <translation>Export feedback into the package</translation>
+        <translation>Export to the package</translation>
     </message>
     <message>
         <source>一次写入全部意见：被退回的材料项对考生解锁，并显示理由</source>
@@ -944,6 +1144,14 @@ Table: %2</translation>
     <message>
         <source>没有图片。</source>
         <translation>No images.</translation>
+    </message>
+    <message>
+        <source>✔ 通过</source>
+        <translation>✔ Accepted</translation>
+    </message>
+    <message>
+        <source>↩ 退回</source>
+        <translation>↩ Sent back</translation>
     </message>
     <message>
         <source>✓ 已通过检测</source>

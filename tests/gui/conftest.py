@@ -44,6 +44,12 @@ class ScriptedDialogs(Dialogs):
         self.save_answers: list[str] = []
         self.dir_answers: list[str] = []
         self.confirm_answers: list[bool] = []
+        self.reason_answers: list[object] = []   # each (template id, note) or None (cancelled)
+        self.reasons_asked: list[list[tuple[str, str]]] = []
+        self.unsaved_answers: list[str] = []     # "save" | "discard" | "cancel"
+        self.unsaved_asked: list[str] = []
+        self.reports_opened: list[str] = []
+        self.package_answers: list[str] = []
 
     def error(self, parent, err, title=None):  # noqa: ANN001, ANN201
         from photocheck.gui.dialogs import error_lines
@@ -57,6 +63,23 @@ class ScriptedDialogs(Dialogs):
     def confirm(self, parent, title, text, details="", default_yes=False):  # noqa: ANN001, ANN201
         self.confirms.append(text + ("\n" + details if details else ""))
         return self.confirm_answers.pop(0) if self.confirm_answers else default_yes
+
+    def reason(self, parent, title, text, templates):  # noqa: ANN001, ANN201
+        self.reasons_asked.append(list(templates))
+        return self.reason_answers.pop(0) if self.reason_answers else None
+
+    def unsaved(self, parent, title, text, details=""):  # noqa: ANN001, ANN201
+        self.unsaved_asked.append(text + ("\n" + details if details else ""))
+        # unscripted: discard, so a test's window closes at teardown; the tests of this
+        # question script their answers and look at unsaved_asked
+        return self.unsaved_answers.pop(0) if self.unsaved_answers else "discard"
+
+    def open_report(self, parent, path):  # noqa: ANN001, ANN201
+        self.reports_opened.append(path)
+        return True
+
+    def open_package(self, parent, title, folder):  # noqa: ANN001, ANN201
+        return self.package_answers.pop(0) if self.package_answers else ""
 
     def open_file(self, parent, title, folder, filters):  # noqa: ANN001, ANN201
         return str(self.open_answers.pop(0)) if self.open_answers else ""

@@ -142,7 +142,7 @@ def test_language_switch_retranslates_live(window, compiled_translations, qtbot,
     # LanguageChange events are posted: every view retranslates on the next turn of the event loop
     qtbot.waitUntil(lambda: page.open_btn.text() == "① Open photo file", timeout=timeout)
     assert window.tabs.tabText(0) == "Photo check"
-    assert window.review_page.accept_file_btn.text() == "✓ Accept this file"
+    assert window.review_page.accept_file_btn.text() == "✔ Accept (A)"
     assert window.materials_page.create_btn.text() == "New package…"
     assert window.review_page.view.labels() == ["Crown"] == page.original_view.labels()
     assert window.settings.get(S.LANGUAGE) == "en"
@@ -267,7 +267,7 @@ def test_ctrl_o_and_ctrl_s_reach_the_current_page(window, dialogs, grace, packag
     assert dialogs.last_save_default == str(target) and target.exists()
 
     window.show_page("review")
-    dialogs.dir_answers.append(str(package_copy))
+    dialogs.package_answers.append(str(package_copy))
     qtbot.keyClick(window, Qt.Key.Key_O, ctrl)
     assert window.review_page.session.set is not None and window.review_page.session.set.is_package
 

@@ -53,8 +53,7 @@ def test_reject_a_file_and_accept_the_rest_then_export(window, package_copy, dia
     qtbot.keyClick(grid, Qt.Key.Key_Right)
     qtbot.keyClick(grid, Qt.Key.Key_Right)
     assert page.model.item(grid.currentIndex().row()).target == "id_card:2"
-    page.reason_combo.setCurrentIndex(page.reason_combo.findData("blurry"))
-    page.reason_edit.setText("反面反光，看不清有效期")
+    dialogs.reason_answers.append(("blurry", "反面反光，看不清有效期"))
     page.reject_file_btn.click()
     assert list(page.session.pending) == ["id_card:2"]
     assert "待导出" in page.model.decision_text(page.model.item(2))
@@ -78,10 +77,9 @@ def test_reject_a_file_and_accept_the_rest_then_export(window, package_copy, dia
 
 def test_reject_needs_a_reason(window, package_copy, dialogs, qtbot):
     page = _open(window, package_copy, qtbot)
-    page.reason_combo.setCurrentIndex(page.reason_combo.findData(""))
-    page.reason_edit.clear()
+    dialogs.reason_answers.append(None)           # the reason dialog cancelled
     page.reject_slot_btn.click()
-    assert not page.session.pending and dialogs.infos
+    assert not page.session.pending and dialogs.reasons_asked
 
 
 def test_refusals_come_from_the_review_module(window, package_copy, dialogs, qtbot):
@@ -89,6 +87,7 @@ def test_refusals_come_from_the_review_module(window, package_copy, dialogs, qtb
     page = _open(window, package_copy, qtbot)
     before = (package_copy / "manifest.json").read_bytes()
     page.session.decide("reject", "id_card", None, None)   # no reason: review.apply refuses
+    page.reviewer_edit.setText("审核员 李")
     dialogs.confirm_answers.append(True)
     page.apply_btn.click()
     assert dialogs.errors and "理由" in dialogs.errors[-1]
@@ -128,7 +127,7 @@ def test_batch_audit_writes_html_report_with_progress(window, tmp_path, drawn, d
     assert (tmp_path / "report.html").exists() and (tmp_path / "report.csv").exists()
     assert progress and progress[-1] == (2, 2)
     assert dialogs.infos and "共 2 个文件" in dialogs.infos[-1]
-    assert opened == [str(tmp_path / "report.html")]
+    assert dialogs.reports_opened == [str(tmp_path / "report.html")]
 
 
 def test_batch_audit_can_be_cancelled(window, tmp_path, drawn, dialogs, qtbot, monkeypatch):
@@ -152,7 +151,7 @@ def test_batch_audit_can_be_cancelled(window, tmp_path, drawn, dialogs, qtbot, m
     assert cancelled and not (tmp_path / "r.html").exists()
 
 
-def test_keyboard_review_in_the_grid(window, package_copy, qtbot):
+def test_keyboard_review_in_the_grid(window, package_copy, dialogs, qtbot):
     """Arrows move through the grid; A accepts and R sends back the current file while the
     grid has the focus (the grid's own keyboard search must not swallow them)."""
     page = _open(window, package_copy, qtbot)
@@ -165,7 +164,7 @@ def test_keyboard_review_in_the_grid(window, package_copy, qtbot):
     qtbot.keyClick(grid, Qt.Key.Key_A)
     assert list(page.session.pending) == ["photo:1"]
     assert page.model.item(grid.currentIndex().row()).target == "id_card:1"    # moved on
-    page.reason_combo.setCurrentIndex(page.reason_combo.findData("blurry"))
+    dialogs.reason_answers.append(("blurry", ""))
     qtbot.keyClick(grid, Qt.Key.Key_R)
     assert page.session.pending["id_card:1"].action == "reject"
     # Ctrl+A is not a decision

@@ -43,7 +43,7 @@ def servers():
 
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
-    return tool.inputs_for(["photo", "materials"], tmp_path_factory.mktemp("screens-in"))
+    return tool.inputs_for(["photo", "materials", "review"], tmp_path_factory.mktemp("screens-in"))
 
 
 def _shoot(servers, inputs, tmp_path, page, lang, size, scale) -> dict:
@@ -70,3 +70,14 @@ def test_photo_page_verdict_and_table_are_on_screen(servers, inputs, tmp_path, l
 def test_materials_page_state_and_slots_are_on_screen(servers, inputs, tmp_path, size, scale, compiled_translations):
     r = _shoot(servers, inputs, tmp_path, "materials", "en", size, scale)
     assert set(r["parts"]) == {"verdict", "slots"}
+
+
+@pytest.mark.parametrize("lang", ["zh_CN", "en"])
+@pytest.mark.parametrize("size,scale", [((1920, 1080), 2.0), ((1366, 768), 1.0)], ids=["1920x1080@200", "1366x768@100"])
+def test_review_page_parts_are_on_screen_without_scrolling(servers, inputs, tmp_path, lang, size, scale,
+                                                           compiled_translations):
+    """The header, the files, the file's status, its checks and the decision buttons are all
+    on screen (issue 18, and issue 17's cut caption at 200 % in English)."""
+    r = _shoot(servers, inputs, tmp_path, "review", lang, size, scale)
+    assert set(r["parts"]) == {"verdict", "files", "caption", "table", "decide"}
+    assert r["parts"]["table"]["visible"][3] >= 40, r["parts"]["table"]

@@ -274,6 +274,33 @@ def test_html_report_is_self_contained(loose, tmp_path):
     assert 'data-group="fail:sharpness"' in text and 'data-group="error:truncated"' in text
 
 
+def test_html_report_names_checks_and_kinds_and_can_be_filtered(tmp_path):
+    """No raw keys as labels (issue 18): check ids, kinds and document kinds by their names,
+    Chinese first with English; the search box and the three filters are on the page and
+    every card carries what they filter on."""
+    from photocheck.submission.audit import AuditRow
+    from photocheck.submission.report import HtmlReport
+
+    out = tmp_path / "r.html"
+    rep = HtmlReport(out)
+    rep.add(AuditRow(path="a/back.jpg", kind="material", verdict="fail", failing=["orientation"],
+                     document_kind="id_card_back", messages=[("orientation", "fail", "画面颠倒", "upside down")]))
+    rep.add(AuditRow(path="a/ok.jpg", kind="photo", verdict="pass",
+                     messages=[("exposure", "warn", "略暗", "a little dark")]))
+    rep.close()
+    text = out.read_text("utf-8")
+    assert "orientation (orientation)" not in text and "（orientation）" not in text
+    assert "material ·" not in text and "> id_card_back" not in text and "· id_card_back" not in text
+    assert "方向 <span class=\"en\">Orientation</span>" in text
+    assert "居民身份证（国徽面）" in text and "材料 <span class=\"en\">document</span>" in text
+    for fid in ("f-text", "f-verdict", "f-check", "f-doc"):
+        assert f'id="{fid}"' in text
+    assert '<option value="orientation">方向 / Orientation</option>' in text
+    assert '<option value="id_card_back">居民身份证（国徽面）' in text
+    assert 'data-verdict="fail" data-checks="orientation" data-doc="id_card_back"' in text
+    assert 'class="card pass warn"' in text      # a pass with a warning is marked as such
+
+
 @pytest.mark.skipif(_chromium() is None, reason="chromium is not installed (apt-get install -y chromium)")
 def test_html_report_in_headless_chromium(loose, tmp_path):
     out = tmp_path / "report.html"

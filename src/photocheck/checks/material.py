@@ -358,7 +358,7 @@ _EXT_FORMAT = {"jpg": "jpeg", "jpeg": "jpeg", "jpe": "jpeg", "jfif": "jpeg", "pn
 class FormatCheck(Check):
     id = "format"
     kind = "material"
-    title = _t("文件格式", "file format")
+    title = _t("文件格式", "File format")
 
     def run(self, ctx: Context) -> CheckResult:
         info = ctx.info
@@ -398,7 +398,7 @@ class FormatCheck(Check):
 class FileSizeCheck(Check):
     id = "file_size"
     kind = "material"
-    title = _t("文件大小", "file size")
+    title = _t("文件大小", "File size")
 
     def run(self, ctx: Context) -> CheckResult:
         size, limit = ctx.info.size_bytes, ctx.rules.max_bytes
@@ -426,7 +426,7 @@ _CODE_TEXT = {
 class OrientationCheck(Check):
     id = "orientation"
     kind = "material"
-    title = _t("方向", "orientation")
+    title = _t("方向", "Orientation")
 
     def run(self, ctx: Context) -> CheckResult:
         skip = _pdf_skip(self, ctx)
@@ -467,7 +467,7 @@ _RESHOOT = _t("请重新拍摄：文档放平、光线均匀、对准焦点、�
 class SharpnessCheck(Check):
     id = "sharpness"
     kind = "material"
-    title = _t("清晰度", "sharpness")
+    title = _t("清晰度", "Sharpness")
 
     def run(self, ctx: Context) -> CheckResult:
         skip = _pdf_skip(self, ctx)
@@ -498,7 +498,7 @@ class SharpnessCheck(Check):
 class ResolutionCheck(Check):
     id = "resolution"
     kind = "material"
-    title = _t("分辨率", "resolution")
+    title = _t("分辨率", "Resolution")
 
     def run(self, ctx: Context) -> CheckResult:
         skip = _pdf_skip(self, ctx)
@@ -519,7 +519,7 @@ class ResolutionCheck(Check):
 class ExposureCheck(Check):
     id = "exposure"
     kind = "material"
-    title = _t("曝光", "exposure")
+    title = _t("曝光", "Exposure")
 
     def run(self, ctx: Context) -> CheckResult:
         skip = _pdf_skip(self, ctx)

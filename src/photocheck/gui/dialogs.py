@@ -15,7 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QLabel,
+                               QLineEdit, QMessageBox, QVBoxLayout, QWidget)
 
 from ..errors import PhotocheckError
 from ..text import Text
@@ -74,6 +75,56 @@ class Dialogs:
         box.setDefaultButton(QMessageBox.StandardButton.Yes if default_yes else QMessageBox.StandardButton.No)
         return box.exec() == QMessageBox.StandardButton.Yes
 
+    def unsaved(self, parent: QWidget | None, title: str, text: str, details: str = "") -> str:
+        """Save, discard or cancel: "save" | "discard" | "cancel" (headless: cancel, nothing is lost)."""
+        self.shown.append(text)
+        if self.headless:
+            return "cancel"
+        B = QMessageBox.StandardButton
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, B.Save | B.Discard | B.Cancel, parent)
+        box.button(B.Save).setText(QCoreApplication.translate("Dialogs", "导出"))
+        box.button(B.Discard).setText(QCoreApplication.translate("Dialogs", "放弃这些意见"))
+        box.button(B.Cancel).setText(QCoreApplication.translate("Dialogs", "取消"))
+        if details:
+            box.setInformativeText(details)
+        box.setDefaultButton(B.Save)
+        answer = box.exec()
+        return {B.Save: "save", B.Discard: "discard"}.get(answer, "cancel")  # type: ignore[call-overload]
+
+    def reason(self, parent: QWidget | None, title: str, text: str, templates: list[tuple[str, str]]
+               ) -> tuple[str, str] | None:
+        """A send-back reason: (template id or "", free text), at least one of them given;
+        ``templates`` are (id, label). None when cancelled. Nothing is preselected."""
+        self.shown.append(text)
+        if self.headless:
+            return None
+        d = ReasonDialog(parent, title, text, templates)
+        try:
+            return d.answer() if d.exec() == QDialog.DialogCode.Accepted else None
+        finally:
+            d.deleteLater()
+
+    def open_report(self, parent: QWidget | None, path: str) -> bool:
+        """Open a file in its default program (the browser for a report); where none opens,
+        show where it is with a button that copies the path. True when it opened."""
+        self.shown.append(path)
+        if self.headless:
+            return False
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
+            return True
+        self.copyable(parent, QCoreApplication.translate("Dialogs", "打开报告"),
+                      QCoreApplication.translate("Dialogs", "没有能打开报告的浏览器。报告在这里："), path)
+        return False
+
+    def copyable(self, parent: QWidget | None, title: str, text: str, path: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Close, parent)
+        box.setInformativeText(path)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        copy = box.addButton(QCoreApplication.translate("Dialogs", "复制路径"), QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.disconnect()
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(path))
+        box.exec()
+
     def show_folder(self, parent: QWidget | None, folder: str) -> None:
         """Open a folder in the file manager; where none opens, say where the folder is."""
         self.shown.append(folder)
@@ -102,12 +153,59 @@ class Dialogs:
         d.setOption(QFileDialog.Option.DontConfirmOverwrite, True)
         return next(iter(_run(d)), "")
 
+    def open_package(self, parent: QWidget | None, title: str, folder: str) -> str:
+        """A package: a .zip file or a package folder (one holding manifest.json)."""
+        if self.headless:
+            return ""
+        filters = QCoreApplication.translate("Dialogs", "材料包 (*.zip manifest.json);;所有文件 (*)")
+        d = file_dialog(parent, title, folder, filters, QFileDialog.FileMode.ExistingFile, cls=PackageDialog)
+        return next(iter(_run(d)), "")
+
     def open_dir(self, parent: QWidget | None, title: str, folder: str) -> str:
         """A folder; it may be one the user typed that does not exist yet (FolderDialog):
         the caller creates it after asking, or refuses with the reason."""
         if self.headless:
             return ""
         return next(iter(_run(file_dialog(parent, title, folder, "", QFileDialog.FileMode.Directory))), "")
+
+
+class ReasonDialog(QDialog):
+    """Why a file goes back: a template (none chosen at first) and/or a note; OK only with one."""
+
+    def __init__(self, parent: QWidget | None, title: str, text: str, templates: list[tuple[str, str]]):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.combo = QComboBox()
+        self.combo.addItem(QCoreApplication.translate("Dialogs", "（请选择理由）"), "")
+        for tid, label in templates:
+            self.combo.addItem(label, tid)
+        self.combo.setCurrentIndex(0)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(QCoreApplication.translate("Dialogs", "写给考生的具体说明（没有合适的模板时必填）"))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(QCoreApplication.translate("Dialogs", "退回"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(QCoreApplication.translate("Dialogs", "取消"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(QCoreApplication.translate("Dialogs", "退回理由："), self.combo)
+        form.addRow(QCoreApplication.translate("Dialogs", "补充说明："), self.note)
+        v = QVBoxLayout(self)
+        v.addWidget(label)
+        v.addLayout(form)
+        v.addWidget(self.buttons)
+        self.combo.currentIndexChanged.connect(self._update)
+        self.note.textChanged.connect(self._update)
+        self._update()
+
+    def _update(self) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.answer() is not None)
+
+    def answer(self) -> tuple[str, str] | None:
+        tid, note = self.combo.currentData() or "", self.note.text().strip()
+        return (tid, note) if tid or note else None
 
 
 def native_dialogs() -> bool:
@@ -153,10 +251,69 @@ class FolderDialog(QFileDialog):
         return [self.typed] if self.typed else self.selectedFiles()
 
 
+class PackageDialog(QFileDialog):
+    """Opens a package either way it comes: a .zip is a file, a package folder is chosen by
+    selecting it (or standing in it, or picking its manifest.json) and pressing Open;
+    other folders are entered as usual."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        self.typed = ""
+        self._shown = False
+        # a package folder, once highlighted, names itself in the file name box (Qt leaves
+        # the box empty for folders, which keeps Open disabled); entering it opens it
+        self.currentChanged.connect(self._highlighted)
+        self.directoryEntered.connect(self._entered)
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        self._shown = True
+
+    def _highlighted(self, path: str) -> None:
+        edit = self.findChild(QLineEdit, "fileNameEdit")
+        if edit is not None and Path(path).is_dir() and self.package_of(path):
+            edit.setText(Path(path).name)
+
+    def _entered(self, path: str) -> None:
+        if self._shown and self.package_of(path):
+            self.typed = self.package_of(path)
+            self.done(QDialog.DialogCode.Accepted)
+
+    @staticmethod
+    def package_of(path: str) -> str:
+        """The package a chosen path stands for, or ''."""
+        from ..submission.store import MANIFEST
+
+        p = Path(path)
+        if p.is_dir() and (p / MANIFEST).is_file():
+            return str(p)
+        if p.is_file() and p.name == MANIFEST:
+            return str(p.parent)
+        if p.is_file() and p.suffix.lower() == ".zip":
+            return str(p)
+        return ""
+
+    def accept(self) -> None:
+        chosen = [self.package_of(f) for f in self.selectedFiles()]
+        edit = self.findChild(QLineEdit, "fileNameEdit")
+        if not (edit is not None and edit.text().strip()):
+            chosen.append(self.package_of(self.directory().absolutePath()))
+        pkg = next((c for c in chosen if c), "")
+        if pkg:
+            self.typed = pkg
+            self.done(QDialog.DialogCode.Accepted)
+            return
+        super().accept()
+
+    def chosen(self) -> list[str]:
+        return [self.typed] if self.typed else self.selectedFiles()
+
+
 def file_dialog(parent: QWidget | None, title: str, folder: str, filters: str, mode: QFileDialog.FileMode,
-                accept: QFileDialog.AcceptMode = QFileDialog.AcceptMode.AcceptOpen) -> QFileDialog:
+                accept: QFileDialog.AcceptMode = QFileDialog.AcceptMode.AcceptOpen,
+                cls: type[QFileDialog] | None = None) -> QFileDialog:
     """The file dialog every question about files goes through (see ``native_dialogs``)."""
-    cls = FolderDialog if mode == QFileDialog.FileMode.Directory else QFileDialog
+    cls = cls or (FolderDialog if mode == QFileDialog.FileMode.Directory else QFileDialog)
     d = cls(parent, title, folder, filters)
     if not native_dialogs():
         d.setOption(QFileDialog.Option.DontUseNativeDialog, True)
@@ -171,7 +328,7 @@ def _run(d: QFileDialog) -> list[str]:
     try:
         if d.exec() != QDialog.DialogCode.Accepted:
             return []
-        return d.chosen() if isinstance(d, FolderDialog) else d.selectedFiles()
+        return d.chosen() if isinstance(d, (FolderDialog, PackageDialog)) else d.selectedFiles()
     finally:
         d.deleteLater()
 

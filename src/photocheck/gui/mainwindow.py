@@ -299,6 +299,10 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.review_page.settle_pending(then=self.close):
+            self.show_page("review")
+            event.ignore()
+            return
         self.settings.set(S.GEOMETRY, self.saveGeometry())
         self.settings.sync()
         self.app.shutdown()
@@ -332,7 +336,7 @@ class PageScroll(QScrollArea):
 
     def eventFilter(self, watched, event) -> bool:  # noqa: ANN001
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            QTimer.singleShot(0, self._fit)
+            QTimer.singleShot(0, self, self._fit)   # dropped if this scroll area is gone by then
         return super().eventFilter(watched, event)
 
 

@@ -42,6 +42,9 @@ class ReviewItem:
     thumb: QImage | None = None
     decision: str | None = None      # the decision recorded in the package (accepted / rejected)
     reason: Text | None = None
+    warnings: list[Text] = field(default_factory=list)   # what the package stored when the file was added
+    stored_kind: str | None = None   # the document kind recognised when it was added
+    spec: Any = None                 # the slot's SlotSpec (the kinds it expects)
 
     @property
     def target(self) -> str | None:
@@ -58,11 +61,44 @@ class ReviewItem:
         return self.row is not None and self.row.error_code == "tampered"
 
     @property
+    def document_kind(self) -> str | None:
+        """The kind recognised by the re-check, else the one stored in the package."""
+        return (self.row.document_kind if self.row is not None and self.row.document_kind else None) \
+            or self.stored_kind
+
+    @property
+    def wrong_kind(self) -> bool:
+        """The file looks like a document the slot does not expect (stored or re-checked)."""
+        if self.spec is None or not hasattr(self.spec, "kind_conflict"):
+            return False
+        return any(self.spec.kind_conflict(k) for k in (self.stored_kind, self.document_kind) if k)
+
+    @property
+    def notes(self) -> list[Text]:
+        """Every warning on the file: the package's stored ones, then the re-check's."""
+        out = list(self.warnings)
+        if self.row is not None:
+            out += [Text(zh, en) for _cid, status, zh, en in self.row.messages if status == "warn"]
+        return out
+
+    @property
     def seal_ok(self) -> bool | None:
         """None when no seal is required for this file."""
         if self.row is None or self.kind != "photo" or self.member is None:
             return None
         return "seal" not in self.row.failing and not self.tampered
+
+
+@dataclass
+class SlotInfo:
+    """One slot of a package as the review tab lists it."""
+
+    id: str
+    name: Text
+    spec: Any                          # SlotSpec: the count rule, the kinds
+    state: str = "unlocked"            # SlotState value
+    decision: str | None = None        # a decision on the whole slot
+    files: int = 0
 
 
 @dataclass
@@ -73,7 +109,7 @@ class ReviewSet:
     state: Text | None = None               # package state label
     state_value: str = ""
     candidate: str = ""
-    slots: list[tuple[str, Text, int]] = field(default_factory=list)  # (id, name, files)
+    slots: list[SlotInfo] = field(default_factory=list)
     rules: str | None = None                # None: the package's own rule pack
     pack: Any = None                        # the RulePack the files are judged by
 
@@ -131,9 +167,12 @@ def load_set(path: str, rules: str) -> tuple[ReviewSet, list]:
                 items.append(ReviewItem(j.label if j else f"{p}/{f.name}", str(p), f.name, slot.id, slot.spec.name, i,
                                         len(slot.files), f.original, slot.spec.check_kind,
                                         decision=f.review.decision if f.review else None,
-                                        reason=f.review.reason if f.review else None))
-        rs = ReviewSet(str(p), True, items, m.state.label, m.state.value, m.candidate_name or "",
-                       [(s.id, s.spec.name, len(s.files)) for s in m.slots], rules=None, pack=pkg.pack)
+                                        reason=f.review.reason if f.review else None,
+                                        warnings=list(f.warnings), stored_kind=f.document_kind, spec=slot.spec))
+        slots = [SlotInfo(s.id, s.spec.name, s.spec, s.state.value, s.review.decision if s.review else None,
+                          len(s.files)) for s in m.slots]
+        rs = ReviewSet(str(p), True, items, m.state.label, m.state.value, m.candidate_name or "", slots,
+                       rules=None, pack=pkg.pack)
     finally:
         pkg.close()
     return rs, jobs
@@ -178,14 +217,25 @@ def apply_decisions(path: str, decisions: list, reviewer: str | None, rules: str
         return review.apply(pkg, decisions, reviewer=reviewer, key=key)
 
 
-def audit_to_report(job: Job, paths: list[str], html: str, csv: str, rules: str | None, lang: str) -> AuditSummary:
-    """The batch audit: every file checked on all cores, an HTML and a CSV report at the end."""
+def audit_to_report(job: Job, paths: list[str], html: str, csv: str, rules: str | None, lang: str,
+                    rows: list | None = None) -> AuditSummary:
+    """The batch audit: every file checked on all cores, an HTML and a CSV report at the end.
+    ``rows``: the audit rows of the set already open and checked (in audit order), reported
+    as they are instead of checking every file again."""
     from ..submission import audit
 
+    sinks = [audit.HtmlReport(Path(html), lang=lang, rules=rules), audit.CsvReport(Path(csv))]
+    if rows is not None:
+        def replay():
+            for i, row in enumerate(rows, 1):
+                job.progress(i, len(rows), Path(str(row.path)).name)
+                yield row
+
+        counts, _code = audit.feed(replay(), sinks)
+        return AuditSummary(len(rows), counts, html, csv)
     jobs = audit.collect(paths, rules=rules, thumbs=True)
-    sinks = [audit.HtmlReport(Path(html), lang=lang), audit.CsvReport(Path(csv))]
-    rows = audit.run(jobs, progress=lambda d, t, _item: job.progress(d, t, Path(str(_item.label)).name))
-    counts, _code = audit.feed(rows, sinks)
+    it = audit.run(jobs, progress=lambda d, t, _item: job.progress(d, t, Path(str(_item.label)).name))
+    counts, _code = audit.feed(it, sinks)
     return AuditSummary(len(jobs), counts, html, csv)
 
 
@@ -196,6 +246,7 @@ class ReviewSession(QObject):
     itemChecked = Signal(int)          # index into set.items
     progress = Signal(int, int)
     checksDone = Signal()
+    checksCancelled = Signal()
     detailReady = Signal(int, object)  # (item index, Inspected)
     decisionsChanged = Signal()
     applied = Signal(object)           # review.ReviewOutcome
@@ -214,6 +265,7 @@ class ReviewSession(QObject):
         self._check_job: Job | None = None
         self._audit_job: Job | None = None
         self._gen = 0
+        self.cancelled = False          # the last re-check was cancelled before the end
 
     @property
     def checking(self) -> bool:
@@ -243,6 +295,7 @@ class ReviewSession(QObject):
             return
         self.set = rs
         self.pending.clear()
+        self.cancelled = False
         self._by_label = {it.label: i for i, it in enumerate(rs.items)}
         self.loaded.emit(rs)
         self.decisionsChanged.emit()
@@ -253,7 +306,7 @@ class ReviewSession(QObject):
         self.app.batch_tasks.submit(
             recheck, jobs, with_job=True, started=lambda j: setattr(self, "_check_job", j), partial=lambda row: self._row(gen, row),
             progress=lambda d, t, _l: self.progress.emit(d, t) if gen == self._gen else None,
-            done=lambda _n: self._checks_over(gen), cancelled=lambda: self._checks_over(gen),
+            done=lambda _n: self._checks_over(gen), cancelled=lambda: self._checks_over(gen, cancelled=True),
             error=lambda e: (self._checks_over(gen), self.failed.emit(e)))
 
     def _row(self, gen: int, row: Any) -> None:
@@ -264,18 +317,30 @@ class ReviewSession(QObject):
             return
         item = self.set.items[i]
         item.row = row
-        item.thumb = thumb_from_row(row)
-        row.thumb = None  # the QImage is kept; drop the data URI
+        item.thumb = thumb_from_row(row)   # the data URI stays on the row, for a report of this set
         if item.kind == "auto":
             item.kind = row.kind
         self.itemChecked.emit(i)
 
-    def _checks_over(self, gen: int) -> None:
+    def _checks_over(self, gen: int, cancelled: bool = False) -> None:
         if gen != self._gen:
             return
         self._check_job = None
+        self.cancelled = cancelled
         self.busyChanged.emit(self.auditing)
+        if cancelled:
+            self.checksCancelled.emit()
         self.checksDone.emit()
+
+    @property
+    def fully_checked(self) -> bool:
+        return self.set is not None and not self.checking and all(it.checked for it in self.set.items)
+
+    def rows(self) -> list | None:
+        """The audit rows of the open set, in audit order, when every file has one."""
+        if not self.fully_checked or self.set is None:
+            return None
+        return sorted((it.row for it in self.set.items), key=lambda r: r.path)
 
     def cancel_checks(self) -> None:
         if self._check_job is not None:
@@ -329,11 +394,14 @@ class ReviewSession(QObject):
         self.reload()
 
     # -- batch audit ---------------------------------------------------------------------------------
-    def audit(self, paths: list[str], html: str, csv: str, lang: str) -> None:
-        """Loose files are judged by the chosen pack; package members by their package's."""
+    def audit(self, paths: list[str], html: str, csv: str, lang: str, reuse: bool = False) -> None:
+        """Loose files are judged by the chosen pack; package members by their package's.
+        ``reuse``: report the rows of the set already open instead of checking again."""
+        rows = self.rows() if reuse else None
         self.busyChanged.emit(True)
         self.app.batch_tasks.submit(
-            audit_to_report, paths, html, csv, self._rules(), lang, with_job=True,
+            audit_to_report, paths, html, csv, self._rules(), lang, rows,
+            with_job=True,
             started=lambda j: setattr(self, "_audit_job", j),
             progress=self.auditProgress.emit, done=self._audit_done, cancelled=self._audit_cancelled,
             error=self._audit_failed)

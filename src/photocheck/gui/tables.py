@@ -246,15 +246,39 @@ class ChecklistModel(QAbstractTableModel):
 # --- thumbnails with status badges ---------------------------------------------------------------
 
 VERDICT_COLOURS = {"pass": QColor("#2e7d32"), "fail": QColor("#c62828"), "error": QColor("#6a1b9a"),
-                   "pending": QColor("#78909c"), "warn": QColor("#ef6c00")}
-VERDICT_SYMBOLS = {"pass": "✓", "fail": "✗", "error": "?", "pending": "…", "warn": "!"}
-# The reviewer's decision (top-left mark): accepted in blue, sent back in deep orange, so a
-# returned image never looks like a passed one.
-CORNER_COLOURS = {"✓": QColor("#1565c0"), "↩": QColor("#d84315")}
+                   "pending": QColor("#78909c"), "warn": QColor("#ef6c00"), "cancelled": QColor("#78909c")}
+VERDICT_SYMBOLS = {"pass": "✓", "fail": "✗", "error": "?", "pending": "…", "warn": "!", "cancelled": "–"}
+# The reviewer's decision is a labelled tag (a rectangle with a word), the checks' verdict a
+# round badge with a symbol: two shapes, two kinds of label, so they never read as one another
+# without colour either. Accepted in blue, sent back in deep orange.
+DECISION_COLOURS = {"accepted": QColor("#1565c0"), "rejected": QColor("#d84315")}
+TAG_COLOUR = QColor("#ef6c00")
 
 
-def badged(image: QImage | None, side: int, verdict: str, corner: str = "", dpr: float | None = None) -> QPixmap:
-    """A square thumbnail with the verdict badge (bottom right) and an optional mark (top left).
+def _tag(p: Any, text: str, colour: QColor, x: float, y: float, height: float, right: bool = False) -> float:
+    """A filled rounded rectangle with white text at (x, y) (its right edge at x when
+    ``right``); returns its width."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    f = QFont()
+    f.setPixelSize(max(8, int(height * 0.72)))
+    f.setBold(True)
+    w = QFontMetricsF(f).horizontalAdvance(text) + height * 0.6
+    r = QRectF(x - w if right else x, y, w, height)
+    p.setPen(QColor("white"))
+    p.setBrush(colour)
+    p.drawRoundedRect(r, height * 0.2, height * 0.2)
+    p.setFont(f)
+    p.drawText(r, int(Qt.AlignmentFlag.AlignCenter), text)
+    return w
+
+
+def badged(image: QImage | None, side: int, verdict: str, decision: str = "", dpr: float | None = None,
+           tags: list[str] | tuple[str, ...] = ()) -> QPixmap:
+    """A square thumbnail: the checks' verdict as a round badge (bottom right), the reviewer's
+    decision as a labelled tag (top left, ``decision`` is its word) and warning tags such as
+    a wrong document kind or a broken seal (bottom left, stacked upwards).
 
     ``side`` is in device-independent pixels; the pixmap carries the screen's pixel
     ratio, so it stays sharp at 150% and 200% scaling."""
@@ -276,21 +300,25 @@ def badged(image: QImage | None, side: int, verdict: str, corner: str = "", dpr:
         scaled.setDevicePixelRatio(dpr)
         w, h = scaled.width() / dpr, scaled.height() / dpr
         p.drawImage(QRectF((side - w) / 2, (side - h) / 2, w, h), scaled)
-    r = side * 0.17
-    for text, colour, cx in ((VERDICT_SYMBOLS.get(verdict, "?"), VERDICT_COLOURS.get(verdict), side - r - 2),
-                             (corner, CORNER_COLOURS.get(corner, QColor("#1565c0")), r + 2)):
-        if not text:
-            continue
-        p.setPen(Qt.PenStyle.NoPen)
-        p.setBrush(colour)
-        cy = side - r - 2 if cx > side / 2 else r + 2
-        p.drawEllipse(QRectF(cx - r, cy - r, 2 * r, 2 * r))
-        f = QFont()
-        f.setPixelSize(max(8, int(r * 1.3)))
-        f.setBold(True)
-        p.setFont(f)
-        p.setPen(QColor("white"))
-        p.drawText(QRectF(cx - r, cy - r, 2 * r, 2 * r), int(Qt.AlignmentFlag.AlignCenter), text)
+    r = side * 0.15
+    cx = cy = side - r - 2
+    p.setPen(QColor("white"))
+    p.setBrush(VERDICT_COLOURS.get(verdict, VERDICT_COLOURS["error"]))
+    p.drawEllipse(QRectF(cx - r, cy - r, 2 * r, 2 * r))
+    f = QFont()
+    f.setPixelSize(max(8, int(r * 1.3)))
+    f.setBold(True)
+    p.setFont(f)
+    p.drawText(QRectF(cx - r, cy - r, 2 * r, 2 * r), int(Qt.AlignmentFlag.AlignCenter),
+               VERDICT_SYMBOLS.get(verdict, "?"))
+    th = side * 0.16
+    if decision:
+        colour = DECISION_COLOURS["rejected" if decision.startswith("↩") else "accepted"]
+        _tag(p, decision, colour, 2, 2, th)
+    y = side - th - 2
+    for t in tags:
+        _tag(p, t, TAG_COLOUR, 2, y, th)
+        y -= th + 2
     p.end()
     return pm
 
@@ -346,11 +374,17 @@ class ReviewItemsModel(QAbstractTableModel):
         return {self.COL_FILE: self.tr("文件"), self.COL_SLOT: self.tr("材料项"), self.COL_CHECK: self.tr("检测"),
                 self.COL_INTEGRITY: self.tr("完整性"), self.COL_DECISION: self.tr("审核")}.get(section)
 
-    @staticmethod
-    def verdict(item: Any) -> str:
+    cancelled = False      # the re-check was cancelled: unchecked files are not "being checked"
+
+    def verdict(self, item: Any) -> str:
+        """pending | cancelled | pass | warn | fail | error; a pass with any warning (a
+        wrong document kind, a stored or re-checked warning) is ``warn``, never plain pass."""
         if item.row is None:
-            return "pending"
-        return item.row.verdict
+            return "cancelled" if self.cancelled else "pending"
+        v = item.row.verdict
+        if v == "pass" and (item.wrong_kind or item.notes):
+            return "warn"
+        return v
 
     def decision_of(self, item: Any) -> tuple[str | None, Text | None, bool]:
         """(accepted/rejected/None, reason, pending?) with pending decisions taking precedence."""
@@ -361,15 +395,53 @@ class ReviewItemsModel(QAbstractTableModel):
         return item.decision, item.reason, False
 
     def check_text(self, item: Any) -> str:
+        from ..labels import check_title
+
         v = self.verdict(item)
         if v == "pending":
             return self.tr("检测中…")
+        if v == "cancelled":
+            return self.tr("未检测（已取消）")
         if v == "pass":
             return self.tr("✓ 合格")
+        if v == "warn":
+            return self.tr("! 合格，但有提醒") if not item.wrong_kind else self.tr("! 检测合格，但材料类型不符")
         if v == "error":
             return self.tr("? 无法检测")
-        return i18n.fmt(self.tr("✗ 不合格：%1"), "、".join(item.row.failing) if i18n.current() != "en"
-                        else ", ".join(item.row.failing))
+        names = [i18n.pick(check_title(c)) for c in item.row.failing]
+        return i18n.fmt(self.tr("✗ 不合格：%1"), "、".join(names) if i18n.current() != "en" else ", ".join(names))
+
+    def short_text(self, item: Any) -> str:
+        """The verdict in a word, for narrow lists."""
+        v = self.verdict(item)
+        words = {"pending": self.tr("检测中…"), "cancelled": self.tr("未检测"), "pass": self.tr("✓ 合格"),
+                 "warn": self.tr("! 提醒"), "fail": self.tr("✗ 不合格"), "error": self.tr("? 无法检测")}
+        return words.get(v, v)
+
+    def kind_text(self, item: Any, pack: Any = None) -> str:
+        """What the document looks like, by the pack's name, and whether the slot expects it."""
+        from ..labels import document_kind_name
+
+        kind = item.document_kind
+        if not kind:
+            return ""
+        name = i18n.pick(document_kind_name(kind, pack))
+        if item.wrong_kind:
+            return i18n.fmt(self.tr("! 识别为：%1（与材料项“%2”不符）"), name, i18n.pick(item.slot_name))
+        return i18n.fmt(self.tr("识别为：%1"), name)
+
+    def tags(self, item: Any) -> list[str]:
+        """The short warning tags of a thumbnail."""
+        out = []
+        if item.wrong_kind:
+            out.append(self.tr("类型不符"))
+        if item.tampered:
+            out.append(self.tr("已改动"))
+        elif item.seal_ok is False:
+            out.append(self.tr("无印记"))
+        if item.notes and not item.wrong_kind:
+            out.append(self.tr("有提醒"))
+        return out
 
     def integrity_text(self, item: Any) -> str:
         if item.member is None:
@@ -416,13 +488,14 @@ class ReviewItemsModel(QAbstractTableModel):
             icon = self._icons.get(index.row())
             if icon is None:
                 decision, _r, _p = self.decision_of(it)
-                mark = {"accepted": "✓", "rejected": "↩"}.get(decision or "", "")
-                icon = QIcon(badged(it.thumb, self.THUMB, self.verdict(it), mark))
+                mark = {"accepted": self.tr("✔ 通过"), "rejected": self.tr("↩ 退回")}.get(decision or "", "")
+                icon = QIcon(badged(it.thumb, self.THUMB, self.verdict(it), mark, tags=self.tags(it)))
                 self._icons[index.row()] = icon
             return icon
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join([it.original or it.label, self.check_text(it), self.integrity_text(it),
-                              self.decision_text(it)])
+            return "\n".join(x for x in [it.original or it.label, self.check_text(it), self.kind_text(it),
+                                          *(i18n.pick(w) for w in it.notes), self.integrity_text(it),
+                                          self.decision_text(it)] if x)
         if role == Qt.ItemDataRole.ForegroundRole and col == self.COL_CHECK:
             return QBrush(VERDICT_COLOURS.get(self.verdict(it), QColor("black")))
         return None

@@ -300,7 +300,7 @@ def cmd_audit(args: argparse.Namespace, out: Any) -> int:
         require_dask()  # a clear message before any work when Dask is missing
     reports = args.report or []
     jobs = audit.collect(args.paths, kind=args.kind, rules=args.rules, thumbs=audit.wants_thumbs(reports))
-    sinks = audit.open_reports(reports, out.lang)
+    sinks = audit.open_reports(reports, out.lang, args.rules)
     bar = ProgressBar(len(jobs), label="audit ")
     progress = bar if bar.enabled and len(jobs) > 1 else None
     rows_json: list[dict] = []

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UsageError
 from ..privacy import mask_ids
 from ..resources import resource_path
+from .. import labels
 from ..text import Text
 
 if TYPE_CHECKING:
@@ -72,31 +73,10 @@ class CsvReport:
             self._out.abort()
 
 
-def _check_titles() -> dict[str, Text]:
-    titles: dict[str, Text] = {
-        "seal": Text("检测印记", "seal"),
-    }
-    from ..checks.base import checks_for
-
-    for kind in ("photo", "material"):
-        try:
-            for c in checks_for(kind):
-                titles.setdefault(c.id, c.title)
-        except Exception:  # noqa: BLE001 - a kind whose checks are not importable: ids stay bare
-            continue
-    return titles
-
-
-ERROR_TITLES = {
-    "tampered": Text("文件被改动", "file changed after it was added"),
-    "not_found": Text("找不到文件", "file not found"),
-    "unsupported": Text("格式不支持", "unsupported format"),
-    "truncated": Text("文件不完整", "truncated file"),
-    "unreadable": Text("无法读取", "unreadable"),
-    "too_large": Text("文件过大", "too large"),
-    "empty": Text("空文件", "empty file"),
-}
-
+def _names(t: Text) -> str:
+    """A label in the report: Chinese first, then English (when it says something else)."""
+    e = html.escape
+    return e(t.zh) + (f' <span class="en">{e(t.en)}</span>' if t.en and t.en != t.zh else "")
 
 
 class HtmlReport:
@@ -105,17 +85,19 @@ class HtmlReport:
     Rows are spooled to per-group temporary files as they arrive, so memory stays flat
     whatever the batch size; the file is assembled and swapped in atomically at the end."""
 
-    def __init__(self, target: Path, *, title: str = "photocheck audit", lang: str = "zh_CN"):
+    def __init__(self, target: Path, *, title: str = "photocheck audit", lang: str = "zh_CN",
+                 rules: str | None = None):
         self.target = target
         self.title = title
         self.lang = lang
+        self.rules = rules                  # the pack whose document kinds and slots are named
         self._dir = tempfile.TemporaryDirectory(prefix="photocheck-report-")
         self._files: dict[str, Any] = {}
         self.counts: Counter[str] = Counter()
         self.group_counts: Counter[str] = Counter()
         self.kinds: Counter[str] = Counter()
+        self.documents: Counter[str] = Counter()
         self.total = 0
-        self._titles = _check_titles()
 
     def _spool(self, group: str):
         fh = self._files.get(group)
@@ -125,6 +107,14 @@ class HtmlReport:
             self._files[group] = fh
         return fh
 
+    def _slot_name(self, slot: str) -> Text:
+        from .. import catalogue
+
+        try:
+            return catalogue.load(self.rules).slot(slot).name
+        except Exception:  # noqa: BLE001 - a slot the pack does not list keeps its id
+            return Text(slot, slot)
+
     def _card(self, row: AuditRow, focus: str | None) -> str:
         e = html.escape
         img = f'<img alt="" src="{row.thumb}">' if row.thumb else '<img alt="" src="data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==">'
@@ -133,19 +123,27 @@ class HtmlReport:
             if focus is not None and cid != focus and status != "error":
                 continue
             msgs.append(f'<li class="{e(status)}">{e(zh)} <span class="en">{e(en)}</span></li>')
-        extra = []
+        extra = [_names(labels.kind_name(row.kind))] if row.kind else []
         if row.slot:
-            extra.append(f"slot {e(row.slot)}")
+            extra.append('材料项 <span class="en">slot</span> ' + _names(self._slot_name(row.slot)))
         if row.document_kind:
-            extra.append(e(row.document_kind))
-        return (f'<div class="card {e(row.verdict)}">{img}<div><div class="p">{e(mask_ids(row.path))}</div>'
-                f'<div class="k">{e(row.kind)}{" · " + " · ".join(extra) if extra else ""}</div>'
+            extra.append('识别为 <span class="en">looks like</span> '
+                         + _names(labels.document_kind_name(row.document_kind, self.rules)))
+        checks = " ".join(row.failing) if row.verdict == "fail" else (row.error_code or "")
+        warn = " warn" if any(s == "warn" for _i, s, _z, _e in row.messages) else ""
+        search = f"{row.path} {' '.join(z + ' ' + en for _i, _s, z, en in row.messages)}"
+        return (f'<div class="card {e(row.verdict)}{warn}" data-verdict="{e(row.verdict)}" data-checks="{e(checks)}" '
+                f'data-doc="{e(row.document_kind or "")}" data-text="{e(mask_ids(search).lower())}">{img}<div>'
+                f'<div class="p">{e(mask_ids(row.path))}</div>'
+                f'<div class="k">{" · ".join(extra)}</div>'
                 f'<ul>{"".join(msgs)}</ul></div></div>\n')
 
     def add(self, row: AuditRow) -> None:
         self.total += 1
         self.counts[row.verdict] += 1
         self.kinds[row.kind or "?"] += 1
+        if row.document_kind:
+            self.documents[row.document_kind] += 1
         if row.verdict == "error":
             key = f"error:{row.error_code}"
             self.group_counts[key] += 1
@@ -161,10 +159,33 @@ class HtmlReport:
     def _group_title(self, key: str) -> Text:
         kind, _, ident = key.partition(":")
         if kind == "error":
-            t = ERROR_TITLES.get(ident, Text(ident, ident))
-            return Text(f"错误：{t.zh}（{ident}）", f"error: {t.en} ({ident})")
-        t = self._titles.get(ident, Text(ident, ident))
-        return Text(f"{t.zh}（{ident}）", f"{t.en} ({ident})")
+            t = labels.error_title(ident)
+            return Text(f"无法检测：{t.zh}", f"not checked: {t.en}")
+        return labels.check_title(ident)
+
+    def _filters(self, order: list[str]) -> str:
+        """The search box and the verdict, check and document-kind filters (report.js runs them)."""
+        e = html.escape
+
+        def options(pairs: list[tuple[str, Text]]) -> str:
+            return "".join(f'<option value="{e(v)}">{e(t.zh)}{" / " + e(t.en) if t.en and t.en != t.zh else ""}'
+                           f'</option>' for v, t in pairs)
+
+        verdicts = [("pass", Text("通过", "passed")), ("fail", Text("不通过", "failed")),
+                    ("error", Text("无法检测", "not checked")), ("warn", Text("有提醒", "with warnings"))]
+        checks = [(k.partition(":")[2], self._group_title(k)) for k in order if k.startswith("fail:")]
+        docs = [(d, labels.document_kind_name(d, self.rules)) for d in sorted(self.documents)]
+        every = [("", Text("全部", "all"))]
+        return ('<form class="filters" id="filters" onsubmit="return false">'
+                '<label>搜索 <span class="en">Search</span> <input type="search" id="f-text" '
+                'placeholder="文件名或说明 / file name or message"></label> '
+                f'<label>结果 <span class="en">Verdict</span> <select id="f-verdict">'
+                f'{options(every + verdicts)}</select></label> '
+                f'<label>检测项目 <span class="en">Check</span> <select id="f-check">'
+                f'{options(every + checks)}</select></label> '
+                f'<label>材料类型 <span class="en">Document</span> <select id="f-doc">'
+                f'{options(every + docs)}</select></label> '
+                '<span id="f-count" class="meta"></span></form>\n')
 
     def close(self) -> None:
         for fh in self._files.values():
@@ -179,22 +200,23 @@ class HtmlReport:
                   f'<span class="en">{self.total} files</span></div>\n')
         out.write('<table class="summary" id="summary"><tr><th>结果 Verdict</th><th class="n">数量 Count</th></tr>')
         for v, zh in (("pass", "通过"), ("fail", "不通过"), ("error", "无法检测")):
-            out.write(f'<tr class="{v}"><td>{zh} {v}</td><td class="n" data-verdict="{v}">{self.counts[v]}</td></tr>')
+            out.write(f'<tr class="{v}"><td>{zh} <span class="en">{v}</span></td><td class="n" data-verdict="{v}">{self.counts[v]}</td></tr>')
         out.write("</table>\n")
         if order:
             out.write('<h2>按原因统计 <span class="en">Failures by reason</span></h2>\n'
                       '<table class="summary" id="reasons"><tr><th>原因 Reason</th><th class="n">文件数 Files</th></tr>')
             for k in order:
                 t = self._group_title(k)
-                out.write(f'<tr><td><a href="#g-{e(k)}">{e(t.zh)} <span class="en">{e(t.en)}</span></a></td>'
+                out.write(f'<tr><td><a href="#g-{e(k)}">{_names(t)}</a></td>'
                           f'<td class="n" data-group="{e(k)}">{self.group_counts[k]}</td></tr>')
             out.write("</table>\n")
+        out.write(self._filters(order))
         parts = [out.getvalue()]
         tail = []
         for k in order:
             t = self._group_title(k)
             tail.append((f'<section class="group" id="g-{e(k)}" data-count="{self.group_counts[k]}">'
-                         f'<h2>{e(t.zh)} <span class="en">{e(t.en)}</span> — {self.group_counts[k]}</h2>'
+                         f'<h2>{_names(t)} — {self.group_counts[k]}</h2>'
                          f'<div class="cards">\n', k, "</div></section>\n"))
         passed = self.counts["pass"]
         from .store import AtomicFile
@@ -258,7 +280,7 @@ def feed(rows: Iterable[AuditRow], reports: list[Any],
     return counts, code
 
 
-def open_reports(targets: list[str], lang: str) -> list[Any]:
+def open_reports(targets: list[str], lang: str, rules: str | None = None) -> list[Any]:
     reports: list[Any] = []
     for t in targets:
         p = Path(t)
@@ -266,7 +288,7 @@ def open_reports(targets: list[str], lang: str) -> list[Any]:
         if suffix == ".csv":
             reports.append(CsvReport(p))
         elif suffix in (".html", ".htm"):
-            reports.append(HtmlReport(p, lang=lang))
+            reports.append(HtmlReport(p, lang=lang, rules=rules))
         else:
             raise UsageError(Text(f"报告文件须以 .csv 或 .html 结尾：{t}", f"a report must end in .csv or .html: {t}"))
     return reports

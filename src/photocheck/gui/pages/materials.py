@@ -231,8 +231,8 @@ class SlotCard(QFrame):
             self.scroll.setFixedHeight(tallest + self.scroll.horizontalScrollBar().sizeHint().height() + 4)
 
     def _fill_file_tile(self, tile: ThumbTile, slot: SlotView, f: FileView) -> None:
-        verdict = "pass" if f.passed else "fail"
-        mark = {"accepted": "✓", "rejected": "↩"}.get(f.decision or "", "")
+        verdict = ("warn" if f.warnings else "pass") if f.passed else "fail"
+        mark = {"accepted": self.tr("✔ 通过"), "rejected": self.tr("↩ 退回")}.get(f.decision or "", "")
         tip = [f.original, self.tr("✓ 已通过检测") if f.passed else i18n.fmt(self.tr("✗ 未通过：%1"), ", ".join(f.failing))]
         if f.fixed:
             tip.append(self.tr("已自动修复"))
