@@ -214,37 +214,57 @@ class HeadCoveringCheck(PersonCheck):
     title = _t("免冠", "No head covering")
 
     def measure(self, ctx: Context) -> CheckResult:
-        from ..vision.person import cheek_lab, measure_forehead
+        from ..vision.person import cheek_lab, measure_crown, measure_forehead
 
         r = ctx.rules.head_covering
         # The cheeks are the skin reference, unless a mask covers them.
         masked = ctx.cover.fraction > ctx.rules.occlusion.fail_covered
         skin = ctx.skin_lab if masked else cheek_lab(ctx.lab, ctx.face)
-        fh = measure_forehead(ctx.lab, ctx.foreground & ~ctx.white, ctx.face, skin, ab_delta=ctx.rules.occlusion.ab_delta,
-                              hair_delta=r.hair_delta, sure_px=r.sure_face_px) if skin is not None else None
+        person = ctx.foreground & ~ctx.white
+        common = dict(ab_delta=ctx.rules.occlusion.ab_delta, hair_delta=r.hair_delta, sure_px=r.sure_face_px)
+        fh = measure_forehead(ctx.lab, person, ctx.face, skin, **common) if skin is not None else None
         if fh is None:
             return self.result(Status.WARN, None, r.fail_covered, _t("额头太小，无法判断是否戴帽", "the forehead is too small to judge"),
                                _t("请确认没有戴帽子、头巾或发带", "make sure you wear no hat, scarf or headband"))
+        top = measure_crown(ctx.lab, person, ctx.face, skin, height=r.crown_height,
+                            min_chroma=r.hair_min_chroma, max_chroma=r.hair_max_chroma,
+                            hue_range=(r.hair_hue_min, r.hair_hue_max), odd_share=r.odd_share, **common)
         measured = {"covered": round(fh.covered, 3), "like_hair": fh.like_hair, "confidence": round(fh.confidence, 2)}
         limit = {"warn": r.warn_covered, "fail": r.fail_covered, "confidence": r.fail_confidence,
-                 "religious_allowed": r.religious_allowed}
+                 "warn_crown": r.warn_crown, "fail_crown": r.fail_crown, "religious_allowed": r.religious_allowed}
         bad = fh.covered > r.fail_covered
         status = _verdict(bad, fh.covered > r.warn_covered, fh.confidence, r.fail_confidence)
-        over = [Shape.rect(*fh.box)]
+        crown_bad = False
+        if top is not None:
+            measured.update(crown=round(top.covered, 3), crown_odd=round(top.odd, 3), crown_like_hair=top.like_hair,
+                            crown_confidence=round(top.confidence, 2))
+            crown_bad = top.covered > r.fail_crown
+            status = max(status, _verdict(crown_bad, top.covered > r.warn_crown, top.confidence, r.fail_confidence),
+                         key=_SEVERITY.index)
+        box = fh.box if top is None else _union(fh.box, top.box)
         if status is Status.PASS:
             return self.result(status, measured, limit, _t("额头露出，未见帽子或头巾", "the forehead shows; no hat or scarf seen"),
-                               shapes=[Shape.rect(*fh.box, role=FACE)])
+                               shapes=[Shape.rect(*box, role=FACE)])
         note = Text(r.religious_note_zh, r.religious_note_en)
-        if status is Status.FAIL and r.religious_allowed:
+        sure = status is Status.FAIL
+        if sure and r.religious_allowed:
             status = Status.WARN
-        msg = _t(f"额头被遮住 {fh.covered:.0%}：可能戴着帽子、头巾或发带", f"{fh.covered:.0%} of the forehead is covered: possibly a hat, scarf or headband")
-        if status is Status.WARN and not bad:
-            msg = _t(f"额头被遮住 {fh.covered:.0%}（帽子、头巾、发带或头发）", f"{fh.covered:.0%} of the forehead is covered (a hat, scarf, headband or hair)")
+        if bad or not crown_bad:
+            msg = _t(f"额头被遮住 {fh.covered:.0%}：可能戴着帽子、头巾或发带", f"{fh.covered:.0%} of the forehead is covered: possibly a hat, scarf or headband")
+            if not bad:
+                msg = _t(f"额头被遮住 {fh.covered:.0%}（帽子、头巾、发带或头发）", f"{fh.covered:.0%} of the forehead is covered (a hat, scarf, headband or hair)")
+        else:
+            msg = _t("额头上方的头顶被遮住：可能戴着帽子、头巾或发带", "the head above the forehead is covered: possibly a hat, cap or scarf")
+            if not sure:
+                msg = _t("额头上方的头顶被遮住（帽子、头巾或头发）", "the head above the forehead is covered (a hat, cap, scarf or hair)") + UNSURE
         hint = _t("请摘下帽子、头巾、发带重拍（免冠）；如是头发，请确认额头和眉毛露出",
                   "take off any hat, scarf or headband and retake; if it is hair, make sure the forehead and brows show")
         if r.religious_allowed and note.zh:
             hint = hint + _t("。" + note.zh, ". " + note.en)
-        return self.result(status, measured, limit, msg, hint, ctx.to_original(fh.box), over)
+        return self.result(status, measured, limit, msg, hint, ctx.to_original(box), [Shape.rect(*box)])
+
+
+_SEVERITY = [Status.PASS, Status.WARN, Status.FAIL]
 
 
 @register
