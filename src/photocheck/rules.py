@@ -197,7 +197,7 @@ class HeadCoveringRules:
     hair_max_chroma: float       # chroma above which no natural hair colour lies
     hair_hue_min: float          # hue angle (degrees, atan2(b*, a*)) of natural hair, from ...
     hair_hue_max: float          # ... to
-    odd_share: float             # share of the covering in colours hair lacks from which it is not hair, whatever is beside the face
+    odd_share: float             # share of the covering in colours hair lacks from which it is surely not hair
     religious_allowed: bool = False
     religious_note_zh: str = ""
     religious_note_en: str = ""

@@ -318,7 +318,6 @@ class Forehead:
 class Crown:
     covered: float             # share of the head just above the forehead (inside the silhouette) not showing skin
     odd: float                 # share of what covers it in colours hair does not have
-    like_hair: bool            # what covers it has the colour of the hair beside the face
     confidence: float
     box: tuple[float, float, float, float]
 
@@ -398,15 +397,16 @@ def odd_for_hair(px: np.ndarray, *, min_chroma: float, max_chroma: float, hue_ra
 
 
 def measure_crown(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, *, ab_delta: float,
-                  hair_delta: float, sure_px: float, height: float, min_chroma: float, max_chroma: float,
+                  sure_px: float, height: float, min_chroma: float, max_chroma: float,
                   hue_range: tuple[float, float], odd_share: float) -> Crown | None:
     """The head just above the mesh's forehead top (``height`` face widths high, as wide
     as the forehead, inside the person's silhouette). A bare head shows the upper
     forehead there, the hairline, or the skin of a bald head; a hat, a cap, a beanie or
     a headscarf covers all of it, even when worn high above a bare forehead. Hair with a
-    low hairline or a fringe covers all of it too, so the covering counts as sure only
-    when it is not of the colour of the hair beside the face, or is of a colour no hair
-    has (``odd_for_hair``); otherwise the confidence stays at half and the check warns."""
+    low hairline or a fringe covers all of it too, and hair on top need not match the
+    hair beside the face (grey temples, highlights), so the covering counts as sure
+    only when most of it is of colours no hair has (``odd_for_hair``); a covering in
+    hair colours (a black cap) keeps the confidence at half: the check warns."""
     lm = face.landmarks.astype(np.float64)
     fw = face_width(face)
     y_top = float(lm[10, 1])
@@ -419,14 +419,11 @@ def measure_crown(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.
     px = lab[ya:yb, xa:xb][on]
     skin = _skin_like(px, skin_ref, ab_delta)
     covered = float(1.0 - skin.mean())
-    odd = like_hair = 0.0
+    odd = 0.0
     if (~skin).sum() >= 6:
-        cover = px[~skin]
-        odd = float(odd_for_hair(cover, min_chroma=min_chroma, max_chroma=max_chroma, hue_range=hue_range).mean())
-        like_hair = odd < odd_share and _like(np.median(cover, axis=0),
-                                              side_hair(lab, person, face, skin_ref, ab_delta), hair_delta)
-    conf = (0.5 if like_hair else 1.0) * _size_trust(fw, sure_px)
-    return Crown(covered, odd, bool(like_hair), conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
+        odd = float(odd_for_hair(px[~skin], min_chroma=min_chroma, max_chroma=max_chroma, hue_range=hue_range).mean())
+    conf = (1.0 if odd >= odd_share else 0.5) * _size_trust(fw, sure_px)
+    return Crown(covered, odd, conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
 
 
 # --------------------------------------------------------------------------- jewellery
