@@ -198,6 +198,19 @@ def test_a_cap_in_a_hair_colour_above_the_forehead_warns_instead_of_failing(astr
     assert "不大" in c.message.zh or "hair" in c.message.en
 
 
+def test_dyed_hair_of_a_cap_colour_hanging_beside_the_cheeks_warns_instead_of_failing(astro):
+    # vivid red hair on top and hanging down both sides is a hairstyle, not a cap
+    img, face = astro
+    colour = (40, 40, 210)
+    dyed = _beanie(img, face, colour)
+    fw = int(face.face_right_x - face.face_left_x)
+    top, chin = int(face.landmarks[10, 1]), int(face.chin[1])
+    for x in (int(face.face_left_x) - int(0.2 * fw), int(face.face_right_x)):
+        cv2.rectangle(dyed, (x, top), (x + int(0.2 * fw), chin), colour, -1)
+    c = report(dyed).get("head_covering")
+    assert c.status is not Status.FAIL and c.measured["crown_like_hair"], c.measured
+
+
 def test_darker_skin_and_grey_hair_do_not_fail_the_person_checks(astro):
     img, face = astro
     lab = cv2.cvtColor(img, cv2.COLOR_BGR2Lab).astype(np.float32)

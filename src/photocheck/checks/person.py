@@ -225,8 +225,8 @@ class HeadCoveringCheck(PersonCheck):
         masked = ctx.cover.fraction > ctx.rules.occlusion.fail_covered
         skin = ctx.skin_lab if masked else cheek_lab(ctx.lab, ctx.face)
         person = ctx.foreground & ~ctx.white
-        common = dict(ab_delta=ctx.rules.occlusion.ab_delta, sure_px=r.sure_face_px)
-        fh = measure_forehead(ctx.lab, person, ctx.face, skin, hair_delta=r.hair_delta, **common) if skin is not None else None
+        common = dict(ab_delta=ctx.rules.occlusion.ab_delta, hair_delta=r.hair_delta, sure_px=r.sure_face_px)
+        fh = measure_forehead(ctx.lab, person, ctx.face, skin, **common) if skin is not None else None
         if fh is None:
             return self.result(Status.WARN, None, r.fail_covered, _t("额头太小，无法判断是否戴帽", "the forehead is too small to judge"),
                                _t("请确认没有戴帽子、头巾或发带", "make sure you wear no hat, scarf or headband"))
@@ -240,7 +240,8 @@ class HeadCoveringCheck(PersonCheck):
         status = _verdict(bad, fh.covered > r.warn_covered, fh.confidence, r.fail_confidence)
         crown_bad = False
         if top is not None:
-            measured.update(crown=round(top.covered, 3), crown_odd=round(top.odd, 3), crown_confidence=round(top.confidence, 2))
+            measured.update(crown=round(top.covered, 3), crown_odd=round(top.odd, 3), crown_like_hair=top.like_hair,
+                            crown_confidence=round(top.confidence, 2))
             crown_bad = top.covered > r.fail_crown
             status = max(status, _verdict(crown_bad, top.covered > r.warn_crown, top.confidence, r.fail_confidence),
                          key=_SEVERITY.index)

@@ -318,6 +318,7 @@ class Forehead:
 class Crown:
     covered: float             # share of the head just above the forehead (inside the silhouette) not showing skin
     odd: float                 # share of what covers it in colours hair does not have
+    like_hair: bool            # what covers it has the colour of the hair hanging beside the cheeks
     confidence: float
     box: tuple[float, float, float, float]
 
@@ -334,16 +335,21 @@ def _clip_box(shape: tuple[int, ...], x0: float, y0: float, x1: float, y1: float
     return int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1))
 
 
-def side_hair(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, ab_delta: float) -> list[np.ndarray]:
+def side_hair(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, ab_delta: float,
+              *, temples: bool = True) -> list[np.ndarray]:
     """Median Lab colours of what is beside the face and not skin (the hair): one beside
-    the temples (brows to eyes' bottom) and one beside the cheeks (eyes to mouth), where
-    long hair hangs below a cap's reach. Zones with too few such pixels are left out."""
+    the temples (brows to below the eyes; only with ``temples``) and one beside the
+    cheeks (eyes to mouth), where long hair hangs below a cap's reach. Zones with too
+    few such pixels are left out."""
     fw = face_width(face)
     lm = face.landmarks.astype(np.float64)
     eye_y = (face.eye_left[1] + face.eye_right[1]) / 2
     brow_y = float(np.vstack([lm[list(b)] for b in BROWS])[:, 1].min())
+    bands = [(eye_y, float(face.mouth[1]))]
+    if temples:
+        bands.insert(0, (brow_y, eye_y + 0.3 * (face.chin[1] - eye_y)))
     out = []
-    for y0, y1 in ((brow_y, eye_y + 0.3 * (face.chin[1] - eye_y)), (eye_y, float(face.mouth[1]))):
+    for y0, y1 in bands:
         px = []
         for x0, x1 in ((face.face_left_x - 0.18 * fw, face.face_left_x - 0.02 * fw),
                        (face.face_right_x + 0.02 * fw, face.face_right_x + 0.18 * fw)):
@@ -397,7 +403,7 @@ def odd_for_hair(px: np.ndarray, *, min_chroma: float, max_chroma: float, hue_ra
 
 
 def measure_crown(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, *, ab_delta: float,
-                  sure_px: float, height: float, min_chroma: float, max_chroma: float,
+                  hair_delta: float, sure_px: float, height: float, min_chroma: float, max_chroma: float,
                   hue_range: tuple[float, float], odd_share: float) -> Crown | None:
     """The head just above the mesh's forehead top (``height`` face widths high, as wide
     as the forehead, inside the person's silhouette). A bare head shows the upper
@@ -405,8 +411,9 @@ def measure_crown(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.
     a headscarf covers all of it, even when worn high above a bare forehead. Hair with a
     low hairline or a fringe covers all of it too, and hair on top need not match the
     hair beside the face (grey temples, highlights), so the covering counts as sure
-    only when most of it is of colours no hair has (``odd_for_hair``); a covering in
-    hair colours (a black cap) keeps the confidence at half: the check warns."""
+    only when most of it is of colours no hair has (``odd_for_hair``) and it is not of
+    the colour of long hair hanging beside the cheeks (dyed hair); otherwise (a black
+    cap, or hair) the confidence stays at half: the check warns."""
     lm = face.landmarks.astype(np.float64)
     fw = face_width(face)
     y_top = float(lm[10, 1])
@@ -419,11 +426,15 @@ def measure_crown(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.
     px = lab[ya:yb, xa:xb][on]
     skin = _skin_like(px, skin_ref, ab_delta)
     covered = float(1.0 - skin.mean())
-    odd = 0.0
+    odd, like_hair = 0.0, False
     if (~skin).sum() >= 6:
-        odd = float(odd_for_hair(px[~skin], min_chroma=min_chroma, max_chroma=max_chroma, hue_range=hue_range).mean())
-    conf = (1.0 if odd >= odd_share else 0.5) * _size_trust(fw, sure_px)
-    return Crown(covered, odd, conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
+        cover = px[~skin]
+        odd = float(odd_for_hair(cover, min_chroma=min_chroma, max_chroma=max_chroma, hue_range=hue_range).mean())
+        # below a cap's reach: hair hanging beside the cheeks (the temples may be under the cap)
+        like_hair = _like(np.median(cover, axis=0),
+                          side_hair(lab, person, face, skin_ref, ab_delta, temples=False), hair_delta)
+    conf = (1.0 if odd >= odd_share and not like_hair else 0.5) * _size_trust(fw, sure_px)
+    return Crown(covered, odd, like_hair, conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
 
 
 # --------------------------------------------------------------------------- jewellery
