@@ -190,6 +190,14 @@ class HeadCoveringRules:
     hair_delta: float            # Lab distance within which a covering has the colour of the hair beside the face
     sure_face_px: float
     fail_confidence: float
+    crown_height: float          # face widths above the mesh's forehead top measured for a covering worn high
+    warn_crown: float            # share of that band not showing skin above this warns, above fail_crown fails
+    fail_crown: float
+    hair_min_chroma: float       # chroma (Lab a*, b*) above which a colour outside the hair hues is not hair
+    hair_max_chroma: float       # chroma above which no natural hair colour lies
+    hair_hue_min: float          # hue angle (degrees, atan2(b*, a*)) of natural hair, from ...
+    hair_hue_max: float          # ... to
+    odd_share: float             # share of the covering in colours hair lacks from which it is surely not hair
     religious_allowed: bool = False
     religious_note_zh: str = ""
     religious_note_en: str = ""
@@ -197,7 +205,9 @@ class HeadCoveringRules:
     def problems(self) -> Iterator[Problem]:
         yield from problems_of(
             (self.warn_covered <= self.fail_covered <= 1, "warn_covered",
-             "应不大于 fail_covered", "must be at most fail_covered"))
+             "应不大于 fail_covered", "must be at most fail_covered"),
+            (self.warn_crown <= self.fail_crown <= 1, "warn_crown", "应不大于 fail_crown", "must be at most fail_crown"),
+            (self.hair_hue_min < self.hair_hue_max, "hair_hue_min", "应小于 hair_hue_max", "must be below hair_hue_max"))
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,14 @@ import pytest
 
 from conftest import corpus_dir
 from photocheck import core
+from photocheck.checks.base import Status
 
 pytestmark = [pytest.mark.usefixtures("need_models"), pytest.mark.corpus]
 
 PERSON = {"face", "pose", "tilt", "eyes", "expression", "glasses", "head_covering", "occlusion"}
-# Defect kinds whose check catches every labelled photo. Hats worn high on the head and a
-# skin-coloured hand over the face are known gaps (README: the person checks' limits).
+# Defect kinds whose check catches every labelled photo. A cap in a hair colour (black,
+# white) worn above the forehead only warns, and a skin-coloured hand over the face is not
+# seen: known gaps (README: the person checks' limits). Every hat still fails or warns.
 NAMED = {"sunglasses": "glasses", "eyes_closed": "eyes", "mouth_open": "expression", "yaw": "pose", "pitch": "pose"}
 
 
@@ -31,4 +33,6 @@ def test_reviewer_cases():
         want = NAMED.get(lab["defect"])
         if want and want not in failing:
             wrong.append((name, lab["defect"], sorted(failing)))
+        if lab["defect"] == "hat" and rep.get("head_covering").status is Status.PASS:
+            wrong.append((name, "hat passes head_covering", rep.get("head_covering").measured))
     assert not wrong, wrong

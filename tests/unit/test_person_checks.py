@@ -160,3 +160,70 @@ def test_a_refused_fix_passes_on_the_person_checks_own_hint(tmp_path):
     res = core.fix_file(p, tmp_path / "out.jpg")
     assert not res.ok and "expression" in res.error.failing and not (tmp_path / "out.jpg").exists()
     assert "闭上嘴" in res.error.hint.zh
+
+
+def _beanie(img: np.ndarray, face, colour) -> np.ndarray:
+    """A knitted cap worn high: it covers the head above the mesh's forehead top and
+    leaves the forehead band (brows up to that top) bare."""
+    img = img.copy()
+    top = int(face.landmarks[10, 1])
+    cx = int((face.face_left_x + face.face_right_x) / 2)
+    fw = int(face.face_right_x - face.face_left_x)
+    cv2.ellipse(img, (cx, top), (int(fw * 0.62), int(fw * 0.7)), 0, 180, 360, colour, -1)
+    cv2.rectangle(img, (cx - int(fw * 0.62), top - int(fw * 0.12)), (cx + int(fw * 0.62), top), colour, -1)  # the rolled band
+    return img
+
+
+@pytest.fixture(scope="module")
+def astro():
+    img = astronaut()
+    return img, Context.from_pixels(img, load_pack()).face
+
+
+def test_a_coloured_cap_worn_high_above_a_bare_forehead_fails_head_covering(astro):
+    img, face = astro
+    before = report(img).get("head_covering")
+    assert before.status is Status.PASS and before.measured["crown"] < 0.9
+    c = report(_beanie(img, face, (40, 40, 210))).get("head_covering")   # red wool
+    assert c.status is Status.FAIL, c.measured
+    assert c.measured["crown"] > 0.97 and c.measured["crown_odd"] > 0.5 and c.measured["covered"] < 0.85
+    assert "帽" in c.message.zh and c.region is not None
+
+
+def test_a_cap_in_a_hair_colour_above_the_forehead_warns_instead_of_failing(astro):
+    # black is the colour of most hair: a low black hairline or fringe looks the same there
+    img, face = astro
+    c = report(_beanie(img, face, (18, 18, 20))).get("head_covering")
+    assert c.status is Status.WARN and c.measured["crown"] > 0.97 and c.measured["crown_confidence"] < 0.6
+    assert "不大" in c.message.zh or "hair" in c.message.en
+
+
+def test_dyed_hair_of_a_cap_colour_hanging_beside_the_cheeks_warns_instead_of_failing(astro):
+    # vivid red hair on top and hanging down both sides is a hairstyle, not a cap
+    img, face = astro
+    colour = (40, 40, 210)
+    dyed = _beanie(img, face, colour)
+    fw = int(face.face_right_x - face.face_left_x)
+    top, chin = int(face.landmarks[10, 1]), int(face.chin[1])
+    for x in (int(face.face_left_x) - int(0.2 * fw), int(face.face_right_x)):
+        cv2.rectangle(dyed, (x, top), (x + int(0.2 * fw), chin), colour, -1)
+    c = report(dyed).get("head_covering")
+    assert c.status is not Status.FAIL and c.measured["crown_like_hair"], c.measured
+
+
+def test_darker_skin_and_grey_hair_do_not_fail_the_person_checks(astro):
+    img, face = astro
+    lab = cv2.cvtColor(img, cv2.COLOR_BGR2Lab).astype(np.float32)
+    dark = lab.copy()
+    dark[..., 0] *= 0.5                                   # a much darker skin tone (and everything else)
+    dark = cv2.cvtColor(np.clip(dark, 0, 255).astype(np.uint8), cv2.COLOR_Lab2BGR)
+    grey = img.copy()
+    hair = np.zeros(img.shape[:2], bool)
+    top = int(face.landmarks[10, 1])
+    hair[: top, int(face.face_left_x - 20): int(face.face_right_x + 20)] = True
+    g = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    grey[hair] = np.stack([np.clip(g[hair] * 1.6 + 40, 0, 255)] * 3, axis=1).astype(np.uint8)   # grey-white hair
+    for variant in (dark, grey):
+        rep = report(variant)
+        for cid in ("head_covering", "occlusion", "eyes", "glasses", "pose"):
+            assert rep.get(cid).status is not Status.FAIL, (cid, rep.get(cid).measured)

@@ -39,11 +39,23 @@ def _unsure(status: Status, beyond_fail: bool) -> bool:
     return status is Status.WARN and beyond_fail
 
 
+def _trust(ctx: Context, px: float, sure_px: float) -> float:
+    """The mesh's own score, lowered when the feature measured spans few pixels."""
+    from ..vision.person import _size_trust
+
+    return ctx.face.landmark_score * _size_trust(px, sure_px)
+
+
 UNSURE = _t("（测量把握不大，请自己核对）", " (the measurement is not sure; please check)")
 
 
 class PersonCheck(FaceMeasure):
     kind = "photo"
+    retake: Text = RETAKE_POSE       # what to do when it is not passed: each check's own retake advice
+
+    def advise(self, status: Status, measured, limit, message: Text, region, shapes) -> CheckResult:
+        """A warning or failure with this check's retake advice as its hint."""
+        return self.result(status, measured, limit, message, self.retake, region, shapes)
 
     def box(self, ctx: Context) -> tuple[int, int, int, int]:
         return ctx.to_original(ctx.face.box)
@@ -88,21 +100,21 @@ class PoseCheck(PersonCheck):
         else:
             w_ = limit_text(r.warn_deg)
             msg = msg + _t(f"（标准建议 ±{w_}° 以内）", f" (the standard advises within ±{w_}°)")
-        return self.result(status, measured, limit, msg, RETAKE_POSE, self.box(ctx), over)
+        return self.advise(status, measured, limit, msg, self.box(ctx), over)
 
 
 @register
 class EyesCheck(PersonCheck):
     id = "eyes"
     title = _t("眼睛睁开", "Eyes open")
+    retake = _t("请自然睁大双眼、直视镜头，重新拍摄（不要眯眼或眨眼）",
+                "retake with both eyes naturally wide open, looking at the camera (no squinting or blinking)")
 
     def measure(self, ctx: Context) -> CheckResult:
-        from ..vision.person import _size_trust
-
         r = ctx.rules.eyes
         left, right = ctx.eyes
         worst = min(left.openness, right.openness)
-        conf = ctx.face.landmark_score * _size_trust(min(left.width, right.width), r.sure_eye_px)
+        conf = _trust(ctx, min(left.width, right.width), r.sure_eye_px)
         lenses = ctx.lenses
         hidden = lenses is not None and lenses.eye_contrast < ctx.rules.glasses.max_eye_contrast
         if hidden:  # behind dark lenses the lids cannot be seen: that is the glasses check's failure
@@ -126,27 +138,24 @@ class EyesCheck(PersonCheck):
             msg = _t("镜片太暗，看不清眼睛", "the lenses are too dark to see the eyes")
         elif _unsure(status, bad):
             msg = msg + UNSURE
-        return self.result(status, measured, limit, msg,
-                           _t("请自然睁大双眼、直视镜头，重新拍摄（不要眯眼或眨眼）",
-                              "retake with both eyes naturally wide open, looking at the camera (no squinting or blinking)"),
-                           region, over)
+        return self.advise(status, measured, limit, msg, region, over)
 
 
 @register
 class ExpressionCheck(PersonCheck):
     id = "expression"
     title = _t("表情自然、闭嘴", "Neutral expression, mouth closed")
+    retake = _t("请闭上嘴、表情自然（可微笑但不露齿），重新拍摄",
+                "retake with the mouth closed and a neutral expression (a smile without teeth is fine)")
 
     def measure(self, ctx: Context) -> CheckResult:
-        from ..vision.person import _size_trust
-
         r = ctx.rules.expression
         m = ctx.mouth
         shown = m.teeth + m.cavity
         confirmed = shown >= r.teeth_fraction
         # The lip gap alone could be a landmark slip (a hand over the mouth, a moustache):
         # it counts fully only when teeth or a dark open mouth show between the lips.
-        conf = ctx.face.landmark_score * _size_trust(m.width, r.sure_mouth_px) * (1.0 if confirmed else 0.5)
+        conf = _trust(ctx, m.width, r.sure_mouth_px) * (1.0 if confirmed else 0.5)
         measured = {"opening": round(m.opening, 3), "teeth": round(m.teeth, 3), "dark": round(m.cavity, 3),
                     "confidence": round(conf, 2)}
         limit = {"warn": r.warn_opening, "fail": r.fail_opening, "teeth": r.teeth_fraction, "confidence": r.fail_confidence}
@@ -166,27 +175,24 @@ class ExpressionCheck(PersonCheck):
             msg = msg + UNSURE
         elif status is Status.WARN:
             msg = _t(f"嘴唇微张（{m.opening:.2f}）", f"the lips are slightly apart ({m.opening:.2f})")
-        return self.result(status, measured, limit, msg,
-                           _t("请闭上嘴、表情自然（可微笑但不露齿），重新拍摄",
-                              "retake with the mouth closed and a neutral expression (a smile without teeth is fine)"),
-                           region, over)
+        return self.advise(status, measured, limit, msg, region, over)
 
 
 @register
 class GlassesCheck(PersonCheck):
     id = "glasses"
     title = _t("无墨镜", "No dark lenses")
+    retake = _t("请摘下墨镜或有色眼镜重拍；近视眼镜须为无色透明镜片",
+                "take off sunglasses or tinted glasses and retake; prescription glasses need clear lenses")
 
     def measure(self, ctx: Context) -> CheckResult:
-        from ..vision.person import _size_trust
-
         r = ctx.rules.glasses
         lens = ctx.lenses
         if lens is None:
             return self.result(Status.WARN, None, r.max_eye_contrast, _t("眼部太小，无法判断镜片", "the eyes are too small to judge lenses"),
                                _t("如戴眼镜，请确认镜片无色透明", "if you wear glasses, make sure the lenses are clear"))
         left, right = ctx.eyes
-        conf = ctx.face.landmark_score * _size_trust(min(left.width, right.width), r.sure_eye_px)
+        conf = _trust(ctx, min(left.width, right.width), r.sure_eye_px)
         measured = {"eye_contrast": round(lens.eye_contrast, 3), "under_eye_darkness": round(lens.under_darkness, 3),
                     "tint": round(lens.tint, 1), "confidence": round(conf, 2)}
         limit = {"eye_contrast": r.max_eye_contrast, "under_eye_darkness": r.min_under_darkness,
@@ -203,9 +209,7 @@ class GlassesCheck(PersonCheck):
                  f"dark or tinted lenses hide the eyes (eye contrast {v}, need {need})")
         if status is Status.WARN:
             msg = (msg + UNSURE) if bad else _t("镜片可能有颜色，眼睛不够清楚", "the lenses may be tinted; the eyes are not clear")
-        return self.result(status, measured, limit, msg,
-                           _t("请摘下墨镜或有色眼镜重拍；近视眼镜须为无色透明镜片", "take off sunglasses or tinted glasses and retake; prescription glasses need clear lenses"),
-                           ctx.to_original(_union(*lens.boxes)), over)
+        return self.advise(status, measured, limit, msg, ctx.to_original(_union(*lens.boxes)), over)
 
 
 @register
@@ -214,50 +218,72 @@ class HeadCoveringCheck(PersonCheck):
     title = _t("免冠", "No head covering")
 
     def measure(self, ctx: Context) -> CheckResult:
-        from ..vision.person import cheek_lab, measure_forehead
+        from ..vision.person import cheek_lab, measure_crown, measure_forehead
 
         r = ctx.rules.head_covering
         # The cheeks are the skin reference, unless a mask covers them.
         masked = ctx.cover.fraction > ctx.rules.occlusion.fail_covered
         skin = ctx.skin_lab if masked else cheek_lab(ctx.lab, ctx.face)
-        fh = measure_forehead(ctx.lab, ctx.foreground & ~ctx.white, ctx.face, skin, ab_delta=ctx.rules.occlusion.ab_delta,
-                              hair_delta=r.hair_delta, sure_px=r.sure_face_px) if skin is not None else None
+        person = ctx.foreground & ~ctx.white
+        common = dict(ab_delta=ctx.rules.occlusion.ab_delta, hair_delta=r.hair_delta, sure_px=r.sure_face_px)
+        fh = measure_forehead(ctx.lab, person, ctx.face, skin, **common) if skin is not None else None
         if fh is None:
             return self.result(Status.WARN, None, r.fail_covered, _t("额头太小，无法判断是否戴帽", "the forehead is too small to judge"),
                                _t("请确认没有戴帽子、头巾或发带", "make sure you wear no hat, scarf or headband"))
+        top = measure_crown(ctx.lab, person, ctx.face, skin, height=r.crown_height,
+                            min_chroma=r.hair_min_chroma, max_chroma=r.hair_max_chroma,
+                            hue_range=(r.hair_hue_min, r.hair_hue_max), odd_share=r.odd_share, **common)
         measured = {"covered": round(fh.covered, 3), "like_hair": fh.like_hair, "confidence": round(fh.confidence, 2)}
         limit = {"warn": r.warn_covered, "fail": r.fail_covered, "confidence": r.fail_confidence,
-                 "religious_allowed": r.religious_allowed}
+                 "warn_crown": r.warn_crown, "fail_crown": r.fail_crown, "religious_allowed": r.religious_allowed}
         bad = fh.covered > r.fail_covered
         status = _verdict(bad, fh.covered > r.warn_covered, fh.confidence, r.fail_confidence)
-        over = [Shape.rect(*fh.box)]
+        crown_bad = False
+        if top is not None:
+            measured.update(crown=round(top.covered, 3), crown_odd=round(top.odd, 3), crown_like_hair=top.like_hair,
+                            crown_confidence=round(top.confidence, 2))
+            crown_bad = top.covered > r.fail_crown
+            status = max(status, _verdict(crown_bad, top.covered > r.warn_crown, top.confidence, r.fail_confidence),
+                         key=_SEVERITY.index)
+        box = fh.box if top is None else _union(fh.box, top.box)
         if status is Status.PASS:
             return self.result(status, measured, limit, _t("额头露出，未见帽子或头巾", "the forehead shows; no hat or scarf seen"),
-                               shapes=[Shape.rect(*fh.box, role=FACE)])
+                               shapes=[Shape.rect(*box, role=FACE)])
         note = Text(r.religious_note_zh, r.religious_note_en)
-        if status is Status.FAIL and r.religious_allowed:
+        sure = status is Status.FAIL
+        if sure and r.religious_allowed:
             status = Status.WARN
-        msg = _t(f"额头被遮住 {fh.covered:.0%}：可能戴着帽子、头巾或发带", f"{fh.covered:.0%} of the forehead is covered: possibly a hat, scarf or headband")
-        if status is Status.WARN and not bad:
-            msg = _t(f"额头被遮住 {fh.covered:.0%}（帽子、头巾、发带或头发）", f"{fh.covered:.0%} of the forehead is covered (a hat, scarf, headband or hair)")
+        if bad or not crown_bad:
+            msg = _t(f"额头被遮住 {fh.covered:.0%}：可能戴着帽子、头巾或发带", f"{fh.covered:.0%} of the forehead is covered: possibly a hat, scarf or headband")
+            if not bad:
+                msg = _t(f"额头被遮住 {fh.covered:.0%}（帽子、头巾、发带或头发）", f"{fh.covered:.0%} of the forehead is covered (a hat, scarf, headband or hair)")
+        else:
+            msg = _t("额头上方的头顶被遮住：可能戴着帽子、头巾或发带", "the head above the forehead is covered: possibly a hat, cap or scarf")
+            if not sure:
+                msg = _t("额头上方的头顶被遮住（帽子、头巾或头发）", "the head above the forehead is covered (a hat, cap, scarf or hair)") + UNSURE
         hint = _t("请摘下帽子、头巾、发带重拍（免冠）；如是头发，请确认额头和眉毛露出",
                   "take off any hat, scarf or headband and retake; if it is hair, make sure the forehead and brows show")
         if r.religious_allowed and note.zh:
             hint = hint + _t("。" + note.zh, ". " + note.en)
-        return self.result(status, measured, limit, msg, hint, ctx.to_original(fh.box), over)
+        return self.result(status, measured, limit, msg, hint, ctx.to_original(box), [Shape.rect(*box)])
+
+
+_SEVERITY = [Status.PASS, Status.WARN, Status.FAIL]
 
 
 @register
 class OcclusionCheck(PersonCheck):
     id = "occlusion"
     title = _t("面部无遮挡", "Face not covered")
+    retake = _t("请摘下口罩，移开手和其他物品，露出完整面部重拍",
+                "take off the mask, move hands and objects away, and retake with the whole face showing")
 
     def measure(self, ctx: Context) -> CheckResult:
-        from ..vision.person import _size_trust, face_width
+        from ..vision.person import face_width
 
         r = ctx.rules.occlusion
         c = ctx.cover
-        conf = ctx.face.landmark_score * _size_trust(face_width(ctx.face), r.sure_face_px)
+        conf = _trust(ctx, face_width(ctx.face), r.sure_face_px)
         measured = {"covered": round(c.fraction, 3), "confidence": round(conf, 2)}
         limit = {"warn": r.warn_covered, "fail": r.fail_covered, "confidence": r.fail_confidence}
         bad = c.fraction > r.fail_covered
@@ -269,9 +295,7 @@ class OcclusionCheck(PersonCheck):
         if _unsure(status, bad):
             msg = msg + UNSURE
         region = ctx.to_original(c.region) if c.region else self.box(ctx)
-        return self.result(status, measured, limit, msg,
-                           _t("请摘下口罩，移开手和其他物品，露出完整面部重拍", "take off the mask, move hands and objects away, and retake with the whole face showing"),
-                           region, [Shape.rect(*c.region)] if c.region else [])
+        return self.advise(status, measured, limit, msg, region, [Shape.rect(*c.region)] if c.region else [])
 
 
 @register

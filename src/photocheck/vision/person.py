@@ -314,6 +314,59 @@ class Forehead:
     box: tuple[float, float, float, float]
 
 
+@dataclass(frozen=True)
+class Crown:
+    covered: float             # share of the head just above the forehead (inside the silhouette) not showing skin
+    odd: float                 # share of what covers it in colours hair does not have
+    like_hair: bool            # what covers it has the colour of the hair hanging beside the cheeks
+    confidence: float
+    box: tuple[float, float, float, float]
+
+
+def _skin_like(px: np.ndarray, skin_ref: np.ndarray, ab_delta: float) -> np.ndarray:
+    """Pixels (N, 3 Lab) of the skin's chroma and about its lightness."""
+    d_ab = np.hypot(px[:, 1] - skin_ref[1], px[:, 2] - skin_ref[2])
+    rel = px[:, 0] / max(float(skin_ref[0]), 1.0)
+    return (d_ab <= ab_delta) & (rel >= 0.6) & (rel <= 1.4)
+
+
+def _clip_box(shape: tuple[int, ...], x0: float, y0: float, x1: float, y1: float) -> tuple[int, int, int, int]:
+    h, w = shape[:2]
+    return int(max(0, x0)), int(max(0, y0)), int(min(w, x1)), int(min(h, y1))
+
+
+def side_hair(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, ab_delta: float,
+              *, temples: bool = True) -> list[np.ndarray]:
+    """Median Lab colours of what is beside the face and not skin (the hair): one beside
+    the temples (brows to below the eyes; only with ``temples``) and one beside the
+    cheeks (eyes to mouth), where long hair hangs below a cap's reach. Zones with too
+    few such pixels are left out."""
+    fw = face_width(face)
+    lm = face.landmarks.astype(np.float64)
+    eye_y = (face.eye_left[1] + face.eye_right[1]) / 2
+    brow_y = float(np.vstack([lm[list(b)] for b in BROWS])[:, 1].min())
+    bands = [(eye_y, float(face.mouth[1]))]
+    if temples:
+        bands.insert(0, (brow_y, eye_y + 0.3 * (face.chin[1] - eye_y)))
+    out = []
+    for y0, y1 in bands:
+        px = []
+        for x0, x1 in ((face.face_left_x - 0.18 * fw, face.face_left_x - 0.02 * fw),
+                       (face.face_right_x + 0.02 * fw, face.face_right_x + 0.18 * fw)):
+            a, b, c, d = _clip_box(lab.shape, x0, y0, x1, y1)
+            if c - a >= 2 and d - b >= 2:
+                px.append(lab[b:d, a:c][person[b:d, a:c]])
+        zone = np.concatenate(px) if px else np.zeros((0, 3), np.float32)
+        hair = zone[~_skin_like(zone, skin_ref, ab_delta)] if len(zone) else zone
+        if len(hair) >= max(12, 0.01 * fw * fw):
+            out.append(np.median(hair, axis=0))
+    return out
+
+
+def _like(colour: np.ndarray, refs: list[np.ndarray], delta: float) -> bool:
+    return any(float(np.linalg.norm(r - colour)) <= delta for r in refs)
+
+
 def measure_forehead(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, *,
                      ab_delta: float, hair_delta: float, sure_px: float) -> Forehead | None:
     """The band from the brows up to the mesh's forehead top: on a bare head it is
@@ -325,41 +378,63 @@ def measure_forehead(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: 
     warns rather than refuse a hairstyle."""
     lm = face.landmarks.astype(np.float64)
     brows = np.vstack([lm[list(b)] for b in BROWS])
-    x0, x1 = float(brows[:, 0].min()), float(brows[:, 0].max())
-    y1 = float(brows[:, 1].min())
-    y0 = float(lm[10, 1])
-    h, w = lab.shape[:2]
-    xa, xb = int(max(0, x0)), int(min(w, x1))
-    ya, yb = int(max(0, y0)), int(min(h, y1))
+    xa, ya, xb, yb = _clip_box(lab.shape, brows[:, 0].min(), lm[10, 1], brows[:, 0].max(), brows[:, 1].min())
     if xb - xa < 4 or yb - ya < 2:
         return None
     px = lab[ya:yb, xa:xb].reshape(-1, 3)
-    d_ab = np.hypot(px[:, 1] - skin_ref[1], px[:, 2] - skin_ref[2])
-    rel = px[:, 0] / max(float(skin_ref[0]), 1.0)
-    skin = (d_ab <= ab_delta) & (rel >= 0.6) & (rel <= 1.4)
+    skin = _skin_like(px, skin_ref, ab_delta)
     covered = float(1.0 - skin.mean())
-    like_hair = False
-    if (~skin).sum() >= 6:
-        cover_col = np.median(px[~skin], axis=0)
-        fw = face_width(face)
-        eye_y = (face.eye_left[1] + face.eye_right[1]) / 2
-        sy0, sy1 = int(max(0, y1)), int(min(h, eye_y + 0.3 * (face.chin[1] - eye_y)))
-        side = []
-        for sx0, sx1 in ((face.face_left_x - 0.15 * fw, face.face_left_x), (face.face_right_x, face.face_right_x + 0.15 * fw)):
-            a, b = int(max(0, sx0)), int(min(w, sx1))
-            if b - a >= 2 and sy1 - sy0 >= 2:
-                on = person[sy0:sy1, a:b]
-                side.append(lab[sy0:sy1, a:b][on])
-        side_px = np.concatenate(side) if side else np.zeros((0, 3), np.float32)
-        if len(side_px) >= 12:
-            # hair beside the face: the side pixels that are not skin
-            d_side = np.hypot(side_px[:, 1] - skin_ref[1], side_px[:, 2] - skin_ref[2])
-            srel = side_px[:, 0] / max(float(skin_ref[0]), 1.0)
-            hair = side_px[~((d_side <= ab_delta) & (srel >= 0.6) & (srel <= 1.4))]
-            if len(hair) >= 6:
-                like_hair = float(np.linalg.norm(np.median(hair, axis=0) - cover_col)) <= hair_delta
+    like_hair = (~skin).sum() >= 6 and _like(np.median(px[~skin], axis=0),
+                                             side_hair(lab, person, face, skin_ref, ab_delta), hair_delta)
     conf = (0.5 if like_hair else 1.0) * _size_trust(face_width(face), sure_px)
-    return Forehead(covered, like_hair, conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
+    return Forehead(covered, bool(like_hair), conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
+
+
+def odd_for_hair(px: np.ndarray, *, min_chroma: float, max_chroma: float, hue_range: tuple[float, float]) -> np.ndarray:
+    """Pixels (N, 3 Lab) of a colour natural hair does not have: hair runs from black
+    through browns, reds and blond to grey and white, all of low to middle chroma with
+    a warm hue (a* and b* above neutral). A coloured pixel outside that hue range, or
+    of a chroma beyond any hair's, is a cloth, a plastic, a dye."""
+    a, b = px[:, 1] - 128.0, px[:, 2] - 128.0
+    chroma = np.hypot(a, b)
+    hue = np.degrees(np.arctan2(b, a))
+    warm = (hue >= hue_range[0]) & (hue <= hue_range[1])
+    return ((chroma > min_chroma) & ~warm) | (chroma > max_chroma)
+
+
+def measure_crown(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: np.ndarray, *, ab_delta: float,
+                  hair_delta: float, sure_px: float, height: float, min_chroma: float, max_chroma: float,
+                  hue_range: tuple[float, float], odd_share: float) -> Crown | None:
+    """The head just above the mesh's forehead top (``height`` face widths high, as wide
+    as the forehead, inside the person's silhouette). A bare head shows the upper
+    forehead there, the hairline, or the skin of a bald head; a hat, a cap, a beanie or
+    a headscarf covers all of it, even when worn high above a bare forehead. Hair with a
+    low hairline or a fringe covers all of it too, and hair on top need not match the
+    hair beside the face (grey temples, highlights), so the covering counts as sure
+    only when most of it is of colours no hair has (``odd_for_hair``) and it is not of
+    the colour of long hair hanging beside the cheeks (dyed hair); otherwise (a black
+    cap, or hair) the confidence stays at half: the check warns."""
+    lm = face.landmarks.astype(np.float64)
+    fw = face_width(face)
+    y_top = float(lm[10, 1])
+    xa, ya, xb, yb = _clip_box(lab.shape, lm[54, 0], y_top - height * fw, lm[284, 0], y_top)
+    if xb - xa < 4 or yb - ya < 2:
+        return None
+    on = person[ya:yb, xa:xb]
+    if on.sum() < max(12, 0.25 * on.size):   # the picture's top edge or the silhouette cuts the head
+        return None
+    px = lab[ya:yb, xa:xb][on]
+    skin = _skin_like(px, skin_ref, ab_delta)
+    covered = float(1.0 - skin.mean())
+    odd, like_hair = 0.0, False
+    if (~skin).sum() >= 6:
+        cover = px[~skin]
+        odd = float(odd_for_hair(cover, min_chroma=min_chroma, max_chroma=max_chroma, hue_range=hue_range).mean())
+        # below a cap's reach: hair hanging beside the cheeks (the temples may be under the cap)
+        like_hair = _like(np.median(cover, axis=0),
+                          side_hair(lab, person, face, skin_ref, ab_delta, temples=False), hair_delta)
+    conf = (1.0 if odd >= odd_share and not like_hair else 0.5) * _size_trust(fw, sure_px)
+    return Crown(covered, odd, like_hair, conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
 
 
 # --------------------------------------------------------------------------- jewellery
