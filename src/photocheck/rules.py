@@ -80,6 +80,16 @@ class BackgroundRules:
     min_fraction: float
     band_top: float
     strip_width: float
+    # Islands of non-white that a person mask swallowed or that cling to it (see the pack)
+    island_min_area: float = 0.002
+    island_tolerance: float = 0.02
+    # The fixer's patches of the old background (vision.patches)
+    patch_delta: float = 14.0
+    patch_margin: float = 6.0
+    patch_band: float = 0.08
+    patch_min_area: float = 0.0008
+    patch_max_share: float = 0.12
+    patch_spread: float = 12.0
 
 
 @dataclass(frozen=True)

@@ -326,6 +326,49 @@ def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.nda
     return a
 
 
+def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
+                         out_w: int, out_h: int, rules, steps: list[Text]) -> np.ndarray:
+    """Alpha with the patches of the source's background that the mask kept (over the
+    hair, beside a collar) set to background, so they turn white (vision.patches).
+    Refuses when they are so large that person and background cannot be told apart."""
+    from ..checks.photo import white_map
+    from ..vision.patches import find_patches
+
+    r = rules.background
+    protect = None
+    if face.landmarks is not None:
+        m = _scaled(plan, 1.0, out_w, out_h)
+        pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+        protect = np.zeros(alpha.shape, np.uint8)
+        cv2.fillConvexPoly(protect, cv2.convexHull(pts).astype(np.int32), 1)
+        protect = protect > 0
+    white = white_map(crop, r.min_channel, r.max_chroma)
+    out, share = alpha.copy(), 0.0
+    # Twice: a thick patch is found from its outside in, and what the first pass took
+    # shows the rest of it in the next outer band.
+    for _ in range(2):
+        found = find_patches(crop, out > 0.5, valid, protect, delta=r.patch_delta, margin=r.patch_margin,
+                             band=r.patch_band, min_area=r.patch_min_area,
+                             max_spread=r.patch_spread, white=white)
+        if found is None or not found.mask.any():
+            break
+        share += found.share
+        out[cv2.dilate(found.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
+    if share == 0.0:
+        return alpha
+    if share > r.patch_max_share:
+        raise _refuse("background_patch",
+                      f"背景颜色与头发或衣服太接近，无法分开（约 {share:.0%} 的人像像背景）",
+                      f"the background's colour is too close to the hair or clothes to separate them "
+                      f"(about {share:.0%} of the person looks like background)",
+                      Text("请在白墙或浅色纯色背景前重拍，衣服颜色与背景区分开",
+                           "retake in front of a white or light plain wall, in clothes that differ from it"),
+                      ["background"])
+    steps.append(Text(f"去除了人像边缘残留的原背景色块（{share:.1%}）",
+                      f"removed patches of the old background at the person's edge ({share:.1%})"))
+    return out
+
+
 def _coarse_cover(fg_small: np.ndarray, ratio: float, work_shape: tuple[int, int], face, plan: Plan,
                   out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray]:
     """The main person (from the whole-frame silhouette) and where the source has
@@ -573,6 +616,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度占 {head_frac:.1%}",
                       f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
+    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",
