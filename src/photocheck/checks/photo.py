@@ -145,6 +145,14 @@ class Context:
         return cv2.dilate(core, np.ones((k, k), np.uint8)) > 0
 
     @lazy
+    def silhouette(self) -> np.ndarray:
+        """The segmenter's person, grown by the pack's ``island_tolerance`` of the width
+        (hair wisps, a soft edge)."""
+        k = max(3, int(self.rules.background.island_tolerance * self.px_w())) | 1
+        return cv2.dilate((self.person_mask > 0.5).astype(np.uint8),
+                          cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+
+    @lazy
     def bg_colour(self) -> tuple[np.ndarray, float] | None:
         """Lab colour of the background from the top corners, and its spread.
 
@@ -589,19 +597,47 @@ class BackgroundCheck(Check):
     title = _t("白色背景", "White background")
 
     def regions(self, ctx: Context) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The whole frame in three parts: above the crown, and the left and right of the
+        head's centre line down to the bottom edge (beside the head and the shoulders).
+        The person is left out of each when it is judged."""
         r = ctx.rules.background
         H, W = ctx.px_h(), ctx.px_w()
         head = ctx.head
         top_h = int(r.band_top * H)
-        bottom = int(0.55 * H)
+        cx = W // 2
         if head is not None:
-            top_h = int(min(top_h, max(2, head.crown_y - 0.01 * H)))
-            bottom = int(min(H, max(top_h + 4, head.chin_y)))
-        sw = max(2, int(r.strip_width * W))
-        regs = [("left", (0, 0, sw, bottom)), ("right", (W - sw, 0, sw, bottom))]
+            top_h = int(max(top_h, head.crown_y))
+            cx = int(np.clip(head.center_x, 2, W - 2))
+        regs = [("left", (0, 0, cx, H)), ("right", (cx, 0, W - cx, H))]
         if top_h >= 2:
-            regs.insert(0, ("top", (0, 0, W, top_h)))
+            regs.insert(0, ("top", (0, 0, W, min(top_h, H))))
         return regs
+
+    @staticmethod
+    def islands(ctx: Context) -> list[tuple[int, int, int, int, np.ndarray]]:
+        """Non-white pieces joined to the person in colour but outside the segmenter's
+        silhouette (grown by the pack's tolerance for hair wisps): a patch of the old wall
+        over the hair or beside a collar. (x, y, w, h, contour) per piece, largest first."""
+        r = ctx.rules.background
+        if not ctx.uniform_background or ctx.face is None:
+            return []
+        H, W = ctx.px_h(), ctx.px_w()
+        k = max(3, int(r.island_tolerance * W)) | 1
+        loose = (ctx.person_core & ~ctx.white & ~ctx.silhouette).astype(np.uint8)
+        # Opened by the same size: a soft or blurred edge leaves a thin rim, a patch is solid.
+        loose = cv2.morphologyEx(loose, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
+        out = []
+        for i in range(1, n):
+            x, y, w, h, area = (int(v) for v in stats[i])
+            if area < r.island_min_area * H * W:
+                continue
+            cs, _ = cv2.findContours((labels[y:y + h, x:x + w] == i).astype(np.uint8), cv2.RETR_EXTERNAL,
+                                     cv2.CHAIN_APPROX_SIMPLE)
+            c = max(cs, key=cv2.contourArea).reshape(-1, 2) + (x, y)
+            out.append((x, y, w, h, c, area))
+        out.sort(key=lambda t: -t[5])
+        return [t[:5] for t in out]
 
     def run(self, ctx: Context) -> CheckResult:
         r = ctx.rules.background
@@ -610,7 +646,11 @@ class BackgroundCheck(Check):
         white = ctx.white
         stats = {}
         failing = []
-        person = ctx.person_core
+        # The person is what the colour difference and the segmenter both leave out: a
+        # bright shoulder or white clothes are the person, not background (they get the
+        # white-clothes warning); what the colour difference alone joins to the person is
+        # judged as islands.
+        person = ctx.person_core | ctx.silhouette
         for name, (x, y, w, h) in self.regions(ctx):
             keep = ~person[y:y + h, x:x + w]
             n = int(np.count_nonzero(keep))
@@ -626,9 +666,26 @@ class BackgroundCheck(Check):
             if frac < r.min_fraction or std > r.max_std:
                 failing.append((name, (x, y, w, h), frac, std, mean))
         limit = {"min_channel": r.min_channel, "max_chroma": r.max_chroma, "min_fraction": r.min_fraction,
-                 "max_std": r.max_std}
+                 "max_std": r.max_std, "island_min_area": r.island_min_area}
         worst = min(stats.values(), key=lambda s: s["white_fraction"]) if stats else {}
-        measured = {"white_fraction": worst.get("white_fraction"), "regions": stats}
+        islands = self.islands(ctx) if not failing else []
+        H, W = ctx.px_h(), ctx.px_w()
+        measured = {"white_fraction": worst.get("white_fraction"), "regions": stats,
+                    "islands": [round(float(cv2.contourArea(i[4].astype(np.float32))) / (H * W), 4) for i in islands]}
+        if islands:
+            x, y, w, h, _ = islands[0]
+            mean = [int(v) for v in cv2.mean(bgr[y:y + h, x:x + w])[2::-1]]
+            colour = _describe_colour(mean)
+            a_, (m_,) = beside(max(measured["islands"]), r.island_min_area, digits=1, percent=True)
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"背景有残留色块（{colour.zh}，占画面 {a_}，连着头发或衣服；"
+                                  f"{m_} 起即不合格）",
+                                  f"a patch of non-white background clings to the hair or clothes ({colour.en}, "
+                                  f"{a_} of the photo; {m_} or more fails)"),
+                               FixHint("用“一键修复”换成纯白背景，或在白墙前重拍",
+                                       "use Fix to make the background pure white, or retake in front of a white wall"),
+                               ctx.to_original((x, y, w, h)),
+                               [Shape.polygon([tuple(map(float, p)) for p in i[4]]) for i in islands])
         if failing:
             failing.sort(key=lambda f: f[2])
             name, box, frac, std, mean = failing[0]
