@@ -60,6 +60,8 @@ class HeadRules:
     fix_height: float
     fix_crown: float
     min_below_chin: float
+    crown_means: str = "hair"        # "hair": the crown is the top of the hair (see the pack)
+    crown_estimate: float = 0.86     # skull top above the eyes, in eye-to-chin units, when the hair top is unseen
 
     def problems(self) -> Iterator[Problem]:
         yield from problems_of(
@@ -96,6 +98,7 @@ class BackgroundRules:
 class ExposureRules:
     face_mean_min: float
     face_mean_max: float
+    highlight_min: float
     max_clipped_dark: float
     max_clipped_bright: float
     shadow_ratio_min: float
@@ -116,6 +119,7 @@ class SharpnessRules:
 @dataclass(frozen=True)
 class ColorRules:
     min_saturation: float
+    vivid_percentile: float = 95.0
 
 
 @dataclass(frozen=True)
@@ -240,6 +244,19 @@ class AccessoriesRules:
 
 
 @dataclass(frozen=True)
+class CompressionRules:
+    fail_quality: float          # estimated JPEG quality below this fails (checks.compression)
+    warn_quality: float          # ... below this warns; the fixer never writes below it
+    max_blockiness: float        # block-edge over in-block luma step on the face above this fails
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.fail_quality < self.warn_quality <= 100, "warn_quality",
+             "应满足 0 < fail_quality < warn_quality ≤ 100", "needs 0 < fail_quality < warn_quality <= 100"),
+            (self.max_blockiness > 1.0, "max_blockiness", "应大于 1", "must be above 1"))
+
+
+@dataclass(frozen=True)
 class PhotoRules:
     formats: tuple[str, ...]
     baseline_only: bool
@@ -270,6 +287,7 @@ class PhotoRules:
     head_covering: HeadCoveringRules
     occlusion: OcclusionRules
     accessories: AccessoriesRules
+    compression: CompressionRules = CompressionRules(fail_quality=35, warn_quality=50, max_blockiness=1.6)
     presets: tuple[Preset, ...] = ()
     reminders: Reminders = Reminders()
     # Check ids this pack does not run (e.g. a pack for a photo kind that allows glasses).

@@ -508,7 +508,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
                           f"the face is turned {abs(pose.yaw_deg):.0f}° away from the camera; cannot fix",
                           Text("请正对镜头、双眼平视，重新拍摄", "face the camera squarely with your eyes level and retake"), ["pose"])
     fg_small = _fg_map(s_bgr)
-    head = measure_head(face, fg_small)
+    head = measure_head(face, fg_small, crown_est=rules.head.crown_estimate)
     if head.crown_cut:
         raise _refuse("crown_cut", "原图头顶被裁掉了，无法补出头发", "the top of the head is cut off in the source; hair cannot be invented",
                       RESHOOT, ["head_size"])
@@ -625,7 +625,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     # 6-7. encode under the cap with the seal's bytes reserved, then seal
     reserve = seal.seal_overhead(pack.label)
     enc = encode_under(out, rules.max_bytes, reserve=reserve, dpi=rules.dpi, min_width=rules.min_width,
-                       min_height=rules.min_height, q_min=50)
+                       min_height=rules.min_height, q_min=int(math.ceil(rules.compression.warn_quality)))
     data = seal.add_seal(enc.data, pack.label)
     steps.append(Text(f"保存为 JPG：{enc.width}×{enc.height}，质量 {enc.quality}，{len(data)} 字节（含检测印记）",
                       f"saved as JPEG: {enc.width}×{enc.height}, quality {enc.quality}, {len(data)} bytes (seal included)"))
