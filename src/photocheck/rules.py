@@ -102,7 +102,7 @@ class ExposureRules:
     max_clipped_dark: float
     max_clipped_bright: float
     shadow_ratio_min: float
-    shadow_median_max: float
+    shadow_highlight_max: float
     dim_clipped_dark: float
     dim_shadow_ratio: float
     glare_warn: float

@@ -74,7 +74,7 @@ def independent_recheck(data: bytes) -> list[str]:
     return problems
 
 
-ALLOWED_REFUSALS = {"several_faces", "crown_cut", "source_too_short", "source_too_narrow", "too_small",
+ALLOWED_REFUSALS = {"several_faces", "crown_cut", "source_too_short", "source_too_narrow", "too_small", "background_patch",
                     "not_frontal", "no_face", "fix_refused"}
 
 

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..numbers import beside, keep_side
 from ..text import FixHint
-from .base import Status, register
-from .photo import Context, FaceMeasure, _t
+from .base import Check, Status, register
+from .photo import Context, _t
 
 # ITU-T T.81 Annex K, table K.1 (luminance), the reference libjpeg scales by quality.
 _K1_SUM = sum((16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55,
@@ -86,19 +86,20 @@ def blockiness(grey: np.ndarray, x0: int, y0: int) -> float | None:
 
 
 @register
-class CompressionCheck(FaceMeasure):
+class CompressionCheck(Check):
     id = "compression"
     kind = "photo"
     title = _t("压缩画质", "Compression")
 
-    def measure(self, ctx: Context):
+    def run(self, ctx: Context):
         r = ctx.rules.compression
         info = ctx.info
         table = luma_table(info.data) if info is not None and info.format == "jpeg" else None
         quality = estimate_quality(table) if table else None
         block = None
-        f = ctx.face
-        if ctx.scale == 1.0 and info is not None and info.format == "jpeg" and info.exif_orientation == 1:
+        # The quality needs no face; the blockiness is measured on the one face.
+        f = ctx.face if len(ctx.faces) == 1 else None
+        if f is not None and ctx.scale == 1.0 and info is not None and info.format == "jpeg" and info.exif_orientation == 1:
             x0, x1 = int(max(0, f.face_left_x)), int(min(ctx.px_w(), f.face_right_x))
             y0, y1 = int(max(0, f.forehead[1])), int(min(ctx.px_h(), f.chin[1]))
             if x1 > x0 and y1 > y0:
@@ -106,7 +107,7 @@ class CompressionCheck(FaceMeasure):
         measured = {"quality": None if quality is None else keep_side(quality, r.fail_quality, r.warn_quality, digits=1),
                     "blockiness": None if block is None else keep_side(block, r.max_blockiness, digits=3)}
         limit = {"fail_quality": r.fail_quality, "warn_quality": r.warn_quality, "max_blockiness": r.max_blockiness}
-        box = ctx.to_original(f.box)
+        box = ctx.to_original(f.box) if f is not None else None
         hint = FixHint("用“一键修复”重新保存；原图请用高画质保存，不要反复压缩",
                        "use Fix to save it again; keep the original at high quality and do not re-compress it")
         if block is not None and block > r.max_blockiness:

@@ -815,15 +815,15 @@ class ExposureCheck(FaceMeasure):
         bg_light = self._background_light(ctx)
         glare = self._glare(ctx)
         uneven = self._uneven(ctx)
-        measured = {"face_median": keep_side(median, r.face_mean_min, r.face_mean_max, r.shadow_median_max, digits=1),
-                    "highlight": keep_side(highlight, r.highlight_min, digits=1),
+        measured = {"face_median": keep_side(median, r.face_mean_min, r.face_mean_max, digits=1),
+                    "highlight": keep_side(highlight, r.highlight_min, r.shadow_highlight_max, digits=1),
                     "background": None if bg_light is None else round(bg_light, 1),
                     "shadow_ratio": keep_side(ratio, r.shadow_ratio_min, r.dim_shadow_ratio, digits=3),
                     "dark": keep_side(dark, r.max_clipped_dark, r.dim_clipped_dark), "bright": keep_side(bright, r.max_clipped_bright),
                     "glare": keep_side(glare, r.glare_warn), "uneven": keep_side(uneven, r.contrast_warn, digits=3)}
         limit = {"face_median": [r.face_mean_min, r.face_mean_max], "highlight": r.highlight_min,
                  "shadow_ratio": r.shadow_ratio_min,
-                 "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_ratio": r.dim_shadow_ratio, "dim_below": r.shadow_median_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
+                 "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_ratio": r.dim_shadow_ratio, "dim_below": r.shadow_highlight_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
                  "uneven_warn": r.contrast_warn}
         box = ctx.to_original(ctx.face.box)
         retake = _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light")
@@ -840,13 +840,16 @@ class ExposureCheck(FaceMeasure):
             return self.result(Status.FAIL, measured, limit,
                                _t(f"脸部暗部死黑（{v}，至多 {m_}）", f"the face's shadows are crushed to black ({v}, at most {m_})"),
                                retake, box)
-        if median < r.shadow_median_max and ratio < r.shadow_ratio_min:
+        # Deep shadows and crushed skin count where the light is weak: the highlights
+        # say so, not the skin's own tone (a dark face keeps its contrast ratio).
+        dim_light = highlight < r.shadow_highlight_max
+        if dim_light and ratio < r.shadow_ratio_min:
             v, (m_,) = beside(ratio, r.shadow_ratio_min, digits=2)
             return self.result(Status.FAIL, measured, limit,
                                _t(f"脸部偏暗且阴影很重（暗部/亮部 {v}，至少 {m_}）",
                                   f"the face is dim with deep shadows (shadow/highlight {v}, need {m_})"),
                                retake, box)
-        if median < r.shadow_median_max and ratio < r.dim_shadow_ratio and dark > r.dim_clipped_dark:
+        if dim_light and ratio < r.dim_shadow_ratio and dark > r.dim_clipped_dark:
             v, (m_,) = beside(dark, r.dim_clipped_dark, digits=1, percent=True)
             return self.result(Status.FAIL, measured, limit,
                                _t(f"脸部偏暗，暗部已死黑（{v}，至多 {m_}）",
