@@ -85,6 +85,7 @@ class BackgroundRules:
     # Islands of non-white that a person mask swallowed or that cling to it (see the pack)
     island_min_area: float = 0.002
     island_tolerance: float = 0.02
+    island_max_std: float = 8.0
     # The fixer's patches of the old background (vision.patches)
     patch_delta: float = 14.0
     patch_margin: float = 6.0

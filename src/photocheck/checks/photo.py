@@ -149,8 +149,15 @@ class Context:
         """The segmenter's person, grown by the pack's ``island_tolerance`` of the width
         (hair wisps, a soft edge)."""
         k = max(3, int(self.rules.background.island_tolerance * self.px_w())) | 1
-        return cv2.dilate((self.person_mask > 0.5).astype(np.uint8),
-                          cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+        sil = cv2.dilate((self.person_mask > 0.5).astype(np.uint8),
+                         cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        # A hole inside the person (a cap badge the segmenter left out) is not background.
+        n, labels = cv2.connectedComponents(1 - sil, connectivity=4)
+        edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+        outside = np.zeros(n, bool)
+        outside[edge] = True
+        outside[0] = False  # label 0 is the silhouette itself
+        return ~outside[labels]
 
     @lazy
     def bg_colour(self) -> tuple[np.ndarray, float] | None:
@@ -661,10 +668,11 @@ class BackgroundCheck(Check):
         return regs
 
     @staticmethod
-    def islands(ctx: Context) -> list[tuple[int, int, int, int, np.ndarray]]:
+    def islands(ctx: Context) -> list[tuple[int, int, int, int, np.ndarray, int]]:
         """Non-white pieces joined to the person in colour but outside the segmenter's
         silhouette (grown by the pack's tolerance for hair wisps): a patch of the old wall
-        over the hair or beside a collar. (x, y, w, h, contour) per piece, largest first."""
+        over the hair or beside a collar. (x, y, w, h, contour, area in px) per piece,
+        largest first."""
         r = ctx.rules.background
         if not ctx.uniform_background or ctx.face is None:
             return []
@@ -679,12 +687,15 @@ class BackgroundCheck(Check):
             x, y, w, h, area = (int(v) for v in stats[i])
             if area < r.island_min_area * H * W:
                 continue
-            cs, _ = cv2.findContours((labels[y:y + h, x:x + w] == i).astype(np.uint8), cv2.RETR_EXTERNAL,
-                                     cv2.CHAIN_APPROX_SIMPLE)
+            piece = labels[y:y + h, x:x + w] == i
+            # A patch of wall is plain; a badge, a print or a pattern on clothes is not.
+            if float(np.std(ctx.lab[y:y + h, x:x + w, 0][piece])) * 100 / 255 > r.island_max_std:
+                continue
+            cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             c = max(cs, key=cv2.contourArea).reshape(-1, 2) + (x, y)
             out.append((x, y, w, h, c, area))
         out.sort(key=lambda t: -t[5])
-        return [t[:5] for t in out]
+        return out
 
     def run(self, ctx: Context) -> CheckResult:
         r = ctx.rules.background
@@ -718,9 +729,9 @@ class BackgroundCheck(Check):
         islands = self.islands(ctx) if not failing else []
         H, W = ctx.px_h(), ctx.px_w()
         measured = {"white_fraction": worst.get("white_fraction"), "regions": stats,
-                    "islands": [round(float(cv2.contourArea(i[4].astype(np.float32))) / (H * W), 4) for i in islands]}
+                    "islands": [keep_side(i[5] / (H * W), r.island_min_area, digits=4) for i in islands]}
         if islands:
-            x, y, w, h, _ = islands[0]
+            x, y, w, h, _, _ = islands[0]
             mean = [int(v) for v in cv2.mean(bgr[y:y + h, x:x + w])[2::-1]]
             colour = _describe_colour(mean)
             a_, (m_,) = beside(max(measured["islands"]), r.island_min_area, digits=1, percent=True)
