@@ -688,8 +688,10 @@ class BackgroundCheck(Check):
             if area < r.island_min_area * H * W:
                 continue
             piece = labels[y:y + h, x:x + w] == i
-            # A patch of wall is plain; a badge, a print or a pattern on clothes is not.
-            if float(np.std(ctx.lab[y:y + h, x:x + w, 0][piece])) * 100 / 255 > r.island_max_std:
+            # A patch of wall is plain; a badge, a print or a pattern on clothes is not. A
+            # piece that runs off the frame's top or sides is the wall behind, plain or not.
+            at_edge = x == 0 or y == 0 or x + w >= W
+            if not at_edge and float(np.std(ctx.lab[y:y + h, x:x + w, 0][piece])) * 100 / 255 > r.island_max_std:
                 continue
             cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             c = max(cs, key=cv2.contourArea).reshape(-1, 2) + (x, y)

@@ -369,6 +369,52 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     return out
 
 
+def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
+    """Refuse when the mask joined something of the background to the shoulders.
+
+    Beside the head a body only falls away: moving outward from the ears, the top of
+    the hair and shoulders goes down or stays. A piece of the mask that rises above the lowest
+    shoulder line already reached nearer the neck (a sign on the wall, people behind)
+    is not this person; when it is large enough to see, the fix is refused."""
+    m = _scaled(plan, 1.0, out_w, out_h)
+    chin = cv2.transform(np.array([[face.chin]], np.float32), m)[0][0]
+    fx0, fx1 = (cv2.transform(np.array([[[face.face_left_x, face.chin[1]], [face.face_right_x, face.chin[1]]]],
+                                       np.float32), m)[0][:, 0])
+    h, w = alpha.shape
+    person = alpha > 0.5
+    if not person.any():
+        return
+    rows = person.shape[0]
+    top = np.where(person.any(axis=0), person.argmax(axis=0), rows)  # first person row per column
+    cx = float(np.clip(chin[0], 0, w - 1))
+    half = max(2.0, 0.6 * abs(fx1 - fx0))  # outside the head: from beside the ears outward
+    tol = int(round(0.03 * h))
+    drop = np.zeros_like(person)
+    for cols in (np.arange(int(cx - half), -1, -1), np.arange(int(cx + half), w)):
+        cols = cols[(cols >= 0) & (cols < w)]
+        if cols.size == 0:
+            continue
+        low = np.maximum.accumulate(top[cols])   # the lowest shoulder line reached so far
+        for c, line in zip(cols, low):
+            if line >= rows or top[c] >= line - tol:
+                continue
+            drop[:max(0, line - tol), c] = person[:max(0, line - tol), c]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(drop.astype(np.uint8), connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] >= max(4, rules.background.patch_min_area * h * w)
+    big[0] = False
+    if not big.any():
+        return
+    # Such an object usually reaches down behind the shoulder too: taking only the part
+    # above the line would leave the rest as a patch. Refuse, with the reason.
+    share = float(stats[big, cv2.CC_STAT_AREA].sum()) / (h * w)
+    raise _refuse("background_patch",
+                  f"肩膀旁边有背景物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
+                  f"something in the background is joined to the shoulders (about {share:.1%} of the photo); "
+                  f"it cannot be removed cleanly",
+                  Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"),
+                  ["background"])
+
+
 def _coarse_cover(fg_small: np.ndarray, ratio: float, work_shape: tuple[int, int], face, plan: Plan,
                   out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray]:
     """The main person (from the whole-frame silhouette) and where the source has
@@ -617,6 +663,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
                       f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
     alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps)
+    _refuse_above_shoulders(alpha, face, plan, out_w, out_h, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",
