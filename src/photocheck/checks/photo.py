@@ -184,7 +184,7 @@ class Context:
         once more without the samples that stray (hair, shoulders). A wall lit darker in
         its corners than behind the head is one background, not a person.
 
-        Returns (the fitted HxWx3 background, the 90th percentile of the border's
+        Returns (the fitted HxWx3 background, the 75th percentile of the border's
         distance from it), or None when there is too little border to fit."""
         h, w = self.bgr.shape[:2]
         ph, pw = max(2, int(0.05 * h)), max(2, int(0.08 * w))
