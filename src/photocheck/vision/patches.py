@@ -44,7 +44,7 @@ def background_colour(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ri
                       max_spread: float) -> np.ndarray | None:
     """Median Lab colour of the background within ``ring`` px of the person, or None
     when it is not one plain colour (90th percentile distance above ``max_spread``)."""
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * ring + 1, 2 * ring + 1))
+    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)  # square: separable, fast
     near = (cv2.dilate(person.astype(np.uint8), kernel) > 0) & ~person & valid
     px = lab[near]
     if len(px) < 50:
@@ -74,7 +74,7 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     bg = background_colour(lab, person, valid, r, max_spread)
     if bg is None or (bg[0] >= WHITE_L and abs(bg[1] - 128) <= WHITE_AB and abs(bg[2] - 128) <= WHITE_AB):
         return None
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
     inner = cv2.erode(person.astype(np.uint8), kernel) > 0
     look = person.copy()
     if protect is not None:
