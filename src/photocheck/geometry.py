@@ -16,9 +16,10 @@ import numpy as np
 
 from .vision.face import Face
 
-# Crown height above the eye line, in units of the eye-to-chin distance. The eye
-# line is near the middle of the head (vertex to menton); hair adds volume.
-CROWN_EST = 1.05
+# Crown height above the eye line, in units of the eye-to-chin distance, used when the
+# top of the hair is not seen: the pack's [photo.head] crown_estimate (the skull top, not a
+# guess at the hair) is passed in; this is the same value for callers without a pack.
+CROWN_EST = 0.86
 CROWN_MIN = 0.75
 CROWN_MAX = 1.7
 
@@ -116,11 +117,11 @@ def head_width(fg: np.ndarray, face: Face) -> tuple[float, float] | None:
     return float(np.median(lefts)), float(np.median(rights))
 
 
-def measure_head(face: Face, fg: np.ndarray | None) -> Head:
+def measure_head(face: Face, fg: np.ndarray | None, *, crown_est: float = CROWN_EST) -> Head:
     eye_y = (face.eye_left[1] + face.eye_right[1]) / 2
     chin_y = face.chin[1]
     d = max(1.0, chin_y - eye_y)
-    est = eye_y - CROWN_EST * d
+    est = eye_y - crown_est * d
     crown, measured, cut = est, False, est <= 0
     if fg is not None:
         y, reached = find_crown(fg, face)

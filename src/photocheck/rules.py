@@ -60,6 +60,8 @@ class HeadRules:
     fix_height: float
     fix_crown: float
     min_below_chin: float
+    crown_means: str = "hair"        # "hair": the crown is the top of the hair (see the pack)
+    crown_estimate: float = 0.86     # skull top above the eyes, in eye-to-chin units, when the hair top is unseen
 
     def problems(self) -> Iterator[Problem]:
         yield from problems_of(
@@ -80,16 +82,28 @@ class BackgroundRules:
     min_fraction: float
     band_top: float
     strip_width: float
+    # Islands of non-white that a person mask swallowed or that cling to it (see the pack)
+    island_min_area: float = 0.002
+    island_tolerance: float = 0.02
+    island_max_std: float = 8.0
+    # The fixer's patches of the old background (vision.patches)
+    patch_delta: float = 14.0
+    patch_margin: float = 6.0
+    patch_band: float = 0.08
+    patch_min_area: float = 0.0008
+    patch_max_share: float = 0.12
+    patch_spread: float = 12.0
 
 
 @dataclass(frozen=True)
 class ExposureRules:
     face_mean_min: float
     face_mean_max: float
+    highlight_min: float
     max_clipped_dark: float
     max_clipped_bright: float
     shadow_ratio_min: float
-    shadow_median_max: float
+    shadow_highlight_max: float
     dim_clipped_dark: float
     dim_shadow_ratio: float
     glare_warn: float
@@ -106,6 +120,7 @@ class SharpnessRules:
 @dataclass(frozen=True)
 class ColorRules:
     min_saturation: float
+    vivid_percentile: float = 95.0
 
 
 @dataclass(frozen=True)
@@ -230,6 +245,19 @@ class AccessoriesRules:
 
 
 @dataclass(frozen=True)
+class CompressionRules:
+    fail_quality: float          # estimated JPEG quality below this fails (checks.compression)
+    warn_quality: float          # ... below this warns; the fixer never writes below it
+    max_blockiness: float        # block-edge over in-block luma step on the face above this fails
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.fail_quality < self.warn_quality <= 100, "warn_quality",
+             "应满足 0 < fail_quality < warn_quality ≤ 100", "needs 0 < fail_quality < warn_quality <= 100"),
+            (self.max_blockiness > 1.0, "max_blockiness", "应大于 1", "must be above 1"))
+
+
+@dataclass(frozen=True)
 class PhotoRules:
     formats: tuple[str, ...]
     baseline_only: bool
@@ -260,6 +288,7 @@ class PhotoRules:
     head_covering: HeadCoveringRules
     occlusion: OcclusionRules
     accessories: AccessoriesRules
+    compression: CompressionRules = CompressionRules(fail_quality=35, warn_quality=50, max_blockiness=1.6)
     presets: tuple[Preset, ...] = ()
     reminders: Reminders = Reminders()
     # Check ids this pack does not run (e.g. a pack for a photo kind that allows glasses).

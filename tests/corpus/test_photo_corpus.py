@@ -74,7 +74,7 @@ def independent_recheck(data: bytes) -> list[str]:
     return problems
 
 
-ALLOWED_REFUSALS = {"several_faces", "crown_cut", "source_too_short", "source_too_narrow", "too_small",
+ALLOWED_REFUSALS = {"several_faces", "crown_cut", "source_too_short", "source_too_narrow", "too_small", "background_patch",
                     "not_frontal", "no_face", "fix_refused"}
 
 
@@ -102,4 +102,8 @@ def test_fixing_real_portraits(tmp_path):
     # check of the person (a toothy grin, a turned head) is right and no loss of the fixer.
     person = {"pose", "eyes", "expression", "glasses", "head_covering", "occlusion"}
     by_person = [n for n, code in refused if code == "fix_refused" and set(refusal_failing[n]) & person]
-    assert len(saved) + len(by_person) >= 0.55 * len(files), refused
+    # So is a refusal because the old background could not be separated cleanly (people or
+    # a sign joined to the shoulders): saving it would leave a patch of it (issue 15).
+    by_background = [n for n, code in refused if code == "background_patch"
+                     or (code == "fix_refused" and refusal_failing[n] == ["background"])]
+    assert len(saved) + len(by_person) + len(by_background) >= 0.55 * len(files), refused

@@ -145,8 +145,24 @@ class Context:
         return cv2.dilate(core, np.ones((k, k), np.uint8)) > 0
 
     @lazy
+    def silhouette(self) -> np.ndarray:
+        """The segmenter's person, grown by the pack's ``island_tolerance`` of the width
+        (hair wisps, a soft edge)."""
+        k = max(3, int(self.rules.background.island_tolerance * self.px_w())) | 1
+        sil = cv2.dilate((self.person_mask > 0.5).astype(np.uint8),
+                         cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        # A hole inside the person (a cap badge the segmenter left out) is not background.
+        n, labels = cv2.connectedComponents(1 - sil, connectivity=4)
+        edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+        outside = np.zeros(n, bool)
+        outside[edge] = True
+        outside[0] = False  # label 0 is the silhouette itself
+        return ~outside[labels]
+
+    @lazy
     def bg_colour(self) -> tuple[np.ndarray, float] | None:
-        """Lab colour of the background from the top corners, and its spread.
+        """Lab colour of the background from the top corners, and how far the frame's
+        border (top band, upper sides) strays from a smooth wall (``bg_model``).
 
         None when the two corners disagree (no single background colour)."""
         h, w = self.bgr.shape[:2]
@@ -155,18 +171,59 @@ class Context:
         meds = [np.median(p, axis=0) for p in patches]
         if np.linalg.norm(meds[0] - meds[1]) > FG_DELTA:
             return None
-        allpx = np.concatenate(patches)
-        med = np.median(allpx, axis=0)
-        spread = float(np.percentile(np.linalg.norm(allpx - med, axis=1), 90))
-        return med, spread
+        med = np.median(np.concatenate(patches), axis=0)
+        model = self.bg_model
+        if model is None:
+            return med, float("inf")
+        return med, model[1]
+
+    @lazy
+    def bg_model(self) -> tuple[np.ndarray, float] | None:
+        """A smooth background: per Lab channel a quadratic in x and y fitted to the
+        frame's border (the top band and the upper sides, where a portrait shows wall),
+        once more without the samples that stray (hair, shoulders). A wall lit darker in
+        its corners than behind the head is one background, not a person.
+
+        Returns (the fitted HxWx3 background, the 75th percentile of the border's
+        distance from it), or None when there is too little border to fit."""
+        h, w = self.bgr.shape[:2]
+        ph, pw = max(2, int(0.05 * h)), max(2, int(0.08 * w))
+        step = max(1, int(round(max(h, w) / 160)))
+        ys, xs = np.mgrid[0:h:step, 0:w:step]
+        border = (ys < ph) | (((xs < pw) | (xs >= w - pw)) & (ys < 0.6 * h))
+        ys, xs = ys[border], xs[border]
+        if len(ys) < 30:
+            return None
+        vals = self.lab[ys, xs]
+
+        def design(yy, xx):
+            u, v = xx / w - 0.5, yy / h - 0.5
+            return np.stack([np.ones_like(u), u, v, u * u, v * v, u * v], axis=-1).astype(np.float32)
+
+        a = design(ys.astype(np.float32), xs.astype(np.float32))
+        keep = np.ones(len(ys), bool)
+        coef = None
+        for _ in range(2):
+            if keep.sum() < 12:
+                return None
+            coef, *_ = np.linalg.lstsq(a[keep], vals[keep], rcond=None)
+            resid = np.linalg.norm(a @ coef - vals, axis=1)
+            keep = resid <= FG_DELTA
+        # A quarter of the border may be person (hair or shoulders reaching the edge).
+        spread = float(np.percentile(resid, 75))
+        # The surface is smooth: evaluate it on a coarse grid and resize.
+        gh, gw = max(2, h // 8), max(2, w // 8)
+        gy, gx = np.mgrid[0:gh, 0:gw].astype(np.float32)
+        coarse = (design((gy + 0.5) * h / gh - 0.5, (gx + 0.5) * w / gw - 0.5).reshape(-1, 6) @ coef)
+        fitted = cv2.resize(coarse.reshape(gh, gw, 3).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
+        return fitted, spread
 
     @lazy
     def foreground(self) -> np.ndarray:
-        """Bool map of the person: differs from a uniform background colour, or,
-        on a busy background, the segmentation mask."""
-        bg = self.bg_colour
+        """Bool map of the person: differs from a uniform background (``bg_model``),
+        or, on a busy background, the segmentation mask."""
         if self.uniform_background:
-            d = cv2.subtract(self.lab, (*(float(v) for v in bg[0]), 0.0))
+            d = cv2.subtract(self.lab, self.bg_model[0])
             dist2 = cv2.transform(cv2.multiply(d, d), np.ones((1, 3), np.float32))
             fg = dist2 > FG_DELTA * FG_DELTA
             fg = cv2.morphologyEx(fg.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8)) > 0
@@ -177,7 +234,7 @@ class Context:
     def head(self) -> Head | None:
         if self.face is None:
             return None
-        return measure_head(self.face, self.foreground)
+        return measure_head(self.face, self.foreground, crown_est=self.rules.head.crown_estimate)
 
     @lazy
     def face_region(self) -> np.ndarray | None:
@@ -432,12 +489,20 @@ class ColorCheck(Check):
             a, b = lab[..., 1][region] - 128, lab[..., 2][region] - 128
         else:
             a, b = lab[..., 1].ravel() - 128, lab[..., 2].ravel() - 128
-        chroma = float(np.mean(np.sqrt(a * a + b * b)))
+        face_chroma = float(np.mean(np.sqrt(a * a + b * b)))
+        # Pale or evenly lit skin can carry little chroma in a colour photo; the lips, eyes,
+        # hair and clothes still do. A greyscale photo has none anywhere (JPEG noise only).
+        a, b = lab[..., 1][::2, ::2] - 128, lab[..., 2][::2, ::2] - 128
+        vivid = float(np.percentile(np.sqrt(a * a + b * b), ctx.rules.color.vivid_percentile))
+        chroma = max(face_chroma, vivid)
+        shown = keep_side(chroma, ctx.rules.color.min_saturation, digits=2)
         if chroma < ctx.rules.color.min_saturation:
-            return self.result(Status.FAIL, round(chroma, 2), limit,
-                               _t("照片几乎没有颜色，像是黑白照片", "the photo has almost no colour; it looks greyscale"),
+            v, (m_,) = beside(chroma, ctx.rules.color.min_saturation, digits=1)
+            return self.result(Status.FAIL, shown, limit,
+                               _t(f"照片几乎没有颜色，像是黑白照片（色度 {v}，至少 {m_}）",
+                                  f"the photo has almost no colour; it looks greyscale (chroma {v}, need {m_})"),
                                _t("请提交彩色照片，关闭黑白滤镜", "submit a colour photo; turn off mono filters"))
-        return self.result(Status.PASS, round(chroma, 2), limit, _t("彩色照片", "colour photo"))
+        return self.result(Status.PASS, shown, limit, _t("彩色照片", "colour photo"))
 
 
 @register
@@ -589,19 +654,53 @@ class BackgroundCheck(Check):
     title = _t("白色背景", "White background")
 
     def regions(self, ctx: Context) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """The whole frame in three parts: above the crown, and the left and right of the
+        head's centre line down to the bottom edge (beside the head and the shoulders).
+        The person is left out of each when it is judged."""
         r = ctx.rules.background
         H, W = ctx.px_h(), ctx.px_w()
         head = ctx.head
         top_h = int(r.band_top * H)
-        bottom = int(0.55 * H)
+        cx = W // 2
         if head is not None:
-            top_h = int(min(top_h, max(2, head.crown_y - 0.01 * H)))
-            bottom = int(min(H, max(top_h + 4, head.chin_y)))
-        sw = max(2, int(r.strip_width * W))
-        regs = [("left", (0, 0, sw, bottom)), ("right", (W - sw, 0, sw, bottom))]
+            top_h = int(max(top_h, head.crown_y))
+            cx = int(np.clip(head.center_x, 2, W - 2))
+        regs = [("left", (0, 0, cx, H)), ("right", (cx, 0, W - cx, H))]
         if top_h >= 2:
-            regs.insert(0, ("top", (0, 0, W, top_h)))
+            regs.insert(0, ("top", (0, 0, W, min(top_h, H))))
         return regs
+
+    @staticmethod
+    def islands(ctx: Context) -> list[tuple[int, int, int, int, np.ndarray, int]]:
+        """Non-white pieces joined to the person in colour but outside the segmenter's
+        silhouette (grown by the pack's tolerance for hair wisps): a patch of the old wall
+        over the hair or beside a collar. (x, y, w, h, contour, area in px) per piece,
+        largest first."""
+        r = ctx.rules.background
+        if not ctx.uniform_background or ctx.face is None:
+            return []
+        H, W = ctx.px_h(), ctx.px_w()
+        k = max(3, int(r.island_tolerance * W)) | 1
+        loose = (ctx.person_core & ~ctx.white & ~ctx.silhouette).astype(np.uint8)
+        # Opened by the same size: a soft or blurred edge leaves a thin rim, a patch is solid.
+        loose = cv2.morphologyEx(loose, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(loose, connectivity=8)
+        out = []
+        for i in range(1, n):
+            x, y, w, h, area = (int(v) for v in stats[i])
+            if area < r.island_min_area * H * W:
+                continue
+            piece = labels[y:y + h, x:x + w] == i
+            # A patch of wall is plain; a badge, a print or a pattern on clothes is not. A
+            # piece that runs off the frame's top or sides is the wall behind, plain or not.
+            at_edge = x == 0 or y == 0 or x + w >= W
+            if not at_edge and float(np.std(ctx.lab[y:y + h, x:x + w, 0][piece])) * 100 / 255 > r.island_max_std:
+                continue
+            cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+            c = max(cs, key=cv2.contourArea).reshape(-1, 2) + (x, y)
+            out.append((x, y, w, h, c, area))
+        out.sort(key=lambda t: -t[5])
+        return out
 
     def run(self, ctx: Context) -> CheckResult:
         r = ctx.rules.background
@@ -610,7 +709,11 @@ class BackgroundCheck(Check):
         white = ctx.white
         stats = {}
         failing = []
-        person = ctx.person_core
+        # The person is what the colour difference and the segmenter both leave out: a
+        # bright shoulder or white clothes are the person, not background (they get the
+        # white-clothes warning); what the colour difference alone joins to the person is
+        # judged as islands.
+        person = ctx.person_core | ctx.silhouette
         for name, (x, y, w, h) in self.regions(ctx):
             keep = ~person[y:y + h, x:x + w]
             n = int(np.count_nonzero(keep))
@@ -626,9 +729,26 @@ class BackgroundCheck(Check):
             if frac < r.min_fraction or std > r.max_std:
                 failing.append((name, (x, y, w, h), frac, std, mean))
         limit = {"min_channel": r.min_channel, "max_chroma": r.max_chroma, "min_fraction": r.min_fraction,
-                 "max_std": r.max_std}
+                 "max_std": r.max_std, "island_min_area": r.island_min_area}
         worst = min(stats.values(), key=lambda s: s["white_fraction"]) if stats else {}
-        measured = {"white_fraction": worst.get("white_fraction"), "regions": stats}
+        islands = self.islands(ctx) if not failing else []
+        H, W = ctx.px_h(), ctx.px_w()
+        measured = {"white_fraction": worst.get("white_fraction"), "regions": stats,
+                    "islands": [keep_side(i[5] / (H * W), r.island_min_area, digits=4) for i in islands]}
+        if islands:
+            x, y, w, h, _, _ = islands[0]
+            mean = [int(v) for v in cv2.mean(bgr[y:y + h, x:x + w])[2::-1]]
+            colour = _describe_colour(mean)
+            a_, (m_,) = beside(max(measured["islands"]), r.island_min_area, digits=1, percent=True)
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"背景有残留色块（{colour.zh}，占画面 {a_}，连着头发或衣服；"
+                                  f"{m_} 起即不合格）",
+                                  f"a patch of non-white background clings to the hair or clothes ({colour.en}, "
+                                  f"{a_} of the photo; {m_} or more fails)"),
+                               FixHint("用“一键修复”换成纯白背景，或在白墙前重拍",
+                                       "use Fix to make the background pure white, or retake in front of a white wall"),
+                               ctx.to_original((x, y, w, h)),
+                               [Shape.polygon([tuple(map(float, p)) for p in i[4]]) for i in islands])
         if failing:
             failing.sort(key=lambda f: f[2])
             name, box, frac, std, mean = failing[0]
@@ -705,38 +825,61 @@ class ExposureCheck(FaceMeasure):
         ratio = float(p10 / max(1.0, p90))
         dark = float((vals <= 10).mean())
         bright = float((vals >= 250).mean())
+        # The face's own highlights (the light on the forehead and nose, the whites of the
+        # eyes): they show how much light fell on it, whatever the skin's tone.
+        highlight = float(np.percentile(vals, 99.5))
+        bg_light = self._background_light(ctx)
         glare = self._glare(ctx)
         uneven = self._uneven(ctx)
-        measured = {"face_median": keep_side(median, r.face_mean_min, r.face_mean_max, r.shadow_median_max, digits=1),
+        measured = {"face_median": keep_side(median, r.face_mean_min, r.face_mean_max, digits=1),
+                    "highlight": keep_side(highlight, r.highlight_min, r.shadow_highlight_max, digits=1),
+                    "background": None if bg_light is None else round(bg_light, 1),
                     "shadow_ratio": keep_side(ratio, r.shadow_ratio_min, r.dim_shadow_ratio, digits=3),
                     "dark": keep_side(dark, r.max_clipped_dark, r.dim_clipped_dark), "bright": keep_side(bright, r.max_clipped_bright),
                     "glare": keep_side(glare, r.glare_warn), "uneven": keep_side(uneven, r.contrast_warn, digits=3)}
-        limit = {"face_median": [r.face_mean_min, r.face_mean_max], "shadow_ratio": r.shadow_ratio_min,
-                 "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_ratio": r.dim_shadow_ratio, "dim_below": r.shadow_median_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
+        limit = {"face_median": [r.face_mean_min, r.face_mean_max], "highlight": r.highlight_min,
+                 "shadow_ratio": r.shadow_ratio_min,
+                 "dark": r.max_clipped_dark, "dim_dark": r.dim_clipped_dark, "dim_ratio": r.dim_shadow_ratio, "dim_below": r.shadow_highlight_max, "bright": r.max_clipped_bright, "glare_warn": r.glare_warn,
                  "uneven_warn": r.contrast_warn}
         box = ctx.to_original(ctx.face.box)
         retake = _t("请在光线充足、均匀的地方面向光源重拍", "retake facing the light, in bright even light")
-        if median < r.face_mean_min or dark > r.max_clipped_dark:
-            v, (m_,) = beside(median, r.face_mean_min)
+        # Under-exposed: a dark face whose brightest parts are dim too. Dark skin in good
+        # light keeps bright highlights and eye whites, and passes.
+        if median < r.face_mean_min and highlight < r.highlight_min:
+            v, (m_,) = beside(highlight, r.highlight_min)
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"脸部太暗（亮度 {v}，至少 {m_}）", f"the face is too dark (brightness {v}, need {m_})"),
+                               _t(f"脸部曝光不足：最亮处也只有 {v}（至少 {m_}）",
+                                  f"the face is underexposed: even its highlights reach only {v} (need {m_})"),
                                retake, box)
-        if median < r.shadow_median_max and ratio < r.shadow_ratio_min:
+        if dark > r.max_clipped_dark:
+            v, (m_,) = beside(dark, r.max_clipped_dark, digits=1, percent=True)
+            return self.result(Status.FAIL, measured, limit,
+                               _t(f"脸部暗部死黑（{v}，至多 {m_}）", f"the face's shadows are crushed to black ({v}, at most {m_})"),
+                               retake, box)
+        # Deep shadows and crushed skin count where the light is weak: the highlights
+        # say so, not the skin's own tone (a dark face keeps its contrast ratio).
+        dim_light = highlight < r.shadow_highlight_max
+        if dim_light and ratio < r.shadow_ratio_min:
             v, (m_,) = beside(ratio, r.shadow_ratio_min, digits=2)
             return self.result(Status.FAIL, measured, limit,
                                _t(f"脸部偏暗且阴影很重（暗部/亮部 {v}，至少 {m_}）",
                                   f"the face is dim with deep shadows (shadow/highlight {v}, need {m_})"),
                                retake, box)
-        if median < r.shadow_median_max and ratio < r.dim_shadow_ratio and dark > r.dim_clipped_dark:
+        if dim_light and ratio < r.dim_shadow_ratio and dark > r.dim_clipped_dark:
             v, (m_,) = beside(dark, r.dim_clipped_dark, digits=1, percent=True)
             return self.result(Status.FAIL, measured, limit,
                                _t(f"脸部偏暗，暗部已死黑（{v}，至多 {m_}）",
                                   f"the face is dim with shadows crushed to black ({v}, at most {m_})"),
                                retake, box)
         if median > r.face_mean_max or bright > r.max_clipped_bright:
+            if median > r.face_mean_max:
+                v, (m_,) = beside(median, r.face_mean_max)
+                what = _t(f"亮度 {v}，至多 {m_}", f"brightness {v}, at most {m_}")
+            else:
+                v, (m_,) = beside(bright, r.max_clipped_bright, digits=1, percent=True)
+                what = _t(f"过亮区域 {v}，至多 {m_}", f"{v} blown out, at most {m_}")
             return self.result(Status.FAIL, measured, limit,
-                               _t(f"脸部过曝（亮度 {median:.0f}，过亮区域 {bright:.0%}）",
-                                  f"the face is overexposed (brightness {median:.0f}, {bright:.0%} blown out)"),
+                               _t(f"脸部过曝（{what.zh}）", f"the face is overexposed ({what.en})"),
                                _t("请避免强光直射或闪光灯，重新拍摄", "avoid direct strong light or flash and retake"), box)
         if glare > r.glare_warn:
             return self.result(Status.WARN, measured, limit,
@@ -748,6 +891,15 @@ class ExposureCheck(FaceMeasure):
                                _t("脸部光线不均匀（阴阳脸）", "uneven light on the face (one side darker)"),
                                _t("请让光线从正面均匀照射", "light the face evenly from the front"), box)
         return self.result(Status.PASS, measured, limit, _t(f"曝光正常（亮度 {median:.0f}）", f"exposure OK (brightness {median:.0f})"))
+
+    @staticmethod
+    def _background_light(ctx: Context) -> float | None:
+        """Median luma of the background (outside the person), for the report: a bright
+        background behind a dim face is backlight."""
+        bg = ~ctx.person_core
+        if int(np.count_nonzero(bg)) < 100:
+            return None
+        return float(np.median(ctx.grey[bg]))
 
     @staticmethod
     def _glare(ctx: Context) -> float:
@@ -826,3 +978,5 @@ def sharpness_score(grey_face: np.ndarray, width: int) -> float:
 
 # The checks of the person (pose, eyes, expression, ...) come after these eleven.
 from . import person as _person  # noqa: E402,F401
+# ... and compression after them (issue 15).
+from . import compression as _compression  # noqa: E402,F401

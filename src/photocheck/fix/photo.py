@@ -326,6 +326,95 @@ def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.nda
     return a
 
 
+def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
+                         out_w: int, out_h: int, rules, steps: list[Text]) -> np.ndarray:
+    """Alpha with the patches of the source's background that the mask kept (over the
+    hair, beside a collar) set to background, so they turn white (vision.patches).
+    Refuses when they are so large that person and background cannot be told apart."""
+    from ..checks.photo import white_map
+    from ..vision.patches import find_patches
+
+    r = rules.background
+    protect = None
+    if face.landmarks is not None:
+        m = _scaled(plan, 1.0, out_w, out_h)
+        pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+        protect = np.zeros(alpha.shape, np.uint8)
+        cv2.fillConvexPoly(protect, cv2.convexHull(pts).astype(np.int32), 1)
+        protect = protect > 0
+    white = white_map(crop, r.min_channel, r.max_chroma)
+    out, share = alpha.copy(), 0.0
+    # Twice: a thick patch is found from its outside in, and what the first pass took
+    # shows the rest of it in the next outer band.
+    for _ in range(2):
+        found = find_patches(crop, out > 0.5, valid, protect, delta=r.patch_delta, margin=r.patch_margin,
+                             band=r.patch_band, min_area=r.patch_min_area,
+                             max_spread=r.patch_spread, white=white)
+        if found is None or not found.mask.any():
+            break
+        share += found.share
+        out[cv2.dilate(found.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
+    if share == 0.0:
+        return alpha
+    if share > r.patch_max_share:
+        raise _refuse("background_patch",
+                      f"背景颜色与头发或衣服太接近，无法分开（约 {share:.0%} 的人像像背景）",
+                      f"the background's colour is too close to the hair or clothes to separate them "
+                      f"(about {share:.0%} of the person looks like background)",
+                      Text("请在白墙或浅色纯色背景前重拍，衣服颜色与背景区分开",
+                           "retake in front of a white or light plain wall, in clothes that differ from it"),
+                      ["background"])
+    steps.append(Text(f"去除了人像边缘残留的原背景色块（{share:.1%}）",
+                      f"removed patches of the old background at the person's edge ({share:.1%})"))
+    return out
+
+
+def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
+    """Refuse when the mask joined something of the background to the shoulders.
+
+    Beside the head a body only falls away: moving outward from the ears, the top of
+    the hair and shoulders goes down or stays. A piece of the mask that rises above the lowest
+    shoulder line already reached nearer the neck (a sign on the wall, people behind)
+    is not this person; when it is large enough to see, the fix is refused."""
+    m = _scaled(plan, 1.0, out_w, out_h)
+    chin = cv2.transform(np.array([[face.chin]], np.float32), m)[0][0]
+    fx0, fx1 = (cv2.transform(np.array([[[face.face_left_x, face.chin[1]], [face.face_right_x, face.chin[1]]]],
+                                       np.float32), m)[0][:, 0])
+    h, w = alpha.shape
+    person = alpha > 0.5
+    if not person.any():
+        return
+    rows = person.shape[0]
+    top = np.where(person.any(axis=0), person.argmax(axis=0), rows)  # first person row per column
+    cx = float(np.clip(chin[0], 0, w - 1))
+    half = max(2.0, 0.6 * abs(fx1 - fx0))  # outside the head: from beside the ears outward
+    tol = int(round(0.03 * h))
+    drop = np.zeros_like(person)
+    for cols in (np.arange(int(cx - half), -1, -1), np.arange(int(cx + half), w)):
+        cols = cols[(cols >= 0) & (cols < w)]
+        if cols.size == 0:
+            continue
+        low = np.maximum.accumulate(top[cols])   # the lowest shoulder line reached so far
+        for c, line in zip(cols, low):
+            if line >= rows or top[c] >= line - tol:
+                continue
+            drop[:max(0, line - tol), c] = person[:max(0, line - tol), c]
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(drop.astype(np.uint8), connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] >= max(4, rules.background.patch_min_area * h * w)
+    big[0] = False
+    if not big.any():
+        return
+    # Such an object usually reaches down behind the shoulder too: taking only the part
+    # above the line would leave the rest as a patch. Refuse, with the reason.
+    share = float(stats[big, cv2.CC_STAT_AREA].sum()) / (h * w)
+    raise _refuse("background_patch",
+                  f"肩膀旁边有背景物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
+                  f"something in the background is joined to the shoulders (about {share:.1%} of the photo); "
+                  f"it cannot be removed cleanly",
+                  Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"),
+                  ["background"])
+
+
 def _coarse_cover(fg_small: np.ndarray, ratio: float, work_shape: tuple[int, int], face, plan: Plan,
                   out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray]:
     """The main person (from the whole-frame silhouette) and where the source has
@@ -465,7 +554,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
                           f"the face is turned {abs(pose.yaw_deg):.0f}° away from the camera; cannot fix",
                           Text("请正对镜头、双眼平视，重新拍摄", "face the camera squarely with your eyes level and retake"), ["pose"])
     fg_small = _fg_map(s_bgr)
-    head = measure_head(face, fg_small)
+    head = measure_head(face, fg_small, crown_est=rules.head.crown_estimate)
     if head.crown_cut:
         raise _refuse("crown_cut", "原图头顶被裁掉了，无法补出头发", "the top of the head is cut off in the source; hair cannot be invented",
                       RESHOOT, ["head_size"])
@@ -573,6 +662,8 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度占 {head_frac:.1%}",
                       f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
+    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps)
+    _refuse_above_shoulders(alpha, face, plan, out_w, out_h, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",
@@ -581,7 +672,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     # 6-7. encode under the cap with the seal's bytes reserved, then seal
     reserve = seal.seal_overhead(pack.label)
     enc = encode_under(out, rules.max_bytes, reserve=reserve, dpi=rules.dpi, min_width=rules.min_width,
-                       min_height=rules.min_height, q_min=50)
+                       min_height=rules.min_height, q_min=int(math.ceil(rules.compression.warn_quality)))
     data = seal.add_seal(enc.data, pack.label)
     steps.append(Text(f"保存为 JPG：{enc.width}×{enc.height}，质量 {enc.quality}，{len(data)} 字节（含检测印记）",
                       f"saved as JPEG: {enc.width}×{enc.height}, quality {enc.quality}, {len(data)} bytes (seal included)"))
