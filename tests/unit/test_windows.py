@@ -257,3 +257,16 @@ def test_the_process_pool_never_forks():
 
     method = batch._mp_context().get_start_method()
     assert method == ("spawn" if sys.platform == "win32" else "forkserver")
+
+
+def test_output_to_a_pipe_is_utf8_whatever_the_code_page(tmp_path):
+    """Windows gives a pipe the ANSI code page (cp1252 under wine and on western Windows):
+    a Chinese name in `--json` output must neither crash nor turn into escapes."""
+    missing = tmp_path / "张三的照片.jpg"
+    env = dict(os.environ, PYTHONIOENCODING="cp1252")
+    r = subprocess.run([sys.executable, "-c", "import sys; from photocheck import cli; sys.exit(cli.main(sys.argv[1:]))",
+                        "check", "--json", str(missing)], capture_output=True, env=env, timeout=120)
+    assert r.returncode == 3, r.stderr.decode("utf-8", "replace")
+    out, err = r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
+    assert "张三的照片" in json.dumps(json.loads(out), ensure_ascii=False)
+    assert "\\u" not in out + err
