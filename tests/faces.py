@@ -31,7 +31,7 @@ def _staged(name: str) -> np.ndarray | None:
     if not folder or not (Path(folder) / name).is_file():
         return None
     img = cv2.imdecode(np.fromfile(Path(folder) / name, np.uint8), cv2.IMREAD_COLOR)
-    assert img is not None, f"cannot decode {folder}/{name}"
+    assert img is not None, f"cannot decode {name} in {folder}"
     return img
 
 

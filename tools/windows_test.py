@@ -254,7 +254,8 @@ def run_tests(python: Path, extra: list[str]) -> int:
     paths = [a for a in extra if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()] or TESTS
     extra = [a for a in extra if a not in paths]
     args = [windows_path(LAUNCH), windows_path(log), *paths, "-q", "-rs", "-p", "no:cacheprovider",
-            "--basetemp", windows_path(base), "-o", "addopts=", *extra]
+            "--basetemp", windows_path(base), "-o", "addopts=",
+            "-W", "ignore::pytest.PytestConfigWarning", *extra]   # pytest-qt's ini keys
     say("running under wine: pytest " + " ".join(args[2:]))
     t0 = time.perf_counter()
     # Standard output must be NUL or a pipe for the interpreter under wine, never a regular file.
