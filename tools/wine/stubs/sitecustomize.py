@@ -47,7 +47,11 @@ def _no_links() -> None:
     import sys
 
     def unsupported(*_args, **_kw):
-        if "pytest" in sys.modules:
+        frame = sys._getframe(1)
+        while frame is not None and frame.f_globals.get("__name__", "").startswith(("pathlib", "os", "shutil")):
+            frame = frame.f_back
+        caller = frame.f_globals.get("__name__", "") if frame is not None else ""
+        if "pytest" in sys.modules and not caller.startswith("_pytest"):   # pytest's own links fall back
             import pytest
 
             pytest.skip("wine 8.0 makes no symbolic link or junction that Windows calls can see")
