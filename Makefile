@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.setup-done
 ARGS ?=
 
-.PHONY: setup run test test-fast bench translations screenshots screenshots-screens dist installer-check clean help
+.PHONY: setup run test test-fast test-windows bench translations screenshots screenshots-screens dist installer-check clean help
 
 help:
 	@echo "make run [ARGS=...]   set up (if needed) and start the GUI"
 	@echo "make test             set up (if needed) and run the whole test suite"
 	@echo "make setup            idempotent set-up: Debian packages, .venv, models, translations"
+	@echo "make test-windows     the library's tests under the Windows CPython 3.13 with wine (skips without wine)"
 	@echo "make bench            benchmarks, figures written to bench/results.json"
 	@echo "make screenshots      regenerate docs/*.png from code-drawn samples"
 	@echo "make screenshots-screens  every page at 1920x1080 (100-200%) and 1366x768 (100, 125%) under Xvfb, in build/screens"
@@ -36,6 +37,9 @@ test: setup
 
 test-fast: setup
 	$(PY) -m pytest -q -x -m "not slow" $(PYTEST_ARGS)
+
+test-windows: setup
+	$(PY) tools/windows_test.py $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 bench: setup
 	$(PY) tools/bench.py --out bench/results.json

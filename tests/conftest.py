@@ -50,3 +50,10 @@ def models_ready() -> bool:
 def need_models():
     if not models_ready():
         pytest.skip("models not fetched (run `make setup`)")
+
+
+@pytest.fixture
+def need_pdfium():
+    """PDF pages are drawn by pypdfium2 in a child process. Where it cannot load (the Windows
+    CPython under wine), skip here first, rather than read the child's end as a refusal."""
+    pytest.importorskip("pypdfium2")

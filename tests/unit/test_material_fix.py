@@ -119,6 +119,7 @@ def test_too_small_is_refused_never_enlarged(tmp_path, desk_back):
     assert not res.outputs
 
 
+@pytest.mark.usefixtures("need_pdfium")
 def test_pdf_report_becomes_legible_jpeg_with_readable_code(tmp_path):
     S.need_font()
     page = S.report(code="K7Q2M9X4TB8WZP3L")
@@ -132,6 +133,7 @@ def test_pdf_report_becomes_legible_jpeg_with_readable_code(tmp_path):
     assert rep.document.verification_code == "K7Q2M9X4TB8WZP3L"
 
 
+@pytest.mark.usefixtures("need_pdfium")
 def test_multipage_pdf_gives_one_jpeg_per_page_and_skips_blank(tmp_path):
     S.need_font()
     pages = [S.id_front(), S.id_back(), np.full((808, 1280, 3), 255, np.uint8)]
@@ -146,6 +148,7 @@ def test_multipage_pdf_gives_one_jpeg_per_page_and_skips_blank(tmp_path):
     assert any("blank" in s.en for s in res.steps)
 
 
+@pytest.mark.usefixtures("need_pdfium")
 def test_damaged_pdf_is_an_input_error(tmp_path):
     res = fix(tmp_path, b"%PDF-1.4\n garbage", name="bad.pdf")
     assert res.exit_code == 3 and res.error.code == "unreadable"

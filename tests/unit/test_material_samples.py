@@ -42,9 +42,9 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
 
 @lru_cache(maxsize=1)
 def _face() -> np.ndarray:
-    import skimage.data
+    from faces import astronaut
 
-    a = skimage.data.astronaut()  # RGB, 512x512
+    a = np.ascontiguousarray(astronaut()[:, :, ::-1])  # RGB, 512x512
     return a[20:330, 120:340]
 
 

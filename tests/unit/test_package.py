@@ -461,12 +461,12 @@ def test_second_writer_gets_in_use(tmp_path, fake, files):
     try:
         assert holder.stdout.readline().strip() == "locked"
         r = subprocess.run(samples.cli_argv("package", "remove", tmp_path / "p", "--slot", "id_card", "--index", "1",
-                                            fake_checks=True), capture_output=True, text=True, timeout=60)
+                                            fake_checks=True), capture_output=True, text=True, encoding="utf-8", timeout=60)
         assert r.returncode == 5, r.stderr
         assert "正在被另一个程序使用" in r.stderr and f"进程 {holder.pid}" in r.stderr
         # readers are not blocked
         r2 = subprocess.run(samples.cli_argv("package", "status", tmp_path / "p", fake_checks=True),
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, encoding="utf-8", timeout=60)
         assert r2.returncode == 0, r2.stderr
     finally:
         holder.kill()
@@ -509,7 +509,7 @@ CRASH = textwrap.dedent("""
 
 def _crash(pkg: Path, where: str, op: str, extra: str = "") -> int:
     r = subprocess.run([PY, "-c", CRASH, str(pkg), where, str(Path(samples.__file__).parent), op, extra],
-                       capture_output=True, text=True, timeout=120)
+                       capture_output=True, text=True, encoding="utf-8", timeout=120)
     return r.returncode
 
 

@@ -375,9 +375,11 @@ def test_selftest_passes_in_the_source_tree():
 
     if models.verify_all():
         pytest.skip("models not fetched (python -m photocheck.models fetch)")
+    pytest.importorskip("onnxruntime")   # the OCR step
+    pytest.importorskip("PySide6")       # the Qt and GUI steps
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PHOTOCHECK_LANG": "en"}
     proc = subprocess.run([sys.executable, "-m", "photocheck.cli", "--self-test"], capture_output=True,
-                          text=True, timeout=300, env=env)
+                          text=True, encoding="utf-8", timeout=300, env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     passed = [ln[2:].split(":")[0] for ln in proc.stdout.splitlines() if ln.startswith("✓ ")]
     assert passed == ["rule packs", "model files", "face detector", "segmenter", "text recognition",

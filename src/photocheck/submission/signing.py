@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError, OutputError
+from ..fsutil import replace
 from ..text import Text
 
 ALG = "ed25519"
@@ -173,7 +174,7 @@ def load_or_create(folder: str | os.PathLike | None = None) -> ReviewerKey:
                 pass
             except OSError:
                 if not path.exists():
-                    os.replace(tmp, path)
+                    replace(tmp, path)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)

@@ -35,10 +35,12 @@ import stat
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from ..errors import InputError, IntegrityError, OutputError, RefusedError
-from ..fsutil import atomic_write
+from ..fsutil import HELD_OPEN, atomic_write, held_open, replace
 from ..text import Text
 
 MANIFEST = "manifest.json"
@@ -112,9 +114,11 @@ class AtomicFile:
             mask = os.umask(0)
             os.umask(mask)
             os.chmod(self.tmp, 0o666 & ~mask)  # what a plain new file would get, not mkstemp's 0600
-            os.replace(self.tmp, self.target)
+            replace(self.tmp, self.target)
         except OSError as e:
             self.abort()
+            if isinstance(e, PermissionError) and self.target.exists():
+                raise held_open(self.target) from None
             raise OutputError(Text(f"写入失败：{self.target}", f"write failed: {self.target} ({e.strerror})"),
                               code="unwritable") from None
         return self.target
@@ -391,6 +395,10 @@ class DirStore(Store):
         return out
 
     def commit(self, writes: dict[str, bytes], manifest: bytes, keep: set[str]) -> None:
+        with _in_use_if_held(self.label):
+            self._commit(writes, manifest, keep)
+
+    def _commit(self, writes: dict[str, bytes], manifest: bytes, keep: set[str]) -> None:
         for name, data in writes.items():
             if not check_member_name(name):
                 raise ValueError(name)
@@ -456,7 +464,7 @@ class ZipStore(Store):
         members = {n: d for n, d in self.members.items() if n in keep}
         members.update(writes)
         members[MANIFEST] = manifest
-        with AtomicFile(self.path) as out:
+        with _in_use_if_held(self.label), AtomicFile(self.path) as out:
             with zipfile.ZipFile(out.fh, "w") as zf:
                 # manifest first; images stored as they are (already compressed)
                 zf.writestr(_zinfo(MANIFEST), manifest, compress_type=zipfile.ZIP_DEFLATED)
@@ -467,6 +475,22 @@ class ZipStore(Store):
 
     def lock(self, timeout: float) -> PackageLock:
         return PackageLock(self.path.with_name(f".{self.path.name}.lock"), self.label, timeout)
+
+
+@contextmanager
+def _in_use_if_held(label: str) -> Iterator[None]:
+    """A package file that another program holds open through every retry of the swap
+    (an antivirus scan, a preview pane) refuses the change (exit 5): the new files stay
+    unreferenced orphans, the manifest and the zip stay as they were."""
+    try:
+        yield
+    except OutputError as e:
+        if e.code != HELD_OPEN:
+            raise
+        raise RefusedError(Text(f"材料包的文件正被另一个程序占用，未作改动，请关闭后再试：{label}",
+                                f"a file of the package is held open by another program; nothing was changed, "
+                                f"close it and retry: {label}"),
+                           hint=e.hint, code="in_use") from None
 
 
 def _zinfo(name: str) -> zipfile.ZipInfo:

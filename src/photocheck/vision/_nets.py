@@ -19,14 +19,23 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import cv2
+import numpy as np
 
 from .. import models
 
 MAX_NETS_PER_MODEL = 8
 
 _local = threading.local()
+
+
+def model_buffer(path: Path) -> np.ndarray:
+    """A model file's bytes, for cv2.dnn. OpenCV opens a path with the C runtime's
+    narrow-character calls, which cannot open a non-ASCII path on Windows (a user
+    folder such as C:\\Users\\张三\\AppData\\Local); Python reads the file instead."""
+    return np.frombuffer(Path(path).read_bytes(), np.uint8)
 
 
 def _table() -> OrderedDict[tuple[str, Hashable], cv2.dnn.Net]:
@@ -42,7 +51,7 @@ def _load(name: str, key: Hashable) -> cv2.dnn.Net:
     if net is not None:
         nets.move_to_end((name, key))
         return net
-    net = cv2.dnn.readNetFromTFLite(str(models.path(name)))
+    net = cv2.dnn.readNetFromTFLite(model_buffer(models.path(name)))
     net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
     net.setPreferableTarget(cv2.dnn.DNN_TARGET_CPU)
     nets[(name, key)] = net
