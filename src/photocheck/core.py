@@ -81,11 +81,17 @@ def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str
 
 
 def check_file(src: pio.Source, *, kind: str = "photo", pack: RulePack | str | None = None,
-               only: list[str] | None = None, label: str | None = None) -> FileReport:
-    """Check one file. Unreadable input is reported in ``report.error``, never raised."""
+               only: list[str] | None = None, label: str | None = None,
+               source: pio.ImageInfo | None = None) -> FileReport:
+    """Check one file. Unreadable input is reported in ``report.error``, never raised.
+
+    ``source``: the file ``src`` was fixed from; checks that judge the original (the
+    date it was taken) read it there when ``src`` itself carries nothing."""
     t0 = time.perf_counter()
     try:
         info = pio.probe(src)
+        if source is not None:
+            info.source_taken = source.taken or source.source_taken
     except PhotocheckError as e:
         rp_label = _pack(pack).label
         return FileReport(path=label or _label(src), kind=kind, rules=rp_label, error=e,
@@ -153,7 +159,7 @@ def fix(src: pio.Source | pio.ImageInfo, *, kind: str = "photo", pack: RulePack 
         images, result.steps = _run_fixer(info, kind, rp, **options)
         result.images = images
         labels = [str(p) for p in output_paths(Path(out), len(images))] if out is not None else [name] * len(images)
-        result.reports = [check_file(fo.data, kind=kind, pack=rp, label=lab) for fo, lab in zip(images, labels)]
+        result.reports = [check_file(fo.data, kind=kind, pack=rp, label=lab, source=info) for fo, lab in zip(images, labels)]
         if not all(r.passed for r in result.reports):
             result.error = _recheck_refusal(result.reports, sorted({c for r in result.reports for c in r.failing}))
     except PhotocheckError as e:

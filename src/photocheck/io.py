@@ -14,12 +14,14 @@
 
 from __future__ import annotations
 
+import datetime
 import io as _io
 import os
+import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import Any, BinaryIO, Union
 
 import cv2
 import numpy as np
@@ -131,6 +133,9 @@ class ImageInfo:
     dpi: tuple[float, float] | None = None
     has_exif: bool = False
     has_gps: bool = False
+    taken: str | None = None          # EXIF DateTimeOriginal as YYYY-MM-DD, when the file has one
+    # for a fixed image (which carries no EXIF): the date of the photo it was made from
+    source_taken: str | None = None
     # a banded decode (large PNG or TIFF), kept for the next decode of the same file
     _banded: np.ndarray | None = field(default=None, repr=False, compare=False)
 
@@ -309,7 +314,9 @@ def probe(src: Source) -> ImageInfo:
                         "Re-export at an ordinary camera resolution, or as JPG."))
     orientation = 1
     has_gps = False
+    taken = None
     if exif:
+        taken = exif_taken(exif)
         try:
             orientation = int(exif.get(0x0112, 1) or 1)
         except (TypeError, ValueError):
@@ -322,8 +329,25 @@ def probe(src: Source) -> ImageInfo:
         path=name, data=data, format=fmt, width=width, height=height, mode=mode,
         exif_orientation=orientation, progressive=progressive, bits=bits,
         icc_profile=info.get("icc_profile"), dpi=tuple(float(v) for v in dpi) if dpi else None,
-        has_exif=bool(exif), has_gps=has_gps,
+        has_exif=bool(exif), has_gps=has_gps, taken=taken,
     )
+
+
+def exif_taken(exif: Any) -> str | None:
+    """EXIF DateTimeOriginal (in the Exif IFD) as ``YYYY-MM-DD``; None when absent or not a date."""
+    try:
+        raw = exif.get_ifd(0x8769).get(0x9003) if hasattr(exif, "get_ifd") else None
+    except Exception:  # noqa: BLE001 - a damaged Exif IFD means no date, not a failure
+        return None
+    if isinstance(raw, bytes):
+        raw = raw.decode("ascii", "replace")
+    m = re.match(r"\s*(\d{4})[:/-](\d{1,2})[:/-](\d{1,2})", str(raw or ""))
+    if not m:
+        return None
+    try:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None
 
 
 # --- decoding ----------------------------------------------------------------------

@@ -258,6 +258,15 @@ class CompressionRules:
 
 
 @dataclass(frozen=True)
+class RecencyRules:
+    warn_months: int             # a source photo taken longer ago than this warns (checks.recency)
+
+    def problems(self) -> Iterator[Problem]:
+        yield from problems_of(
+            (0 < self.warn_months <= 120, "warn_months", "应在 1 到 120 之间", "must lie between 1 and 120"))
+
+
+@dataclass(frozen=True)
 class PhotoRules:
     formats: tuple[str, ...]
     baseline_only: bool
@@ -288,7 +297,8 @@ class PhotoRules:
     head_covering: HeadCoveringRules
     occlusion: OcclusionRules
     accessories: AccessoriesRules
-    compression: CompressionRules = CompressionRules(fail_quality=35, warn_quality=50, max_blockiness=1.6)
+    compression: CompressionRules
+    recency: RecencyRules
     presets: tuple[Preset, ...] = ()
     reminders: Reminders = Reminders()
     # Check ids this pack does not run (e.g. a pack for a photo kind that allows glasses).

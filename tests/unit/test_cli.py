@@ -13,7 +13,7 @@ from photocheck import cli
 
 PHOTO_IDS = ["format", "file_size", "dimensions", "color", "face", "face_position", "head_size", "tilt",
              "background", "exposure", "sharpness", "pose", "eyes", "expression", "glasses", "head_covering",
-             "occlusion", "accessories", "compression"]
+             "occlusion", "accessories", "compression", "recency"]
 
 
 def run(capsys, *argv):

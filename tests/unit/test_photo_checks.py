@@ -65,7 +65,8 @@ def test_compliant_photo_passes_every_check(compliant_bytes, compliant):
     assert rep.passed, [(c.id, c.message.en) for c in rep.checks if c.status is Status.FAIL]
     assert [c.id for c in rep.checks] == ["format", "file_size", "dimensions", "color", "face", "face_position",
                                           "head_size", "tilt", "background", "exposure", "sharpness",
-                                          "pose", "eyes", "glasses", "occlusion", "accessories", "compression"]
+                                          "pose", "eyes", "glasses", "occlusion", "accessories", "compression",
+                                          "recency"]
     for c in rep.checks:  # every check reports what it measured and against what
         assert c.measured is not None and c.limit is not None and c.message.zh
 

@@ -980,3 +980,5 @@ def sharpness_score(grey_face: np.ndarray, width: int) -> float:
 from . import person as _person  # noqa: E402,F401
 # ... and compression after them (issue 15).
 from . import compression as _compression  # noqa: E402,F401
+# ... and recency last: it judges the source photo's date, not its pixels.
+from . import recency as _recency  # noqa: E402,F401
