@@ -160,6 +160,18 @@ def fix(src: pio.Source | pio.ImageInfo, *, kind: str = "photo", pack: RulePack 
         result.images = images
         labels = [str(p) for p in output_paths(Path(out), len(images))] if out is not None else [name] * len(images)
         result.reports = [check_file(fo.data, kind=kind, pack=rp, label=lab, source=info) for fo, lab in zip(images, labels)]
+        retry = images[0].retry if len(images) == 1 else {}
+        if retry and not result.reports[0].passed:
+            # The fixer's plainer crop (e.g. without aiming for an advised band) may pass
+            # where the aimed one does not; it is kept only when it does.
+            try:
+                plain, steps = _run_fixer(info, kind, rp, **{**options, **retry})
+            except PhotocheckError:
+                plain = []
+            if len(plain) == 1:
+                report = check_file(plain[0].data, kind=kind, pack=rp, label=labels[0], source=info)
+                if report.passed:
+                    result.images, result.steps, result.reports = plain, steps, [report]
         if not all(r.passed for r in result.reports):
             result.error = _recheck_refusal(result.reports, sorted({c for r in result.reports for c in r.failing}))
     except PhotocheckError as e:
