@@ -292,6 +292,12 @@ def test_fixer_zooms_out_into_the_head_width_band_when_the_source_has_room(tmp_p
     assert r.width_warn[0] <= hs.measured["width"] <= r.width_warn[1]
     assert r.height_pass[0] <= hs.measured["height"] < r.fix_height - 0.01  # zoomed out, still in the pass band
     assert r.crown_margin[0] <= hs.measured["crown"] <= r.crown_margin[1]
+    # the aimed output names the plainer crop core.fix falls back to; that one is today's
+    assert outs[0].retry == {"aim_width": False} and outs[0].aimed_for == "head_size"
+    plain, _ = core._run_fixer(pio.probe(jpeg(src)), "photo", core._pack(pack), **outs[0].retry)
+    plain_hs = core.check_file(plain[0].data, pack=pack).get("head_size")
+    assert plain_hs.status is Status.WARN and plain_hs.measured["width"] > r.width_warn[1]
+    assert not plain[0].retry
 
 
 def test_fixer_keeps_the_target_and_the_honest_width_warning_when_no_height_reaches_the_band(tmp_path):

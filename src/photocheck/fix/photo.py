@@ -2,7 +2,9 @@
 
 1. Decode upright (EXIF; a sideways photo without EXIF is turned by where the face is).
 2. Find exactly one usable face; measure roll, crown and chin.
-3. Level the roll and crop to the pack's proportions and head geometry in one affine warp.
+3. Level the roll and crop to the pack's proportions and head geometry in one affine warp:
+   the head height, crown margin and (when a height in the pass band reaches it) the
+   advised head width all inside their bands, where the source has room.
 4. Refuse where the crop would need content the source does not have (the person
    cut by the source's edge); plain background may be extended with white.
 5. Segment the person; composite on pure white with edge-aware alpha and colour
@@ -758,4 +760,4 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     span = width_heights(rules, k_width) if aim_width else None
     moved = width_reaimed or (span is not None and not span[0] <= rules.head.fix_height <= span[1])
     retry = {"aim_width": False} if moved else {}
-    return [FixOutput(data=data, retry=retry)], steps
+    return [FixOutput(data=data, retry=retry, aimed_for="head_size" if moved else None)], steps

@@ -26,6 +26,7 @@ class FixOutput:
     # Fixer options that make a plainer version of this image, for the caller to try
     # when this one fails its re-check (see fix.photo: aim_width).
     retry: dict = field(default_factory=dict)
+    aimed_for: str | None = None     # the check whose advised band the aim was for
 
 
 @dataclass
