@@ -133,6 +133,34 @@ def _recheck_refusal(reports: list[FileReport], failing: list[str]) -> FixRefuse
                       + detail, hint=hint, failing=failing)
 
 
+def _plainer(result: FixResult, info: pio.ImageInfo, kind: str, pack: RulePack, labels: list[str],
+             options: dict[str, Any]) -> None:
+    """An image the fixer aimed at an advised band (FixOutput.retry) is kept only when it
+    passes and lands inside that band. Otherwise the fixer runs again without the aim,
+    and that plainer result, fixed or refused, is today's answer; except that an aimed
+    image that fails its re-check is kept for display when the plain one is no better."""
+    from .checks.base import Status
+
+    if len(result.images) != 1 or not result.images[0].retry:
+        return
+    first, report = result.images[0], result.reports[0]
+    aimed = report.get(first.aimed_for) if first.aimed_for else None
+    if report.passed and (aimed is None or aimed.status is Status.PASS):
+        return
+    try:
+        plain, steps = _run_fixer(info, kind, pack, **{**options, **first.retry})
+    except PhotocheckError:
+        if not report.passed:
+            return
+        result.images, result.reports = [], []
+        raise
+    if len(plain) != 1:
+        return
+    plain_report = check_file(plain[0].data, kind=kind, pack=pack, label=labels[0], source=info)
+    if plain_report.passed or report.passed:
+        result.images, result.steps, result.reports = plain, steps, [plain_report]
+
+
 def _internal(e: Exception, label: str) -> InternalError:
     log.exception("internal error while fixing %s", label)
     return InternalError(Text(f"内部错误：{type(e).__name__}", f"internal error: {type(e).__name__}"))
@@ -160,6 +188,7 @@ def fix(src: pio.Source | pio.ImageInfo, *, kind: str = "photo", pack: RulePack 
         result.images = images
         labels = [str(p) for p in output_paths(Path(out), len(images))] if out is not None else [name] * len(images)
         result.reports = [check_file(fo.data, kind=kind, pack=rp, label=lab, source=info) for fo, lab in zip(images, labels)]
+        _plainer(result, info, kind, rp, labels, options)
         if not all(r.passed for r in result.reports):
             result.error = _recheck_refusal(result.reports, sorted({c for r in result.reports for c in r.failing}))
     except PhotocheckError as e:

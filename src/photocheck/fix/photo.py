@@ -2,7 +2,9 @@
 
 1. Decode upright (EXIF; a sideways photo without EXIF is turned by where the face is).
 2. Find exactly one usable face; measure roll, crown and chin.
-3. Level the roll and crop to the pack's proportions and head geometry in one affine warp.
+3. Level the roll and crop to the pack's proportions and head geometry in one affine warp:
+   the head height, crown margin and (when a height in the pass band reaches it) the
+   advised head width all inside their bands, where the source has room.
 4. Refuse where the crop would need content the source does not have (the person
    cut by the source's edge); plain background may be extended with white.
 5. Segment the person; composite on pure white with edge-aware alpha and colour
@@ -38,6 +40,13 @@ OVERSAMPLE = 1.5
 MIN_OVERSAMPLE = 1.0
 # A chosen head geometry closer than this to a pass-band edge is verified on the crop.
 REAIM_MARGIN = 0.02
+# The crop aims this far (fraction of the width) inside the advised head-width band,
+# and this far (fraction of the height) inside the head-height pass band.
+WIDTH_MARGIN = 0.02
+HEIGHT_MARGIN = 0.015
+# A height chosen for the width stays this far inside the height pass band (the check's
+# height differs from the fixer's by up to about 2% of the height).
+WIDTH_AIM_HEIGHT_MARGIN = 0.03
 # Another face at least this large (area, relative to the main face) means a photo
 # of several people, which is refused outright rather than cropped.
 RIVAL_FACE_AREA = 0.25
@@ -103,37 +112,81 @@ def _reduced(dec: pio.Decoded, max_side: int) -> pio.Decoded:
     return pio.Decoded(bgr=bgr, scale=dec.scale * bgr.shape[1] / dec.bgr.shape[1], info=dec.info)
 
 
-def _safe_geometry(geom: tuple[float, float], rules) -> bool:
+def width_per_height(head: Head, rules) -> float:
+    """The head width as a fraction of the crop width, per unit of head height as a
+    fraction of the crop height: a crop with the head at height h shows it k * h wide."""
+    return head.width / max(1.0, head.height) / rules.aspect
+
+
+def width_heights(rules, k: float) -> tuple[float, float] | None:
+    """The head heights, inside the pass band, at which a head of ``k`` (see
+    width_per_height) also lands inside the advised width band, with a margin for the
+    difference between the fixer's and the check's measurement; a narrower margin when
+    the wide one leaves no height. None when no height in the pass band does it."""
+    r = rules.head
+    if k <= 0:
+        return None
+    for margin in (WIDTH_MARGIN, WIDTH_MARGIN / 2):
+        # The height keeps a wider margin than a re-measured crop needs: the width
+        # is advice, the height a requirement.
+        lo = max(r.height_pass[0] + WIDTH_AIM_HEIGHT_MARGIN, (r.width_warn[0] + margin) / k)
+        hi = min(r.height_pass[1] - WIDTH_AIM_HEIGHT_MARGIN, (r.width_warn[1] - margin) / k)
+        if lo <= hi:
+            return lo, hi
+    return None
+
+
+def _safe_geometry(geom: tuple[float, float], rules, k: float = 0.0) -> bool:
     """True when the head height and crown margin are far enough inside their pass
     bands that the difference between the fixer's and the check's measurement (up to
-    about 2-3% of the height) cannot take them out."""
+    about 2-3% of the height) cannot take them out, and the head width (k: see
+    width_per_height) is as far inside its band, or no height could bring it there."""
     r = rules.head
     h, c = geom
+    width_ok = (width_heights(rules, k) is None
+                or r.width_warn[0] + WIDTH_MARGIN / 2 <= k * h <= r.width_warn[1] - WIDTH_MARGIN / 2)
     return (r.height_pass[0] + REAIM_MARGIN <= h <= r.height_pass[1] - REAIM_MARGIN
-            and r.crown_margin[0] + REAIM_MARGIN <= c <= r.crown_margin[1] - REAIM_MARGIN)
+            and r.crown_margin[0] + REAIM_MARGIN <= c <= r.crown_margin[1] - REAIM_MARGIN and width_ok)
 
 
 def _reaim(head: Head, geom: tuple[float, float], plan: Plan, composed: np.ndarray,
-           pack: RulePack) -> tuple[Head, float] | None:
-    """The head corrected by what the check measures in the composed crop, and how
-    far (fraction of the height) the measurement lies outside the pass bands; None
-    when the crop already lands inside them."""
+           pack: RulePack, aim_width: bool = True) -> tuple[Head, tuple[float, float], float] | None:
+    """The head corrected by what the check measures in the composed crop, the
+    geometry to aim for with it (the head height moved when the measured width lies
+    outside its band and a height in the pass band brings it in), and how far
+    (fraction of the height) the measurement lies outside the height and crown pass
+    bands; None when the crop already lands inside every band it can."""
     from ..checks.photo import Context
 
     r = pack.photo.head
     measured = Context.from_pixels(composed, pack).head
     if measured is None:
         return None
-    oh = composed.shape[0]
-    h_m, c_m = measured.height / oh, measured.crown_y / oh
+    oh, ow = composed.shape[:2]
+    h_m, c_m, w_m = measured.height / oh, measured.crown_y / oh, measured.width / ow
     outside = max(r.height_pass[0] - h_m, h_m - r.height_pass[1], r.crown_margin[0] - c_m, c_m - r.crown_margin[1])
-    if outside <= 0:
+    aim = geom
+    span = (width_heights(pack.photo, w_m / max(h_m, 1e-6))
+            if aim_width and not r.width_warn[0] <= w_m <= r.width_warn[1] else None)
+    if span is not None:
+        aim = (min(max(geom[0], span[0]), span[1]), geom[1])
+    if outside <= 0 and aim == geom:
         return None
     from dataclasses import replace
 
     crown_shift = (c_m - geom[1]) * plan.crop_h
     chin_shift = (c_m + h_m - geom[1] - geom[0]) * plan.crop_h
-    return replace(head, crown_y=head.crown_y + crown_shift, chin_y=head.chin_y + chin_shift), outside
+    return replace(head, crown_y=head.crown_y + crown_shift, chin_y=head.chin_y + chin_shift), aim, outside
+
+
+def _crown_variants(geom: tuple[float, float], rules, n: int = 4) -> list[tuple[float, float]]:
+    """The geometry, then the same head height with the crown margins nearest its own
+    inside the pass band: a zoomed-out crop needs more of the source below the chin,
+    and a larger crown margin moves it up."""
+    r = rules.head
+    cs = np.linspace(r.crown_margin[0] + HEIGHT_MARGIN, r.crown_margin[1] - HEIGHT_MARGIN, 9)
+    near = sorted(cs, key=lambda c: (c < geom[1], abs(c - geom[1])))
+    return [geom, *((geom[0], float(c)) for c in near[:n - 1] if abs(c - geom[1]) > 1e-6)]
 
 
 def _pick_face(faces, shape) -> object:
@@ -145,42 +198,57 @@ def _pick_face(faces, shape) -> object:
 
 
 def geometry_candidates(rules, head: Head | None = None, shape: tuple[int, int] | None = None,
-                        limit: int = 6, roll: float | None = None) -> list[tuple[float, float]]:
+                        limit: int = 6, roll: float | None = None, aim_width: bool = True) -> list[tuple[float, float]]:
     """(head height, crown margin) pairs to try, best first.
 
-    The pack's target comes first when its crop lies inside the source. Otherwise the
-    pairs inside the pass bands (with a margin) are ranked: crops wholly inside the
+    When some head height inside the pass band also puts the head width inside its
+    advised band (width_heights), the pairs with such heights come first, ranked the
+    same way around the height nearest the pack's target. Then, as when no height
+    does it: the pack's target first when its crop lies inside the source, else the
+    pairs inside the pass bands (with a margin), ranked: crops wholly inside the
     source first, then crops that only leave it at the top (plain background above
     a head may be extended with white), each by distance from the target. A larger
     head means a smaller crop, a larger crown margin moves the crop up, so a tight,
-    off-centre or tilted source can still be cropped without inventing anything."""
+    off-centre or tilted source can still be cropped without inventing anything; a
+    source without room for the width's crop gets the crop it has room for."""
     r = rules.head
     target = (r.fix_height, r.fix_crown)
     if head is None or shape is None:
         return [target]
-    margin_h, margin_c = 0.015, 0.015
-    # Heights inside the pass band first; up into the warning band (a warning still
-    # passes) only when nothing in the pass band fits the source.
-    hs = np.concatenate([np.linspace(r.fix_height, r.height_pass[1] - margin_h, 7),
-                         np.linspace(r.height_pass[1] + 0.005, r.height_warn[1] - margin_h / 2, 3)])
+    margin_c = HEIGHT_MARGIN
     cs = np.linspace(r.crown_margin[0] + margin_c, r.crown_margin[1] - margin_c, 9)
     sh, sw = shape
-    ranked = []
     ones = np.full((sh, sw), 255, np.uint8)
     pw, ph = 48, int(round(48 / rules.aspect))
-    for h in hs:
-        for c in cs:
-            plan = plan_crop(head, rules, (float(h), float(c)), roll=roll)
-            m = _scaled(plan, 1.0, pw, ph)
-            valid = _warp(ones, m, (pw, ph), border=0, interp=cv2.INTER_NEAREST) > 127
-            missing = float((~valid).mean())
-            dist = abs(h - target[0]) / 0.01 + abs(c - target[1]) / 0.02
-            in_warn = h > r.height_pass[1]
-            ranked.append((in_warn, round(missing / 0.01), dist, (float(h), float(c))))
-    ranked.sort()
-    passing = [g for w, *_, g in ranked if not w]
-    warning = [g for w, *_, g in ranked if w]
-    return passing[:limit // 2] + warning[:limit - limit // 2]
+
+    def ranked(hs, aim: tuple[float, float]) -> list[tuple[bool, tuple[float, float]]]:
+        out = []
+        for h in hs:
+            for c in cs:
+                plan = plan_crop(head, rules, (float(h), float(c)), roll=roll)
+                m = _scaled(plan, 1.0, pw, ph)
+                valid = _warp(ones, m, (pw, ph), border=0, interp=cv2.INTER_NEAREST) > 127
+                missing = float((~valid).mean())
+                dist = abs(h - aim[0]) / 0.01 + abs(c - aim[1]) / 0.02
+                in_warn = h > r.height_pass[1]
+                out.append((in_warn, round(missing / 0.01), dist, (float(h), float(c))))
+        out.sort()
+        return [(w, g) for w, *_, g in out]
+
+    # Heights inside the pass band first; up into the warning band (a warning still
+    # passes) only when nothing in the pass band fits the source.
+    hs = np.concatenate([np.linspace(r.fix_height, r.height_pass[1] - HEIGHT_MARGIN, 7),
+                         np.linspace(r.height_pass[1] + 0.005, r.height_warn[1] - HEIGHT_MARGIN / 2, 3)])
+    plain = ranked(hs, target)
+    passing = [g for w, g in plain if not w]
+    warning = [g for w, g in plain if w]
+    today = passing[:limit // 2] + warning[:limit - limit // 2]
+    span = width_heights(rules, width_per_height(head, rules)) if aim_width else None
+    if span is None:
+        return today
+    aim = (min(max(r.fix_height, span[0]), span[1]), r.fix_crown)
+    wide = [g for _, g in ranked(np.unique(np.r_[aim[0], np.linspace(span[0], span[1], 5)]), aim)][:limit // 2]
+    return wide + [g for g in today if g not in wide]
 
 
 def plan_crop(head: Head, rules, geometry: tuple[float, float] | None = None,
@@ -506,8 +574,11 @@ def _unstretched(info: pio.ImageInfo, k: int) -> pio.ImageInfo | None:
     return pio.probe(png.tobytes()) if ok else None
 
 
-def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
+def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_width: bool = True,
         **_options) -> tuple[list[FixOutput], list[Text]]:
+    """The fixed photo and the steps taken. ``aim_width`` (default) lets the crop show
+    the head smaller or larger, inside the height pass band, to bring its width inside
+    the advised band; such an output names ``aim_width=False`` as its plainer retry."""
     rules = pack.photo
     steps: list[Text] = []
     if info.format == "pdf":
@@ -534,7 +605,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
         if face_width_ratio(faces[0]) > rules.max_face_proportion:
             restored = _unstretched(info, k)
             if restored is not None:
-                outputs, more = fix(restored, pack, _restretched=True)
+                outputs, more = fix(restored, pack, _restretched=True, aim_width=aim_width)
                 return outputs, [*steps, Text("照片转正后人脸被横向拉伸（原图转向后被压进了竖版尺寸），已还原比例",
                                               "turned upright, the face was stretched sideways (the photo had been squeezed "
                                               "into an upright canvas); its proportions were restored"), *more]
@@ -610,7 +681,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
         return _coverage_problem(person, valid, torso_y)
 
     for roll in roll_options(head.roll_deg, rules):
-        for geom in geometry_candidates(rules, head, w_bgr.shape[:2], roll=roll):
+        for geom in geometry_candidates(rules, head, w_bgr.shape[:2], roll=roll, aim_width=aim_width):
             plan = plan_crop(head, rules, geom, roll=roll)
             _other_faces_outside(faces[1:], ratio, plan)
             problem = uncovered(plan, geom, head)
@@ -625,23 +696,31 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     out_w, out_h = _output_size(plan, rules)
     crop, valid = _render(w_bgr, plan, out_w, out_h)
     alpha = _alpha(crop, face, plan, out_w, out_h)
-    if not _safe_geometry(geom, rules):
+    k_width = width_per_height(head, rules) if aim_width else 0.0
+    width_reaimed = False
+    if not _safe_geometry(geom, rules, k_width):
         # Near the edge of a band, measure the head in the crop as the check will
         # (crown on the composited result) and re-aim once if it drifted outside,
-        # when the source covers the re-aimed crop.
-        reaim = _reaim(head, geom, plan, composite_white(crop, np.where(valid, alpha, 0.0)), pack)
+        # when the source covers the re-aimed crop; a re-aim for the width alone
+        # falls back to the height and crown when the source has no room for it.
+        reaim = _reaim(head, geom, plan, composite_white(crop, np.where(valid, alpha, 0.0)), pack,
+                       aim_width=aim_width)
         if reaim is not None:
-            fixed, outside = reaim
-            plan2 = plan_crop(fixed, rules, geom, roll=plan.roll_deg)
-            problem = uncovered(plan2, geom, fixed)
-            if problem is None:
-                plan, head = plan2, fixed
-                out_w, out_h = _output_size(plan, rules)
-                crop, valid = _render(w_bgr, plan, out_w, out_h)
-                alpha = _alpha(crop, face, plan, out_w, out_h)
-            elif outside > REAIM_MARGIN:
-                # Far outside, and the source cannot give the crop that would fix it.
-                _raise_coverage(problem)
+            fixed, aim, outside = reaim
+            aims = [aim] if aim == geom else [*_crown_variants(aim, rules), *([geom] if outside > 0 else [])]
+            for g in aims:
+                plan2 = plan_crop(fixed, rules, g, roll=plan.roll_deg)
+                problem = uncovered(plan2, g, fixed)
+                if problem is None:
+                    plan, head, geom, width_reaimed = plan2, fixed, g, g[0] != geom[0]
+                    out_w, out_h = _output_size(plan, rules)
+                    crop, valid = _render(w_bgr, plan, out_w, out_h)
+                    alpha = _alpha(crop, face, plan, out_w, out_h)
+                    break
+            else:
+                if outside > REAIM_MARGIN:
+                    # Far outside, and the source cannot give the crop that would fix it.
+                    _raise_coverage(problem)
             # Otherwise a small miss, within what the two measurements differ by:
             # keep the first crop; the re-check has the last word.
     if len(faces) > 1:
@@ -676,4 +755,9 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False,
     data = seal.add_seal(enc.data, pack.label)
     steps.append(Text(f"保存为 JPG：{enc.width}×{enc.height}，质量 {enc.quality}，{len(data)} 字节（含检测印记）",
                       f"saved as JPEG: {enc.width}×{enc.height}, quality {enc.quality}, {len(data)} bytes (seal included)"))
-    return [FixOutput(data=data)], steps
+    # An aim for the width changed the crop the pack's target alone would give: should
+    # the re-check fail this one, the caller may try that plainer crop.
+    span = width_heights(rules, k_width) if aim_width else None
+    moved = width_reaimed or (span is not None and not span[0] <= rules.head.fix_height <= span[1])
+    retry = {"aim_width": False} if moved else {}
+    return [FixOutput(data=data, retry=retry, aimed_for="head_size" if moved else None)], steps

@@ -23,6 +23,10 @@ class FixOutput:
     data: bytes
     suffix: str = ".jpg"
     page: int | None = None          # 1-based page for multi-page sources (PDF)
+    # Fixer options that make a plainer version of this image, for the caller to try
+    # when this one fails its re-check (see fix.photo: aim_width).
+    retry: dict = field(default_factory=dict)
+    aimed_for: str | None = None     # the check whose advised band the aim was for
 
 
 @dataclass
