@@ -77,3 +77,19 @@ def test_a_check_defined_here_runs_and_is_drawn(registered):
     assert kinds["rect"].role == FAIL and kinds["rect"].coords == pytest.approx((0, 0, w / 4, h / 4), abs=2)
     assert kinds["hline"].role == GUIDE and kinds["hline"].coords == pytest.approx((h / 4,), abs=2)
     assert kinds["polygon"].role == FAIL and len(kinds["polygon"].coords) >= 6
+
+
+def test_check_order_does_not_depend_on_import_order():
+    """Importing one check module first (as a test or a tool may) must not move its checks."""
+    import subprocess
+    import sys
+
+    code = ("import {first}\nfrom photocheck.checks.base import checks_for\n"
+            "print(','.join(c.id for c in checks_for('photo')))")
+    orders = {subprocess.run([sys.executable, "-c", code.format(first=m)], capture_output=True, text=True,
+                             check=True).stdout.strip()
+              for m in ("photocheck.checks.photo", "photocheck.checks.compression", "photocheck.checks.recency",
+                        "photocheck.checks.person")}
+    assert len(orders) == 1, orders
+    ids = orders.pop().split(",")
+    assert ids[:3] == ["format", "file_size", "dimensions"] and ids[-2:] == ["compression", "recency"]

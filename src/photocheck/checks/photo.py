@@ -982,3 +982,6 @@ from . import person as _person  # noqa: E402,F401
 from . import compression as _compression  # noqa: E402,F401
 # ... and recency last: it judges the source photo's date, not its pixels.
 from . import recency as _recency  # noqa: E402,F401
+
+# The modules whose checks make up the photo kind, in report order (checks_for sorts by it).
+CHECK_MODULES = (__name__, _person.__name__, _compression.__name__, _recency.__name__)
