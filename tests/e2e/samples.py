@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -233,3 +234,12 @@ def noise_jpeg(path: Path, seed: int = 0, size=(1200, 900)) -> Path:
     arr = rng.integers(60, 200, (size[1], size[0], 3), dtype=np.uint8)
     path.write_bytes(jpeg_bytes(Image.fromarray(arr), 80))
     return path
+
+
+def zip_of(folder: Path, target: Path) -> Path:
+    """A package folder zipped as a candidate would send it (hidden files left out)."""
+    with zipfile.ZipFile(target, "w") as zf:
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and not p.name.startswith("."):
+                zf.write(p, p.relative_to(folder).as_posix())
+    return target

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import zipfile
-from pathlib import Path
 
 import pytest
+import samples
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -162,16 +161,8 @@ def test_export_needs_a_reviewer_and_remembers_it(window, package_copy, dialogs,
 
 # --- 4. zip packages open on the review tab ---------------------------------------------------------
 
-def _zip_of(folder: Path, target: Path) -> Path:
-    with zipfile.ZipFile(target, "w") as zf:
-        for p in sorted(folder.rglob("*")):
-            if p.is_file() and not p.name.startswith("."):
-                zf.write(p, p.relative_to(folder).as_posix())
-    return target
-
-
 def test_ctrl_o_opens_a_zip_package(window, package_copy, tmp_path, dialogs, qtbot):
-    z = _zip_of(package_copy, tmp_path / "pkg.zip")
+    z = samples.zip_of(package_copy, tmp_path / "pkg.zip")
     window.show_page("review")
     dialogs.package_answers.append(str(z))
     window.open_action.trigger()                       # Ctrl+O
@@ -187,7 +178,7 @@ def test_package_dialog_takes_a_zip_or_a_package_folder(qapp, qtbot, package_cop
 
     from photocheck.gui.dialogs import PackageDialog, file_dialog
 
-    z = _zip_of(package_copy, tmp_path / "pkg.zip")
+    z = samples.zip_of(package_copy, tmp_path / "pkg.zip")
     assert PackageDialog.package_of(str(z)) == str(z)
     assert PackageDialog.package_of(str(package_copy)) == str(package_copy)
     assert PackageDialog.package_of(str(package_copy / "manifest.json")) == str(package_copy)

@@ -367,17 +367,9 @@ def test_symlinked_file_in_a_folder_package(tmp_path, fake, files):
 
 # --- zip packages -----------------------------------------------------------------------------------
 
-def _zip_of(folder: Path, target: Path) -> Path:
-    with zipfile.ZipFile(target, "w") as zf:
-        for p in sorted(folder.rglob("*")):
-            if p.is_file() and not p.name.startswith("."):
-                zf.write(p, p.relative_to(folder).as_posix())
-    return target
-
-
 def test_zip_package_round_trip(tmp_path, fake, files, capsys):
     filled(tmp_path / "p", files)
-    z = _zip_of(tmp_path / "p", tmp_path / "p.zip")
+    z = samples.zip_of(tmp_path / "p", tmp_path / "p.zip")
     assert run_cli("package", "verify", str(z)) == 0
     assert run_cli("package", "submit", str(z)) == 0
     pkg = package.open_package(z)
@@ -541,7 +533,7 @@ def test_killed_after_manifest_replace_opens_as_after(tmp_path, fake, files):
 
 def test_killed_zip_write_leaves_the_old_zip(tmp_path, fake, files):
     filled(tmp_path / "p", files)
-    z = _zip_of(tmp_path / "p", tmp_path / "p.zip")
+    z = samples.zip_of(tmp_path / "p", tmp_path / "p.zip")
     before = z.read_bytes()
     assert _crash(z, "zip_replace", "remove") == 9
     assert z.read_bytes() == before
