@@ -292,3 +292,24 @@ def test_a_green_blue_cast_lit_skin_does_not_count_as_off_hue(astro):
     cool = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_Lab2BGR)
     c = report(cool).get("occlusion")
     assert c.status is Status.PASS, c.measured
+
+
+def _peaked_cap(img: np.ndarray, face, colour) -> np.ndarray:
+    """A dark peaked (uniform or baseball) cap: a dome over the head and a brim across
+    the upper forehead, its underside in shade."""
+    img = img.copy()
+    top = int(face.landmarks[10, 1])
+    cx = int((face.face_left_x + face.face_right_x) / 2)
+    fw = int(face.face_right_x - face.face_left_x)
+    cv2.ellipse(img, (cx, top + int(0.05 * fw)), (int(fw * 0.6), int(fw * 0.65)), 0, 180, 360, colour, -1)
+    cv2.ellipse(img, (cx, top + int(0.05 * fw)), (int(fw * 0.62), int(fw * 0.12)), 0, 0, 180,
+                tuple(int(c * 0.8) for c in colour), -1)
+    return img
+
+
+@pytest.mark.parametrize("sample", ["astro", "gh"])
+def test_a_dark_navy_cap_with_its_brim_on_the_forehead_fails_head_covering(sample, request):
+    img, face = request.getfixturevalue(sample)
+    c = report(_peaked_cap(img, face, (70, 35, 25))).get("head_covering")
+    assert c.status is Status.FAIL, c.measured
+    assert c.measured["covered"] > 0.85 and not c.measured["like_hair"] and "帽" in c.message.zh
