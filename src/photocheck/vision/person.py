@@ -325,7 +325,7 @@ def hand_presence(bgr: np.ndarray, face: Face, *, side: float) -> tuple[float, t
     """MediaPipe's hand-landmark model on a square crop ``side`` face widths wide,
     centred on the mouth and levelled with the eyes; returns its hand-presence score
     (0..1) and the crop's box. A bare lower face scores near 0 (measured: at most
-    0.07 on compliant photos), a hand held over the mouth near 1."""
+    0.08 on compliant photos), a hand held over the mouth near 1."""
     lm = face.landmarks.astype(np.float64)
     c = lm[LIP_GAP[1]]
     s = side * face_width(face)
