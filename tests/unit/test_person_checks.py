@@ -313,3 +313,13 @@ def test_a_dark_navy_cap_with_its_brim_on_the_forehead_fails_head_covering(sampl
     c = report(_peaked_cap(img, face, (70, 35, 25))).get("head_covering")
     assert c.status is Status.FAIL, c.measured
     assert c.measured["covered"] > 0.85 and not c.measured["like_hair"] and "帽" in c.message.zh
+
+
+def test_a_colourless_photo_runs_the_hand_model_and_a_bare_face_passes(astro):
+    # no colour tells the lips from the skin, so the hand model looks; a bare face scores near 0
+    img, face = astro
+    grey = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    c = report(grey).get("occlusion")
+    assert c.status is Status.PASS and c.measured["hand"] is not None and c.measured["hand"] < 0.25, c.measured
+    c = report(_hand_over_mouth(grey, face, _skin_bgr(grey, face))).get("occlusion")
+    assert c.status is Status.FAIL and c.measured["hand"] > 0.5, c.measured
