@@ -232,11 +232,24 @@ class OcclusionRules:
     ab_delta: float              # chroma distance (Lab a*, b*) from the skin that counts as "not skin"
     sure_face_px: float
     fail_confidence: float
+    off_hue_margin: float        # Lab a* this far below neutral is a hue no skin has (green, cyan, blue)
+    warn_off_hue: float          # share of the whole face in such a hue
+    fail_off_hue: float
+    hand_crop: float             # side of the square looked at for a hand, in face widths, centred on the mouth
+    hand_gate_lip: float         # the hand model runs when the lips are less than this redder (a*) than the skin ...
+    hand_gate_chroma: float      # ... or the skin's chroma is below this (too colourless to tell)
+    warn_hand: float             # hand-presence score (0..1)
+    fail_hand: float
 
     def problems(self) -> Iterator[Problem]:
         yield from problems_of(
             (self.warn_covered <= self.fail_covered <= 1, "warn_covered",
-             "应不大于 fail_covered", "must be at most fail_covered"))
+             "应不大于 fail_covered", "must be at most fail_covered"),
+            (self.warn_off_hue <= self.fail_off_hue <= 1, "warn_off_hue",
+             "应不大于 fail_off_hue", "must be at most fail_off_hue"),
+            (0 <= self.warn_hand <= self.fail_hand <= 1, "warn_hand",
+             "应在 0 与 fail_hand 之间", "must be between 0 and fail_hand"),
+            (self.hand_crop > 0, "hand_crop", "应大于 0", "must be above 0"))
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from photocheck.errors import ModelMissingError
 from photocheck.resources import resource_path
 
 MEDIAPIPE = ("face_detection_short_range.tflite", "face_landmark.tflite",
-             "selfie_segmentation.tflite", "iris_landmark.tflite")
+             "selfie_segmentation.tflite", "iris_landmark.tflite", "hand_landmark_lite.tflite")
 OCR = ("ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx",
        "ch_ppocr_mobile_v2.0_cls_infer.onnx")
 

@@ -227,3 +227,99 @@ def test_darker_skin_and_grey_hair_do_not_fail_the_person_checks(astro):
         rep = report(variant)
         for cid in ("head_covering", "occlusion", "eyes", "glasses", "pose"):
             assert rep.get(cid).status is not Status.FAIL, (cid, rep.get(cid).measured)
+
+
+def _hand_over_mouth(img: np.ndarray, face, colour) -> np.ndarray:
+    """A hand of ``colour`` held flat over the mouth: palm on the chin, four spread
+    fingers up across the lips, the thumb out to the side, with soft shading and
+    darker creases along its outline."""
+    fw = face.face_right_x - face.face_left_x
+    mx, my = face.landmarks[14]
+    u = fw / 10
+    layer = np.zeros(img.shape[:2], np.uint8)
+    palm = (int(mx), int(my + 2.2 * u))
+    cv2.ellipse(layer, palm, (int(2.3 * u), int(2.0 * u)), 0, 0, 360, 255, -1)
+    for dx, dy in ((-2.1, -2.2), (-0.8, -3.0), (0.6, -3.1), (1.9, -2.5)):
+        tip = (int(mx + dx * u), int(my + dy * u))
+        cv2.line(layer, (int(mx + dx * 0.8 * u), int(my + 1.5 * u)), tip, 255, int(0.9 * u), cv2.LINE_AA)
+        cv2.circle(layer, tip, int(0.45 * u), 255, -1, cv2.LINE_AA)
+    cv2.line(layer, (int(mx + 1.8 * u), int(my + 2.6 * u)), (int(mx + 3.4 * u), int(my + 0.9 * u)), 255, int(u), cv2.LINE_AA)
+    alpha = cv2.GaussianBlur(layer, (0, 0), 0.6).astype(np.float32)[..., None] / 255
+    ys, xs = np.mgrid[0:img.shape[0], 0:img.shape[1]]
+    shade = 1.0 - 0.18 * np.clip(np.hypot(xs - palm[0], ys - palm[1]) / (4 * u), 0, 1)
+    crease = cv2.morphologyEx(layer, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8)).astype(np.float32)[..., None] / 255
+    hand = np.array(colour, np.float32)[None, None, :] * shade[..., None] * (1 - 0.35 * crease)
+    return (img * (1 - alpha) + hand * alpha).astype(np.uint8)
+
+
+def _skin_bgr(img: np.ndarray, face) -> tuple[int, int, int]:
+    lab = cv2.cvtColor(img, cv2.COLOR_BGR2Lab).astype(np.float32)
+    return tuple(int(v) for v in cv2.cvtColor(np.uint8([[cheek_lab(lab, face)]]), cv2.COLOR_Lab2BGR)[0, 0])
+
+
+@pytest.mark.parametrize("sample", ["astro", "gh"])
+def test_a_skin_coloured_hand_over_the_mouth_fails_occlusion(sample, request):
+    img, face = request.getfixturevalue(sample)
+    bare = Context.from_pixels(img, load_pack()).cover
+    assert bare.hand is None          # red lips show where the mesh puts them: the hand model does not run
+    c = report(_hand_over_mouth(img, face, _skin_bgr(img, face))).get("occlusion")
+    assert c.status is Status.FAIL, c.measured
+    # the hand has the skin's colour: the colour measures do not see it, the hand model does
+    assert c.measured["covered"] < 0.3 and c.measured["off_hue"] < 0.06 and c.measured["hand"] > 0.5
+    assert "手" in c.message.zh and c.region is not None and "移开手" in c.hint.zh
+
+
+def test_a_painted_hand_over_an_eye_fails_occlusion_by_its_hue(astro):
+    # glitter-painted fingers over one eye and cheek, away from the mouth: no skin is green-blue
+    img, face = astro
+    img = img.copy()
+    fw = face.face_right_x - face.face_left_x
+    ex, ey = face.eye_left
+    for i in range(4):
+        x = int(ex - 0.2 * fw + i * 0.13 * fw)
+        cv2.line(img, (x, int(ey - 0.35 * fw)), (x + int(0.1 * fw), int(ey + 0.45 * fw)), (150, 140, 20), int(0.09 * fw))
+    c = report(img).get("occlusion")
+    assert c.status is Status.FAIL and c.measured["off_hue"] > 0.15, c.measured
+    assert c.region is not None and c.region[0] < ex / Context.from_pixels(img, load_pack()).scale
+
+
+def test_a_green_blue_cast_lit_skin_does_not_count_as_off_hue(astro):
+    # a cooler white balance shifts the whole picture; the skin stays redder than neutral
+    img, face = astro
+    lab = cv2.cvtColor(img, cv2.COLOR_BGR2Lab).astype(np.float32)
+    lab[..., 1] -= 6
+    lab[..., 2] -= 10
+    cool = cv2.cvtColor(np.clip(lab, 0, 255).astype(np.uint8), cv2.COLOR_Lab2BGR)
+    c = report(cool).get("occlusion")
+    assert c.status is Status.PASS, c.measured
+
+
+def _peaked_cap(img: np.ndarray, face, colour) -> np.ndarray:
+    """A dark peaked (uniform or baseball) cap: a dome over the head and a brim across
+    the upper forehead, its underside in shade."""
+    img = img.copy()
+    top = int(face.landmarks[10, 1])
+    cx = int((face.face_left_x + face.face_right_x) / 2)
+    fw = int(face.face_right_x - face.face_left_x)
+    cv2.ellipse(img, (cx, top + int(0.05 * fw)), (int(fw * 0.6), int(fw * 0.65)), 0, 180, 360, colour, -1)
+    cv2.ellipse(img, (cx, top + int(0.05 * fw)), (int(fw * 0.62), int(fw * 0.12)), 0, 0, 180,
+                tuple(int(c * 0.8) for c in colour), -1)
+    return img
+
+
+@pytest.mark.parametrize("sample", ["astro", "gh"])
+def test_a_dark_navy_cap_with_its_brim_on_the_forehead_fails_head_covering(sample, request):
+    img, face = request.getfixturevalue(sample)
+    c = report(_peaked_cap(img, face, (70, 35, 25))).get("head_covering")
+    assert c.status is Status.FAIL, c.measured
+    assert c.measured["covered"] > 0.85 and not c.measured["like_hair"] and "帽" in c.message.zh
+
+
+def test_a_colourless_photo_runs_the_hand_model_and_a_bare_face_passes(astro):
+    # no colour tells the lips from the skin, so the hand model looks; a bare face scores near 0
+    img, face = astro
+    grey = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY), cv2.COLOR_GRAY2BGR)
+    c = report(grey).get("occlusion")
+    assert c.status is Status.PASS and c.measured["hand"] is not None and c.measured["hand"] < 0.25, c.measured
+    c = report(_hand_over_mouth(grey, face, _skin_bgr(grey, face))).get("occlusion")
+    assert c.status is Status.FAIL and c.measured["hand"] > 0.5, c.measured

@@ -279,23 +279,44 @@ class OcclusionCheck(PersonCheck):
                 "take off the mask, move hands and objects away, and retake with the whole face showing")
 
     def measure(self, ctx: Context) -> CheckResult:
+        """Three measures, the worst verdict wins: the nose and mouth not showing skin
+        (a mask), any of the face in a hue no skin has (painted or gloved hands, a
+        coloured object), and a hand over the mouth (the hand model's presence score,
+        run only where the lips do not show; see ``vision.person.measure_cover``)."""
         from ..vision.person import face_width
 
         r = ctx.rules.occlusion
         c = ctx.cover
         conf = _trust(ctx, face_width(ctx.face), r.sure_face_px)
-        measured = {"covered": round(c.fraction, 3), "confidence": round(conf, 2)}
-        limit = {"warn": r.warn_covered, "fail": r.fail_covered, "confidence": r.fail_confidence}
-        bad = c.fraction > r.fail_covered
-        status = _verdict(bad, c.fraction > r.warn_covered, conf, r.fail_confidence)
-        if status is Status.PASS:
-            return self.result(status, measured, limit, _t("口鼻无遮挡", "nose and mouth uncovered"))
-        msg = _t(f"口鼻部位有 {c.fraction:.0%} 被遮住（口罩、手、围巾或其他物品）",
-                 f"{c.fraction:.0%} of the nose and mouth is covered (a mask, hand, scarf or other object)")
+        measured = {"covered": round(c.fraction, 3), "off_hue": round(c.off_hue, 3),
+                    "hand": None if c.hand is None else round(c.hand, 3), "confidence": round(conf, 2)}
+        limit = {"warn": r.warn_covered, "fail": r.fail_covered, "warn_off_hue": r.warn_off_hue,
+                 "fail_off_hue": r.fail_off_hue, "warn_hand": r.warn_hand, "fail_hand": r.fail_hand,
+                 "confidence": r.fail_confidence}
+        hand = c.hand or 0.0
+        # (status, beyond the fail limit, message, region) of each measure that is not passed
+        found = []
+        for value, warn, fail, msg, region in (
+                (c.fraction, r.warn_covered, r.fail_covered,
+                 _t(f"口鼻部位有 {c.fraction:.0%} 被遮住（口罩、手、围巾或其他物品）",
+                    f"{c.fraction:.0%} of the nose and mouth is covered (a mask, hand, scarf or other object)"), c.region),
+                (c.off_hue, r.warn_off_hue, r.fail_off_hue,
+                 _t(f"脸上有 {c.off_hue:.0%} 的部位是皮肤不会有的颜色：可能被手、手套或其他物品遮挡",
+                    f"{c.off_hue:.0%} of the face has a colour skin never has: possibly a hand, glove or object over it"),
+                 c.off_region),
+                (hand, r.warn_hand, r.fail_hand,
+                 _t("嘴部可能被手遮住", "a hand may be covering the mouth"), c.hand_box)):
+            st = _verdict(value > fail, value > warn, conf, r.fail_confidence)
+            if st is not Status.PASS:
+                found.append((st, value > fail, msg, region))
+        if not found:
+            return self.result(Status.PASS, measured, limit, _t("面部无遮挡", "the face is not covered"))
+        found.sort(key=lambda f: _SEVERITY.index(f[0]), reverse=True)
+        status, bad, msg, region = found[0]
         if _unsure(status, bad):
             msg = msg + UNSURE
-        region = ctx.to_original(c.region) if c.region else self.box(ctx)
-        return self.advise(status, measured, limit, msg, region, [Shape.rect(*c.region)] if c.region else [])
+        shapes = [Shape.rect(*f[3]) for f in found if f[3]]
+        return self.advise(status, measured, limit, msg, ctx.to_original(region) if region else self.box(ctx), shapes)
 
 
 @register

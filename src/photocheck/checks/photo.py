@@ -335,7 +335,10 @@ class Context:
     def cover(self):
         from ..vision.person import measure_cover
 
-        return measure_cover(self.lab, self.face, self.skin_lab, ab_delta=self.rules.occlusion.ab_delta)
+        r = self.rules.occlusion
+        return measure_cover(self.lab, self.face, self.skin_lab, ab_delta=r.ab_delta, off_hue_margin=r.off_hue_margin,
+                             bgr=self.bgr, hand_side=r.hand_crop, hand_gate_lip=r.hand_gate_lip,
+                             hand_gate_chroma=r.hand_gate_chroma)
 
     def need_face(self, check: Check) -> CheckResult | None:
         """A 'cannot measure' failure when there is not exactly one face."""

@@ -16,6 +16,9 @@ Models (MediaPipe, Apache-2.0, taken from the pinned wheel at set-up):
   brow points and 5 iris points. It takes the eye on the image's left as it is and
   the other one mirrored (measured: the other way round, squeezed-shut eyes read
   as open).
+- ``hand_landmark_lite.tflite``: a 224 x 224 crop -> 21 hand points and a
+  hand-presence score; only the score is used, on a crop around the mouth, and only
+  when the lips do not show their colour (``measure_cover``).
 """
 
 from __future__ import annotations
@@ -273,34 +276,124 @@ LOWER_FACE = (205, 36, 129, 98, 2, 327, 358, 266, 425, 411, 416, 434, 430, 431, 
 class Cover:
     fraction: float            # of the lower face whose colour is not skin (a mask, a scarf)
     region: tuple[float, float, float, float] | None   # what covers, when anything does
+    off_hue: float = 0.0       # of the whole face (eyes, brows, lips left out) in a hue no skin has
+    off_region: tuple[float, float, float, float] | None = None
+    hand: float | None = None  # hand-presence score over the mouth (None: the model was not needed)
+    hand_box: tuple[float, float, float, float] | None = None
 
 
 def _hull_mask(shape: tuple[int, int], pts: np.ndarray) -> np.ndarray:
     return _poly_mask(shape, cv2.convexHull(pts.astype(np.float32)).reshape(-1, 2))
 
 
-def measure_cover(lab: np.ndarray, face: Face, skin_ref: np.ndarray | None, *, ab_delta: float = 18.0) -> Cover:
-    """How much of the nose-and-mouth area shows something that is not skin (a mask,
-    a scarf, a phone), compared with ``skin_ref`` (the skin of the upper face; the
-    skin between the brows when None), which such things leave bare. Colour is
-    compared in chroma (a*, b*) so shading and skin tone do not count, and pixels
-    darker than the skin (beard, nostrils, the shadow under the nose) are left out."""
+def face_skin_zone(shape: tuple[int, int], face: Face) -> np.ndarray:
+    """The face oval without the eyes and brows (grown a little for lashes and
+    sockets) and the lips: where a bare face shows only skin."""
+    from .face import EYE_BROW_OUTLINES, FACE_OVAL
+
+    lm = face.landmarks.astype(np.float64)
+    feat = np.zeros(shape, np.uint8)
+    for idx in EYE_BROW_OUTLINES:
+        cv2.fillConvexPoly(feat, cv2.convexHull(lm[list(idx)].astype(np.float32)).astype(np.int32), 1)
+    k = max(3, int(0.05 * face_width(face))) | 1
+    feat = cv2.dilate(feat, np.ones((k, k), np.uint8)) > 0
+    return _poly_mask(shape, lm[list(FACE_OVAL)]) & ~feat & ~_poly_mask(shape, lm[list(LIP_OUTER)])
+
+
+def _box_of(mask: np.ndarray) -> tuple[float, float, float, float]:
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    return float(x), float(y), float(w), float(h)
+
+
+def lip_redness(lab: np.ndarray, face: Face, skin_ref: np.ndarray) -> float | None:
+    """How much redder (Lab a*) the lips are than the skin, where the mesh puts them
+    (the ring between the outer and inner lip line). Lips are redder than the skin
+    around them on every face; a hand or an object held over the mouth is not."""
+    lm = face.landmarks.astype(np.float64)
+    shape = lab.shape[:2]
+    ring = _poly_mask(shape, lm[list(LIP_OUTER)]) & ~_poly_mask(shape, lm[list(LIP_INNER)])
+    if ring.sum() < 6:
+        return None
+    return float(np.median(lab[..., 1][ring]) - skin_ref[1])
+
+
+HAND_MODEL = "hand_landmark_lite.tflite"
+HAND_INPUT = 224
+
+
+def hand_presence(bgr: np.ndarray, face: Face, *, side: float) -> tuple[float, tuple[float, float, float, float]]:
+    """MediaPipe's hand-landmark model on a square crop ``side`` face widths wide,
+    centred on the mouth and levelled with the eyes; returns its hand-presence score
+    (0..1) and the crop's box. A bare lower face scores near 0 (measured: at most
+    0.08 on compliant photos), a hand held over the mouth near 1."""
+    lm = face.landmarks.astype(np.float64)
+    c = lm[LIP_GAP[1]]
+    s = side * face_width(face)
+    k = HAND_INPUT / max(s, 1.0)
+    m = cv2.getRotationMatrix2D((float(c[0]), float(c[1])), float(face.roll_deg), k)
+    m[:, 2] += np.array([HAND_INPUT / 2, HAND_INPUT / 2]) - c
+    crop = cv2.warpAffine(bgr, m, (HAND_INPUT, HAND_INPUT), flags=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT)
+    with get_net(HAND_MODEL) as net:
+        net.setInput(cv2.dnn.blobFromImage(crop, 1.0 / 255.0, (HAND_INPUT, HAND_INPUT), (0, 0, 0), swapRB=True))
+        presence = net.forward("Identity_1")
+    box = (float(c[0] - s / 2), float(c[1] - s / 2), float(s), float(s))
+    return float(np.ravel(presence)[0]), box
+
+
+def measure_cover(lab: np.ndarray, face: Face, skin_ref: np.ndarray | None, *, ab_delta: float = 18.0,
+                  off_hue_margin: float = 8.0, bgr: np.ndarray | None = None, hand_side: float = 1.4,
+                  hand_gate_lip: float | None = None, hand_gate_chroma: float = 8.0) -> Cover:
+    """What covers the face.
+
+    - ``fraction``: how much of the nose-and-mouth area shows something that is not
+      skin (a mask, a scarf, a phone), compared with ``skin_ref`` (the skin of the
+      upper face; the skin between the brows when None), which such things leave
+      bare. Colour is compared in chroma (a*, b*) so shading and skin tone do not
+      count, and pixels darker than the skin (beard, nostrils, the shadow under the
+      nose) are left out.
+    - ``off_hue``: how much of the whole face (eyes, brows and lips left out) is of a
+      green, cyan or blue hue (Lab a* below both neutral and the skin's by
+      ``off_hue_margin``), at any lightness. Blood gives every skin tone a
+      red component, so no bare skin is there, in light or in shade; painted or
+      gloved hands, a coloured mask, a phone case are.
+    - ``hand``: a hand of skin colour over the mouth hides the lips, so it is looked
+      for (``hand_presence``, one small model run) only where the lips are not
+      clearly redder than the skin (less than ``hand_gate_lip`` in a*), or where the
+      picture is too colourless to tell (skin chroma below ``hand_gate_chroma``).
+      ``bgr`` None or ``hand_gate_lip`` None: not looked for."""
     shape = lab.shape[:2]
     lm = face.landmarks.astype(np.float64)
     ref_m = _hull_mask(shape, lm[list(GLABELLA)])
     lower = _hull_mask(shape, lm[list(LOWER_FACE)]) & ~_poly_mask(shape, lm[list(LIP_OUTER)])
     frac = 0.0
-    region = None
-    if (skin_ref is not None or ref_m.sum() >= 6) and lower.sum() >= 12:
+    region = off_region = None
+    off = 0.0
+    ref = None
+    if skin_ref is not None or ref_m.sum() >= 6:
         ref = skin_ref if skin_ref is not None else np.median(lab[ref_m], axis=0)
+    if ref is not None and lower.sum() >= 12:
         px = lab[lower]
         d_ab = np.hypot(px[:, 1] - ref[1], px[:, 2] - ref[2])
         lighter = px[:, 0] >= 0.8 * ref[0]
         frac = float(((d_ab > ab_delta) & lighter).mean())
         if frac > 0:
-            x, y, w, h = cv2.boundingRect(lower.astype(np.uint8))
-            region = (float(x), float(y), float(w), float(h))
-    return Cover(frac, region)
+            region = _box_of(lower)
+    if ref is not None:
+        zone = face_skin_zone(shape, face)
+        if zone.sum() >= 12:
+            a = lab[..., 1]
+            hit = zone & (a < min(128.0, float(ref[1])) - off_hue_margin)
+            off = float(hit.sum() / zone.sum())
+            if off > 0:
+                off_region = _box_of(hit)
+    hand = hand_box = None
+    if bgr is not None and hand_gate_lip is not None and ref is not None:
+        chroma = float(np.hypot(ref[1] - 128.0, ref[2] - 128.0))
+        red = lip_redness(lab, face, ref)
+        if chroma < hand_gate_chroma or red is None or red < hand_gate_lip:
+            hand, hand_box = hand_presence(bgr, face, side=hand_side)
+    return Cover(frac, region, off, off_region, hand, hand_box)
 
 
 # --------------------------------------------------------------------------- forehead
