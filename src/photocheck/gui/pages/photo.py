@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QLocale, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabBar, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -21,7 +21,7 @@ from .. import settings as S
 from ..controller import AppController, Fixed, Inspected, PhotoSession
 from ..dialogs import Dialogs, folder_of, image_filter
 from ..settings import Settings
-from ..tables import ChecklistModel
+from ..tables import ChecklistColumns, ChecklistModel, min_table_height
 from ..widgets import Banner, FileDrops, ImageView, split_dropped
 
 
@@ -113,18 +113,12 @@ class PhotoPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(ChecklistModel.COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(ChecklistModel.COL_TITLE, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(ChecklistModel.COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        for col in (ChecklistModel.COL_MESSAGE, ChecklistModel.COL_MEASURED, ChecklistModel.COL_LIMIT):
-            self.table.setColumnHidden(col, True)  # shown together in COL_DETAIL
-        # every row as tall as its wrapped text, whatever the column's width: no "…"
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # every row as tall as its wrapped text, whatever the column's width: no "…"; the
+        # check's name never takes the width the detail needs
+        self.table_columns = ChecklistColumns(self.table)
+        self.table.setMinimumHeight(min_table_height(self.table, rows=3))
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
