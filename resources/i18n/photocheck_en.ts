@@ -1287,5 +1287,53 @@ Table: %2</translation>
         <source>头顶</source>
         <translation>crown</translation>
     </message>
+    <message>
+        <source>额头遮住</source>
+        <translation>forehead covered</translation>
+    </message>
+    <message>
+        <source>像头发</source>
+        <translation>like hair</translation>
+    </message>
+    <message>
+        <source>把握</source>
+        <translation>confidence</translation>
+    </message>
+    <message>
+        <source>头顶遮住</source>
+        <translation>crown covered</translation>
+    </message>
+    <message>
+        <source>头顶异色</source>
+        <translation>crown odd colour</translation>
+    </message>
+    <message>
+        <source>头顶像头发</source>
+        <translation>crown like hair</translation>
+    </message>
+    <message>
+        <source>头顶把握</source>
+        <translation>crown confidence</translation>
+    </message>
+    <message>
+        <source>提醒</source>
+        <translation>warn</translation>
+    </message>
+    <message>
+        <source>不合格</source>
+        <translation>fail</translation>
+    </message>
+    <message>
+        <source>头顶提醒</source>
+        <translation>crown warn</translation>
+    </message>
+    <message>
+        <source>头顶不合格</source>
+        <translation>crown fail</translation>
+    </message>
+    <message>
+        <source>允许宗教头饰</source>
+        <translation>religious covering allowed</translation>
+    </message>
 </context>
 </TS>

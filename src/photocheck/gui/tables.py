@@ -48,9 +48,28 @@ _HEAD_KEYS = {
     "crown": QT_TRANSLATE_NOOP("Values", "头顶"),
 }
 
+# head_covering's measured and limit keys (without names they showed as identifiers,
+# "like_hair ✗", in both languages)
+_COVER_KEYS = {
+    "covered": QT_TRANSLATE_NOOP("Values", "额头遮住"),
+    "like_hair": QT_TRANSLATE_NOOP("Values", "像头发"),
+    "confidence": QT_TRANSLATE_NOOP("Values", "把握"),
+    "crown": QT_TRANSLATE_NOOP("Values", "头顶遮住"),
+    "crown_odd": QT_TRANSLATE_NOOP("Values", "头顶异色"),
+    "crown_like_hair": QT_TRANSLATE_NOOP("Values", "头顶像头发"),
+    "crown_confidence": QT_TRANSLATE_NOOP("Values", "头顶把握"),
+    "warn": QT_TRANSLATE_NOOP("Values", "提醒"),
+    "fail": QT_TRANSLATE_NOOP("Values", "不合格"),
+    "warn_crown": QT_TRANSLATE_NOOP("Values", "头顶提醒"),
+    "fail_crown": QT_TRANSLATE_NOOP("Values", "头顶不合格"),
+    "religious_allowed": QT_TRANSLATE_NOOP("Values", "允许宗教头饰"),
+}
+_CHECK_KEYS = {"head_size": _HEAD_KEYS, "head_covering": _COVER_KEYS}
+
 
 def _key_name(key: str, check_id: str) -> str:
-    names = _HEAD_KEYS if check_id == "head_size" and key in _HEAD_KEYS else _KEYS
+    own = _CHECK_KEYS.get(check_id, {})
+    names = own if key in own else _KEYS
     return QCoreApplication.translate("Values", names[key]) if key in names else str(key)
 
 
