@@ -98,6 +98,8 @@ class ReviewPage(QWidget):
         self.slot_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.slot_tree.header().setStretchLastSection(False)
         self.slot_tree.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # a long item name gives way in its middle: its count (1/≥1) and a file's extension stay
+        self.slot_tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(self.slot_tree)
         self.left.addWidget(self.grid)
