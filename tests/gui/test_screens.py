@@ -3,7 +3,8 @@
 
 Each case starts the app as a user would (no saved size), loads and fixes a photo,
 and reads the app's layout report: the window lies within the screen, and the
-verdict and the result table are wholly on it and not scrolled or clipped away.
+verdict and the result table are wholly on it and not scrolled or clipped away, and the
+table shows at least three whole rows with every column header whole (``tool.outside``).
 ``make screenshots-screens`` takes the same pictures of every page, to look at.
 """
 
