@@ -390,11 +390,14 @@ class PhotoPage(QWidget):
             self.banner.set_state("fail", self.tr("无法检测这个文件"))
         elif not rep.passed:
             n = len(rep.failing)
-            text = self.tr("检测结果照片仍不合格：%1 项未通过") if showing_result else self.tr("原照片不合格：%1 项未通过")
-            self.banner.set_state("fail", i18n.fmt(text, n))
+            text = (self.tr("检测结果照片仍不合格：%n 项未通过", "", n) if showing_result
+                    else self.tr("原照片不合格：%n 项未通过", "", n))
+            self.banner.set_state("fail", text)
         elif rep.warnings:
-            text = self.tr("检测结果照片合格（有 %1 项提醒）") if showing_result else self.tr("原照片合格（有 %1 项提醒）")
-            self.banner.set_state("warn", i18n.fmt(text, len(rep.warnings)))
+            n = len(rep.warnings)
+            text = (self.tr("检测结果照片合格（有 %n 项提醒）", "", n) if showing_result
+                    else self.tr("原照片合格（有 %n 项提醒）", "", n))
+            self.banner.set_state("warn", text)
         else:
             self.banner.set_state("pass", self.tr("检测结果照片合格") if showing_result else self.tr("原照片合格"))
 
