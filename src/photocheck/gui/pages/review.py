@@ -45,6 +45,18 @@ class _StatusScroll(QScrollArea):
         h = w.heightForWidth(max(1, self.viewport().width())) + 2 * self.frameWidth() + 2
         return QSize(hint.width(), max(self.minimumHeight(), min(h, self.maximumHeight())))
 
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        # whole lines only: the rest of the height stays blank below them, not a line cut in half
+        super().resizeEvent(event)
+        step = self.fontMetrics().lineSpacing()
+        room = self.height() - 2 * self.frameWidth()
+        w = self.widget()
+        full = w.heightForWidth(max(1, self.viewport().width())) if w is not None else 0
+        spare = 0 if full <= room else room % step
+        if self.viewportMargins().bottom() != spare:
+            self.setViewportMargins(0, 0, 0, spare)
+        self.verticalScrollBar().setSingleStep(step)
+
 
 def make_review_page(app: AppController, settings: Settings, dialogs: Dialogs) -> "ReviewPage":
     return ReviewPage(app, ReviewSession(app), settings, dialogs)
