@@ -25,7 +25,7 @@ SRC = ROOT / "src" / "photocheck" / "gui"
 I18N = ROOT / "resources" / "i18n"
 SOURCE_LANGUAGE = "zh_CN"
 TARGETS = ("en",)
-PLACEHOLDER = re.compile(r"%[1-9]")
+PLACEHOLDER = re.compile(r"%[1-9n]")   # %n: the count of a plural message
 
 
 def tool(name: str) -> str:
@@ -85,18 +85,26 @@ def messages(ts: Path) -> list[tuple[str, str, ET.Element]]:
     return out
 
 
+def texts(t: ET.Element | None) -> list[str]:
+    """A translation's text, or each of its plural forms (a message with %n, numerus="yes")."""
+    if t is None:
+        return []
+    forms = t.findall("numerusform")
+    return [f.text or "" for f in forms] if forms else [t.text or ""]
+
+
 def unfinished(ts: Path) -> list[tuple[str, str]]:
     return [(c, s) for c, s, t in messages(ts)
-            if t is None or t.get("type") in ("unfinished", "vanished", "obsolete") or not (t.text or "").strip()]
+            if t is None or t.get("type") in ("unfinished", "vanished", "obsolete")
+            or not all(x.strip() for x in texts(t)) or not texts(t)]
 
 
 def problems(ts: Path) -> list[str]:
     out = [f"untranslated: [{c}] {s!r}" for c, s in unfinished(ts)]
     for c, s, t in messages(ts):
-        if t is None or not t.text:
-            continue
-        if sorted(PLACEHOLDER.findall(s)) != sorted(PLACEHOLDER.findall(t.text)):
-            out.append(f"placeholders differ: [{c}] {s!r} -> {t.text!r}")
+        for text in texts(t):
+            if text and sorted(PLACEHOLDER.findall(s)) != sorted(PLACEHOLDER.findall(text)):
+                out.append(f"placeholders differ: [{c}] {s!r} -> {text!r}")
         if "<" in s and re.search(r"<[a-zA-Z/][^>]*>", s):
             out.append(f"HTML in a translatable string: [{c}] {s!r}")
     return out

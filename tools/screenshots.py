@@ -16,7 +16,8 @@ Each picture is taken by the app's own screenshot mode:
 ``SCREENS`` and takes every page, in both languages, at each scaling there, on the
 xcb platform with the window at its own start-up size; each picture is the whole
 screen, and the app's layout report beside it says whether the verdict and the
-result table are wholly on screen and visible (the command fails when not).
+result table are wholly on screen and visible, whether the table shows at least
+MIN_TABLE_ROWS rows at once and every column header whole (the command fails when not).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ FONT_PATHS = ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "C:/Windows/Font
 LANGS = ("zh_CN", "en")
 PAGES = ("photo", "materials", "review")
 MAX_PNG_BYTES = 300_000
+MIN_TABLE_ROWS = 3      # a result table showing fewer rows at once is squeezed to a sliver
 
 
 # --- documents drawn in code ----------------------------------------------------------------------
@@ -336,6 +338,13 @@ def outside(report: Path) -> list[str]:
             problems.append(f"{name} {part['rect']} beyond the screen {r['available']}")
         elif part["visible"] != part["rect"]:
             problems.append(f"{name} {part['rect']} only partly visible: {part['visible']}")
+        if "rows" in part:    # a table: a few rows readable at once, every column header whole
+            want = min(MIN_TABLE_ROWS, part["rows"])
+            if part["rows_shown"] < want:
+                problems.append(f"{name} shows {part['rows_shown']} of its {part['rows']} rows wholly (at least "
+                                f"{want} wanted)")
+            if part["headers_cut"]:
+                problems.append(f"{name}: column header(s) cut: {', '.join(part['headers_cut'])}")
     return problems
 
 

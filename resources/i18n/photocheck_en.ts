@@ -237,10 +237,6 @@
         <translation>Add images</translation>
     </message>
     <message>
-        <source>%1 张图片未通过检测，暂未加入。点击“一键修复”修复后加入。</source>
-        <translation>%1 image(s) failed their checks and were not added. Click “One-click fix” to fix and add them.</translation>
-    </message>
-    <message>
         <source>请确认</source>
         <translation>Please check</translation>
     </message>
@@ -296,9 +292,19 @@
         <source>需修改：审核人员退回了部分材料，已为你解锁。请按审核意见修改后重新提交。</source>
         <translation>Needs changes: the reviewer sent some materials back and they are unlocked for you. Change them as the feedback says, then submit again.</translation>
     </message>
-    <message>
-        <source>未锁定：还差 %1 项材料。全部上传后点击“提交审核”。</source>
-        <translation>Unlocked: %1 item(s) still missing. When everything is uploaded, click “Submit for review”.</translation>
+    <message numerus="yes">
+        <source>%n 张图片未通过检测，暂未加入。点击“一键修复”修复后加入。</source>
+        <translation>
+            <numerusform>%n image failed its checks and was not added. Click “One-click fix” to fix and add it.</numerusform>
+            <numerusform>%n images failed their checks and were not added. Click “One-click fix” to fix and add them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>未锁定：还差 %n 项材料。全部上传后点击“提交审核”。</source>
+        <translation>
+            <numerusform>Unlocked: %n item still missing. When everything is uploaded, click “Submit for review”.</numerusform>
+            <numerusform>Unlocked: %n items still missing. When everything is uploaded, click “Submit for review”.</numerusform>
+        </translation>
     </message>
     <message>
         <source>未锁定：材料已齐全，可以提交审核。</source>
@@ -452,22 +458,6 @@
         <translation>This file cannot be checked</translation>
     </message>
     <message>
-        <source>检测结果照片仍不合格：%1 项未通过</source>
-        <translation>The result photo still fails: %1 check(s) not met</translation>
-    </message>
-    <message>
-        <source>原照片不合格：%1 项未通过</source>
-        <translation>The original photo fails: %1 check(s) not met</translation>
-    </message>
-    <message>
-        <source>检测结果照片合格（有 %1 项提醒）</source>
-        <translation>The result photo passes (%1 warning(s))</translation>
-    </message>
-    <message>
-        <source>原照片合格（有 %1 项提醒）</source>
-        <translation>The original photo passes (%1 warning(s))</translation>
-    </message>
-    <message>
         <source>检测结果照片合格</source>
         <translation>The result photo passes</translation>
     </message>
@@ -526,6 +516,34 @@
     <message>
         <source>出错了：</source>
         <translation>Error: </translation>
+    </message>
+    <message numerus="yes">
+        <source>检测结果照片仍不合格：%n 项未通过</source>
+        <translation>
+            <numerusform>The result photo still fails: %n check not met</numerusform>
+            <numerusform>The result photo still fails: %n checks not met</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>原照片不合格：%n 项未通过</source>
+        <translation>
+            <numerusform>The original photo fails: %n check not met</numerusform>
+            <numerusform>The original photo fails: %n checks not met</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>检测结果照片合格（有 %n 项提醒）</source>
+        <translation>
+            <numerusform>The result photo passes (%n warning)</numerusform>
+            <numerusform>The result photo passes (%n warnings)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>原照片合格（有 %n 项提醒）</source>
+        <translation>
+            <numerusform>The original photo passes (%n warning)</numerusform>
+            <numerusform>The original photo passes (%n warnings)</numerusform>
+        </translation>
     </message>
     <message>
         <source>已完成：</source>
@@ -1129,9 +1147,12 @@ Table: %2</translation>
         <source>已锁定：提交审核后不能修改；被审核退回的材料会重新解锁</source>
         <translation>Locked: nothing can change after submitting; anything sent back by the reviewer unlocks again</translation>
     </message>
-    <message>
-        <source>已满：这一项只能上传 %1 张。要换图片，请先点图片右上角的“−”删除</source>
-        <translation>Full: this item takes %1 image(s). To replace one, first delete it with the “−” at its top right</translation>
+    <message numerus="yes">
+        <source>已满：这一项只能上传 %n 张。要换图片，请先点图片右上角的“−”删除</source>
+        <translation>
+            <numerusform>Full: this item takes %n image. To replace it, first delete it with the “−” at its top right</numerusform>
+            <numerusform>Full: this item takes %n images. To replace one, first delete it with the “−” at its top right</numerusform>
+        </translation>
     </message>
     <message>
         <source>选择图片，也可以把图片拖到这一栏</source>
@@ -1286,6 +1307,54 @@ Table: %2</translation>
     <message>
         <source>头顶</source>
         <translation>crown</translation>
+    </message>
+    <message>
+        <source>额头遮住</source>
+        <translation>forehead covered</translation>
+    </message>
+    <message>
+        <source>像头发</source>
+        <translation>like hair</translation>
+    </message>
+    <message>
+        <source>把握</source>
+        <translation>confidence</translation>
+    </message>
+    <message>
+        <source>头顶遮住</source>
+        <translation>crown covered</translation>
+    </message>
+    <message>
+        <source>头顶异色</source>
+        <translation>crown odd colour</translation>
+    </message>
+    <message>
+        <source>头顶像头发</source>
+        <translation>crown like hair</translation>
+    </message>
+    <message>
+        <source>头顶把握</source>
+        <translation>crown confidence</translation>
+    </message>
+    <message>
+        <source>提醒</source>
+        <translation>warn</translation>
+    </message>
+    <message>
+        <source>不合格</source>
+        <translation>fail</translation>
+    </message>
+    <message>
+        <source>头顶提醒</source>
+        <translation>crown warn</translation>
+    </message>
+    <message>
+        <source>头顶不合格</source>
+        <translation>crown fail</translation>
+    </message>
+    <message>
+        <source>允许宗教头饰</source>
+        <translation>religious covering allowed</translation>
     </message>
 </context>
 </TS>

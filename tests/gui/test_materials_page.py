@@ -227,3 +227,20 @@ def test_questionnaire_rows_are_all_beside_or_all_under(window, qtbot, compiled_
         assert combo.width() >= combo.sizeHint().width()
     window.lang_combo.activated.emit(window.lang_combo.findData("zh_CN"))
     qtbot.waitUntil(lambda: placement() == {"beside"}, timeout=timeout)
+
+
+def test_new_package_button_stays_in_view_on_a_short_screen(window, compiled_translations, translators, qtbot):
+    """960×540 (1920×1080 at 200 %): the questionnaire scrolls, the buttons that go on
+    (new package, open a package) stay under it in view; they were below the fold."""
+    from photocheck.gui.app import layout_report
+
+    translators.apply("en")
+    window.resize(960, 540)
+    window.show_page("materials")
+    qtbot.wait(50)
+    parts = layout_report(window)["parts"]
+    assert set(parts) == {"create"}
+    assert parts["create"]["visible"] == parts["create"]["rect"], parts
+    page = window.materials_page
+    assert page.open_btn.visibleRegion().boundingRect().size() == page.open_btn.size()
+    assert page.start_scroll.verticalScrollBar().maximum() > 0     # the questions themselves scroll

@@ -199,3 +199,30 @@ def test_stale_results_are_dropped(window, grace, tmp_path, astronaut_bgr):
     s.open(str(other))
     s._opened(gen_a, s.original)   # a late delivery for an older request
     assert seen == [str(other)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_checklist_stays_readable_in_a_small_window(window, grace, compiled_translations, translators, lang, qtbot):
+    """At 960×540 (1920×1080 at 200 %) the fixed photo's checklist shows several whole rows
+    and whole headers, the problem row selected: a long measured line is left to the
+    detail pane and the tooltip, and the check's name keeps to its share of the width."""
+    from photocheck.gui.app import table_report
+
+    translators.apply(lang)
+    window.resize(960, 540)
+    page = window.photo_page
+    page.open_path(str(grace))
+    page.fix_btn.click()
+    qtbot.wait(50)
+    r = table_report(page.table)
+    assert r["rows"] >= 6 and r["rows_shown"] >= 3 and not r["headers_cut"], r
+    title = page.table.columnWidth(ChecklistModel.COL_TITLE)
+    assert title <= page.table.viewport().width() * 0.4 < page.table.columnWidth(ChecklistModel.COL_DETAIL)
+    from photocheck.gui.tables import DETAIL_MEASURED_MAX
+
+    for row in range(page.model.rowCount()):
+        c, index = page.model.check_at(row), page.model.index(row, ChecklistModel.COL_DETAIL)
+        if c is not None and c.status is not Status.PASS and c.measured is not None:
+            line = page.model.measured_line(c)
+            assert line in index.data(Qt.ItemDataRole.ToolTipRole)
+            assert (line in index.data()) == (len(line) <= DETAIL_MEASURED_MAX)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from PySide6.QtCore import Qt
 
 from photocheck.submission.package import open_package
@@ -170,3 +172,29 @@ def test_keyboard_review_in_the_grid(window, package_copy, dialogs, qtbot):
     # Ctrl+A is not a decision
     qtbot.keyClick(grid, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     assert set(page.session.pending) == {"photo:1", "id_card:1"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_checks_stay_readable_in_a_small_window(window, package_copy, compiled_translations, translators, lang,
+                                                qtbot, timeout):
+    """1920×1080 at 200 % leaves 960×540: the file's checks still show several whole rows
+    and every column header whole (it was one row and "etai" for Details), with pending
+    decisions listed too, and the decision buttons stay in view."""
+    from photocheck.gui.app import layout_report, table_report
+
+    translators.apply(lang)
+    window.resize(960, 540)
+    page = _open(window, package_copy, qtbot)
+    qtbot.waitUntil(lambda: page.checklist.rowCount() >= 6, timeout=timeout)
+    qtbot.wait(50)
+    r = table_report(page.table)
+    assert r["rows_shown"] >= 3 and not r["headers_cut"], r
+    page.session.decide("accept", "photo", 1)
+    page.session.decide("accept", "id_card", None)
+    qtbot.waitUntil(lambda: page.pending_list.isVisible(), timeout=timeout)
+    qtbot.wait(50)
+    r = table_report(page.table)
+    assert r["rows_shown"] >= 3 and not r["headers_cut"], r
+    parts = layout_report(window)["parts"]
+    assert parts["decide"]["visible"] == parts["decide"]["rect"], parts["decide"]
+    assert parts["table"]["visible"] == parts["table"]["rect"], parts["table"]

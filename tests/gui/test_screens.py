@@ -3,7 +3,8 @@
 
 Each case starts the app as a user would (no saved size), loads and fixes a photo,
 and reads the app's layout report: the window lies within the screen, and the
-verdict and the result table are wholly on it and not scrolled or clipped away.
+verdict and the result table are wholly on it and not scrolled or clipped away, and the
+table shows at least three whole rows with every column header whole (``tool.outside``).
 ``make screenshots-screens`` takes the same pictures of every page, to look at.
 """
 
@@ -81,3 +82,13 @@ def test_review_page_parts_are_on_screen_without_scrolling(servers, inputs, tmp_
     r = _shoot(servers, inputs, tmp_path, "review", lang, size, scale)
     assert set(r["parts"]) == {"verdict", "files", "caption", "table", "decide"}
     assert r["parts"]["table"]["visible"][3] >= 40, r["parts"]["table"]
+
+
+@pytest.mark.parametrize("size,scale", [((1920, 1080), 2.0), ((1366, 768), 1.0)], ids=["1920x1080@200", "1366x768@100"])
+def test_materials_start_page_keeps_new_package_on_screen(servers, tmp_path, size, scale, compiled_translations):
+    """No package yet: the questionnaire scrolls and the New package button stays in view
+    (it was below the fold at 1366×768 even at 100 %)."""
+    out = tool.shoot(tmp_path / tool.screen_name("materials-start", "en", size, scale), "materials", "en", [],
+                     scale=scale, display=servers(size).display)
+    assert tool.outside(out.with_suffix(".json")) == [], out
+    assert set(json.loads(out.with_suffix(".json").read_text())["parts"]) == {"create"}

@@ -268,6 +268,7 @@ def layout_report(window) -> dict:  # noqa: ANN001
     independent pixels: each part's rectangle and the part of it actually visible (not
     clipped by a scroll area or the window edge)."""
     from PySide6.QtCore import QPoint, QRect
+    from PySide6.QtWidgets import QTableView
 
     def rect(r: QRect) -> list[int]:
         return [r.x(), r.y(), r.width(), r.height()]
@@ -280,9 +281,44 @@ def layout_report(window) -> dict:  # noqa: ANN001
         seen = w.visibleRegion().boundingRect() if w.isVisible() else QRect()
         parts[name] = {"rect": rect(QRect(top_left, w.size())),
                        "visible": rect(seen.translated(top_left)) if not seen.isEmpty() else [0, 0, 0, 0]}
+        if isinstance(w, QTableView):
+            parts[name].update(table_report(w))
     return {"dpr": screen.devicePixelRatio(), "screen": rect(screen.geometry()),
             "available": rect(screen.availableGeometry()), "window": rect(window.frameGeometry()),
             "page": window.current_page_name(), "parts": parts}
+
+
+def table_report(table) -> dict:  # noqa: ANN001
+    """How readable a table is as shown: its rows, how many of them are wholly in view,
+    and the column headers whose text does not fit their column (cut or elided, as a
+    squeezed "Details" shown as "etai")."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QStyle
+
+    model = table.model()
+    rows = model.rowCount() if model is not None else 0
+    height = table.viewport().height()
+    shown = 0
+    for r in range(rows):
+        if table.isRowHidden(r):
+            continue
+        y = table.rowViewportPosition(r)
+        if y >= 0 and y + table.rowHeight(r) <= height:
+            shown += 1
+    hh = table.horizontalHeader()
+    cut = []
+    if model is not None and not hh.isHidden():
+        fm = hh.fontMetrics()
+        margin = 2 * hh.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, hh)
+        width = hh.viewport().width()
+        for col in range(model.columnCount()):
+            if hh.isSectionHidden(col):
+                continue
+            text = str(model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+            x, size = hh.sectionViewportPosition(col), hh.sectionSize(col)
+            if text and (fm.horizontalAdvance(text) + margin > size or x < 0 or x + size > width):
+                cut.append(text)
+    return {"rows": rows, "rows_shown": shown, "headers_cut": cut}
 
 
 if __name__ == "__main__":  # pragma: no cover

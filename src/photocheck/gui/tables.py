@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QLocale, QModelIndex,
-                            QPersistentModelIndex, Qt)
+from PySide6.QtCore import (QT_TRANSLATE_NOOP, QAbstractTableModel, QCoreApplication, QEvent, QLocale, QModelIndex,
+                            QObject, QPersistentModelIndex, Qt, QTimer)
 from PySide6.QtGui import QBrush, QColor, QIcon, QImage, QPixmap
 
 from .. import numbers
@@ -48,9 +48,28 @@ _HEAD_KEYS = {
     "crown": QT_TRANSLATE_NOOP("Values", "头顶"),
 }
 
+# head_covering's measured and limit keys (without names they showed as identifiers,
+# "like_hair ✗", in both languages)
+_COVER_KEYS = {
+    "covered": QT_TRANSLATE_NOOP("Values", "额头遮住"),
+    "like_hair": QT_TRANSLATE_NOOP("Values", "像头发"),
+    "confidence": QT_TRANSLATE_NOOP("Values", "把握"),
+    "crown": QT_TRANSLATE_NOOP("Values", "头顶遮住"),
+    "crown_odd": QT_TRANSLATE_NOOP("Values", "头顶异色"),
+    "crown_like_hair": QT_TRANSLATE_NOOP("Values", "头顶像头发"),
+    "crown_confidence": QT_TRANSLATE_NOOP("Values", "头顶把握"),
+    "warn": QT_TRANSLATE_NOOP("Values", "提醒"),
+    "fail": QT_TRANSLATE_NOOP("Values", "不合格"),
+    "warn_crown": QT_TRANSLATE_NOOP("Values", "头顶提醒"),
+    "fail_crown": QT_TRANSLATE_NOOP("Values", "头顶不合格"),
+    "religious_allowed": QT_TRANSLATE_NOOP("Values", "允许宗教头饰"),
+}
+_CHECK_KEYS = {"head_size": _HEAD_KEYS, "head_covering": _COVER_KEYS}
+
 
 def _key_name(key: str, check_id: str) -> str:
-    names = _HEAD_KEYS if check_id == "head_size" and key in _HEAD_KEYS else _KEYS
+    own = _CHECK_KEYS.get(check_id, {})
+    names = own if key in own else _KEYS
     return QCoreApplication.translate("Values", names[key]) if key in names else str(key)
 
 
@@ -93,6 +112,12 @@ def format_value(v: Any, check_id: str = "", against: Any = None) -> str:
             parts.append(f"{_key_name(str(k), check_id)} {format_value(x, check_id, bound)}")
         return "，".join(parts) if i18n.current() != "en" else ", ".join(parts)
     return str(v)
+
+
+# A "measured / limit" line longer than this (characters) would make its row many lines
+# tall in a narrow checklist; the cell leaves it to the tooltip (and the photo page's
+# detail pane under the table), which always show it.
+DETAIL_MEASURED_MAX = 90
 
 
 class ChecklistModel(QAbstractTableModel):
@@ -195,7 +220,9 @@ class ChecklistModel(QAbstractTableModel):
             if col == self.COL_DETAIL:
                 text = i18n.pick(c.message)
                 if c.status is not Status.PASS and c.measured is not None:
-                    text += "\n" + self.measured_line(c)
+                    line = self.measured_line(c)
+                    if len(line) <= DETAIL_MEASURED_MAX:   # a longer one is in the tooltip and the detail pane
+                        text += "\n" + line
                 return text
             if col == self.COL_MEASURED:
                 return format_value(c.measured, c.id, against=c.limit)
@@ -241,6 +268,67 @@ class ChecklistModel(QAbstractTableModel):
         if role == self.StatusRole:
             return None
         return None
+
+
+class ChecklistColumns(QObject):
+    """Keeps a checklist table (ChecklistModel) readable at any width: the result column
+    as wide as its symbol and header, the check's name at most ``title_share`` of the
+    width (wrapping beyond that, never cut), the detail column all the rest, and every
+    row as tall as its wrapped text."""
+
+    def __init__(self, table: Any, title_share: float = 0.34):
+        super().__init__(table)
+        from PySide6.QtWidgets import QHeaderView
+
+        self.table, self.title_share = table, title_share
+        hh = table.horizontalHeader()
+        hh.setSectionResizeMode(ChecklistModel.COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(ChecklistModel.COL_TITLE, QHeaderView.ResizeMode.Interactive)
+        hh.setSectionResizeMode(ChecklistModel.COL_DETAIL, QHeaderView.ResizeMode.Stretch)
+        hh.setStretchLastSection(True)
+        for col in (ChecklistModel.COL_MESSAGE, ChecklistModel.COL_MEASURED, ChecklistModel.COL_LIMIT):
+            table.setColumnHidden(col, True)   # shown together in COL_DETAIL
+        table.setWordWrap(True)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self._pending = False
+        table.installEventFilter(self)
+        model = table.model()
+        for sig in (model.modelReset, model.layoutChanged, model.dataChanged, model.headerDataChanged):
+            sig.connect(self.refit_later)
+        self.refit()
+
+    def refit_later(self, *_args: Any) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self, self.refit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.refit_later()
+        return False
+
+    def refit(self) -> None:
+        self._pending = False
+        t = self.table
+        hh = t.horizontalHeader()
+        model = t.model()
+        fm = hh.fontMetrics()
+        margin = hh.style().pixelMetric(hh.style().PixelMetric.PM_HeaderMargin, None, hh) * 2 + fm.height() // 2
+        head = fm.horizontalAdvance(str(model.headerData(ChecklistModel.COL_TITLE, Qt.Orientation.Horizontal) or ""))
+        want = max(t.sizeHintForColumn(ChecklistModel.COL_TITLE), head + margin)
+        room = t.viewport().width() - t.columnWidth(ChecklistModel.COL_STATUS)
+        width = max(head + margin, min(want, int(room * self.title_share)))
+        if t.columnWidth(ChecklistModel.COL_TITLE) != width:
+            t.setColumnWidth(ChecklistModel.COL_TITLE, width)
+        t.resizeRowsToContents()
+
+
+def min_table_height(table: Any, rows: int = 3, lines: int = 2) -> int:
+    """The height of a table's header and ``rows`` rows of ``lines`` lines of text each."""
+    fm = table.fontMetrics()
+    return (table.horizontalHeader().sizeHint().height() + rows * (lines * fm.lineSpacing() + fm.height() // 2)
+            + 2 * table.frameWidth())
 
 
 # --- thumbnails with status badges ---------------------------------------------------------------

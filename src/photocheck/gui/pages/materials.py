@@ -211,8 +211,8 @@ class SlotCard(QFrame):
         if not slot.editable:
             self.add_btn.setToolTip(self.tr("已锁定：提交审核后不能修改；被审核退回的材料会重新解锁"))
         elif slot.full:
-            self.add_btn.setToolTip(i18n.fmt(self.tr("已满：这一项只能上传 %1 张。要换图片，请先点图片右上角的“−”删除"),
-                                             slot.max))
+            self.add_btn.setToolTip(self.tr("已满：这一项只能上传 %n 张。要换图片，请先点图片右上角的“−”删除", "",
+                                            slot.max))
         else:
             self.add_btn.setToolTip(self.tr("选择图片，也可以把图片拖到这一栏"))
         self.add_btn.setEnabled(slot.editable and not slot.full)
@@ -316,14 +316,20 @@ class MaterialsPage(QWidget):
         buttons.addWidget(self.create_btn)
         buttons.addWidget(self.open_btn)
         buttons.addStretch(1)
+        # the questions and the list scroll; the intro above and the buttons below stay in
+        # view on a short screen (the buttons are how the candidate goes on)
+        answers = QWidget()
+        av = QVBoxLayout(answers)
+        av.setContentsMargins(0, 0, 0, 0)
+        av.addLayout(cols, 1)
+        self.start_scroll = QScrollArea()
+        self.start_scroll.setWidget(answers)
+        self.start_scroll.setWidgetResizable(True)
+        self.start_scroll.setFrameShape(QFrame.Shape.NoFrame)
         sv = QVBoxLayout(self.start)
         sv.addWidget(self.intro)
-        sv.addLayout(cols, 1)
+        sv.addWidget(self.start_scroll, 1)
         sv.addLayout(buttons)
-        start_scroll = QScrollArea()
-        start_scroll.setWidget(self.start)
-        start_scroll.setWidgetResizable(True)
-        start_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
         # -- the package --------------------------------------------------------------------------
         self.pkg_panel = QWidget()
@@ -359,7 +365,7 @@ class MaterialsPage(QWidget):
         pvl.addWidget(self.cards_scroll, 1)
 
         self.stack = QStackedWidget()
-        self.stack.addWidget(start_scroll)
+        self.stack.addWidget(self.start)
         self.stack.addWidget(self.pkg_panel)
         root = QVBoxLayout(self)
         root.addWidget(self.stack)
@@ -569,7 +575,7 @@ class MaterialsPage(QWidget):
 
     def _on_added(self, out: AddOutcome) -> None:
         if out.staged:
-            self.app.status.emit(i18n.fmt(self.tr("%1 张图片未通过检测，暂未加入。点击“一键修复”修复后加入。"), len(out.staged)))
+            self.app.status.emit(self.tr("%n 张图片未通过检测，暂未加入。点击“一键修复”修复后加入。", "", len(out.staged)))
         for w in out.warnings:
             self.dialogs.info(self, self.tr("请确认"), i18n.pick(w))
 
@@ -630,7 +636,7 @@ class MaterialsPage(QWidget):
         elif v.state == "needs_changes":
             self.banner.set_state("fail", self.tr("需修改：审核人员退回了部分材料，已为你解锁。请按审核意见修改后重新提交。"))
         elif missing:
-            self.banner.set_state("warn", i18n.fmt(self.tr("未锁定：还差 %1 项材料。全部上传后点击“提交审核”。"), len(missing)))
+            self.banner.set_state("warn", self.tr("未锁定：还差 %n 项材料。全部上传后点击“提交审核”。", "", len(missing)))
         else:
             self.banner.set_state("pass", self.tr("未锁定：材料已齐全，可以提交审核。"))
         lines = []

@@ -10,7 +10,7 @@ import math
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QLocale, QModelIndex, Qt
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QFrame, QGroupBox, QHBoxLayout, QLabel,
                                QPushButton, QScrollArea, QSizePolicy, QSplitter, QTabBar, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -21,7 +21,7 @@ from .. import settings as S
 from ..controller import AppController, Fixed, Inspected, PhotoSession
 from ..dialogs import Dialogs, folder_of, image_filter
 from ..settings import Settings
-from ..tables import ChecklistModel
+from ..tables import ChecklistColumns, ChecklistModel, min_table_height
 from ..widgets import Banner, FileDrops, ImageView, split_dropped
 
 
@@ -113,18 +113,12 @@ class PhotoPage(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.table.setAlternatingRowColors(True)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(ChecklistModel.COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(ChecklistModel.COL_TITLE, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(ChecklistModel.COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        for col in (ChecklistModel.COL_MESSAGE, ChecklistModel.COL_MEASURED, ChecklistModel.COL_LIMIT):
-            self.table.setColumnHidden(col, True)  # shown together in COL_DETAIL
-        # every row as tall as its wrapped text, whatever the column's width: no "…"
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # every row as tall as its wrapped text, whatever the column's width: no "…"; the
+        # check's name never takes the width the detail needs
+        self.table_columns = ChecklistColumns(self.table)
+        self.table.setMinimumHeight(min_table_height(self.table, rows=3))
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -396,11 +390,14 @@ class PhotoPage(QWidget):
             self.banner.set_state("fail", self.tr("无法检测这个文件"))
         elif not rep.passed:
             n = len(rep.failing)
-            text = self.tr("检测结果照片仍不合格：%1 项未通过") if showing_result else self.tr("原照片不合格：%1 项未通过")
-            self.banner.set_state("fail", i18n.fmt(text, n))
+            text = (self.tr("检测结果照片仍不合格：%n 项未通过", "", n) if showing_result
+                    else self.tr("原照片不合格：%n 项未通过", "", n))
+            self.banner.set_state("fail", text)
         elif rep.warnings:
-            text = self.tr("检测结果照片合格（有 %1 项提醒）") if showing_result else self.tr("原照片合格（有 %1 项提醒）")
-            self.banner.set_state("warn", i18n.fmt(text, len(rep.warnings)))
+            n = len(rep.warnings)
+            text = (self.tr("检测结果照片合格（有 %n 项提醒）", "", n) if showing_result
+                    else self.tr("原照片合格（有 %n 项提醒）", "", n))
+            self.banner.set_state("warn", text)
         else:
             self.banner.set_state("pass", self.tr("检测结果照片合格") if showing_result else self.tr("原照片合格"))
 

@@ -21,7 +21,7 @@ from ..controller import AppController, Inspected
 from ..dialogs import Dialogs
 from ..review_session import AuditSummary, ReviewItem, ReviewSession, ReviewSet, SlotInfo
 from ..settings import Settings
-from ..tables import VERDICT_COLOURS, ChecklistModel, ReviewItemsModel
+from ..tables import VERDICT_COLOURS, ChecklistColumns, ChecklistModel, ReviewItemsModel, min_table_height
 from ..widgets import Banner, ImageView, ProgressRow, local_files
 
 
@@ -44,6 +44,18 @@ class _StatusScroll(QScrollArea):
             return hint
         h = w.heightForWidth(max(1, self.viewport().width())) + 2 * self.frameWidth() + 2
         return QSize(hint.width(), max(self.minimumHeight(), min(h, self.maximumHeight())))
+
+    def resizeEvent(self, event) -> None:  # noqa: ANN001
+        # whole lines only: the rest of the height stays blank below them, not a line cut in half
+        super().resizeEvent(event)
+        step = self.fontMetrics().lineSpacing()
+        room = self.height() - 2 * self.frameWidth()
+        w = self.widget()
+        full = w.heightForWidth(max(1, self.viewport().width())) if w is not None else 0
+        spare = 0 if full <= room else room % step
+        if self.viewportMargins().bottom() != spare:
+            self.setViewportMargins(0, 0, 0, spare)
+        self.verticalScrollBar().setSingleStep(step)
 
 
 def make_review_page(app: AppController, settings: Settings, dialogs: Dialogs) -> "ReviewPage":
@@ -98,6 +110,8 @@ class ReviewPage(QWidget):
         self.slot_tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.slot_tree.header().setStretchLastSection(False)
         self.slot_tree.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        # a long item name gives way in its middle: its count (1/≥1) and a file's extension stay
+        self.slot_tree.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.addWidget(self.slot_tree)
         self.left.addWidget(self.grid)
@@ -135,15 +149,11 @@ class ReviewPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.checklist)
         self.table.verticalHeader().hide()
-        self.table.setWordWrap(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        hh = self.table.horizontalHeader()
-        hh.setSectionResizeMode(ChecklistModel.COL_STATUS, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(ChecklistModel.COL_TITLE, QHeaderView.ResizeMode.ResizeToContents)
-        hh.setSectionResizeMode(ChecklistModel.COL_DETAIL, QHeaderView.ResizeMode.Stretch)
-        for col in (ChecklistModel.COL_MESSAGE, ChecklistModel.COL_MEASURED, ChecklistModel.COL_LIMIT):
-            self.table.setColumnHidden(col, True)
+        self.table_columns = ChecklistColumns(self.table)
+        # a few rows of checks stay in view however short the screen: the boxes below give way
+        self.table.setMinimumHeight(min_table_height(self.table, rows=3))
 
         self.decide_box = QGroupBox()
         self.accept_file_btn = QPushButton()
@@ -159,16 +169,20 @@ class ReviewPage(QWidget):
         dv = QVBoxLayout(self.decide_box)
         dv.addLayout(row1)
         dv.addLayout(row2)
+        compact = (fm.height() // 2, fm.height() // 4, fm.height() // 2, fm.height() // 4)
+        dv.setContentsMargins(*compact)
 
         self.pending_box = QGroupBox()
         self.pending_list = QListWidget()
         self.pending_list.setMaximumHeight(fm.height() * 4)
         self.pending_list.setMinimumHeight(fm.height() * 2)
+        self.pending_list.hide()     # shown once there is a decision to list (an empty box says nothing)
         self.undo_btn = QPushButton()
         self.reviewer_label = QLabel()
         self.reviewer_edit = QLineEdit(settings.get(S.REVIEWER))
         self.apply_btn = QPushButton()
         pv = QVBoxLayout(self.pending_box)
+        pv.setContentsMargins(*compact)
         pv.addWidget(self.pending_list)
         rrow = QHBoxLayout()
         rrow.addWidget(self.reviewer_label)
@@ -199,9 +213,10 @@ class ReviewPage(QWidget):
         for w in (self.left, centre, right):
             self.splitter.addWidget(w)
         self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 4)
-        self.splitter.setStretchFactor(2, 3)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 1)
         self.splitter.setChildrenCollapsible(False)
+        self._sized = False
 
         # -- progress row --------------------------------------------------------------------------
         self.progress_row = ProgressRow()
@@ -248,6 +263,17 @@ class ReviewPage(QWidget):
         session.auditCancelled.connect(self._on_audit_cancelled)
         session.failed.connect(lambda e: self.dialogs.error(self, e))
         self.retranslate()
+
+    def showEvent(self, event) -> None:  # noqa: ANN001
+        super().showEvent(event)
+        if not self._sized:
+            # the files at their least width, then the large view and the file's checks
+            # about evenly: the checks' text needs the width more than a portrait photo does
+            self._sized = True
+            total = sum(self.splitter.sizes()) or self.splitter.width()
+            left = max(self.left.minimumSizeHint().width(), self.left.minimumWidth(), self.grid.minimumWidth())
+            rest = max(0, total - left)
+            self.splitter.setSizes([left, rest * 45 // 100, rest - rest * 45 // 100])
 
     @property
     def busy(self) -> bool:
@@ -395,6 +421,7 @@ class ReviewPage(QWidget):
             it = QListWidgetItem(i18n.fmt(text, self._target_name(target), i18n.pick(d.reason)))
             it.setData(Qt.ItemDataRole.UserRole, target)
             self.pending_list.addItem(it)
+        self.pending_list.setVisible(self.pending_list.count() > 0)
         self._refresh_item_status()
         self._refresh_slots()
         self._refresh_controls()
