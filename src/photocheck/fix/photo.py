@@ -409,6 +409,14 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
         pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
         protect = np.zeros(alpha.shape, np.uint8)
         cv2.fillConvexPoly(protect, cv2.convexHull(pts).astype(np.int32), 1)
+        # ... and the skull above it, up to the pack's skull-top estimate: a bald head's
+        # highlight or grey hair may share the colour of a pale wall.
+        eyes = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
+        eye_y, chin_y = float(eyes[:2, 1].mean()), float(eyes[2, 1])
+        top = eye_y - rules.head.crown_estimate * max(1.0, chin_y - eye_y)
+        x0, x1 = float(pts[:, 0].min()), float(pts[:, 0].max())
+        cv2.ellipse(protect, (int(round((x0 + x1) / 2)), int(round(eye_y))),
+                    (max(1, int(round((x1 - x0) / 2))), max(1, int(round(eye_y - top)))), 0, 180, 360, 1, -1)
         protect = protect > 0
     white = white_map(crop, r.min_channel, r.max_chroma)
     out, share = alpha.copy(), 0.0
@@ -424,6 +432,10 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
         out[cv2.dilate(found.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
     if share == 0.0:
         return alpha
+    # What the patches held up (a letter on the wall, a fleck) is no longer joined to
+    # this person: only the part connected to the face stays.
+    keep = _main_person(out > 0.5, face, plan, out_w, out_h)
+    out[cv2.dilate(keep.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0] = 0.0
     if share > r.patch_max_share:
         raise _refuse("background_patch",
                       f"背景颜色与头发或衣服太接近，无法分开（约 {share:.0%} 的人像像背景）",

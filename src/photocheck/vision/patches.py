@@ -17,6 +17,8 @@ import cv2
 import numpy as np
 
 PERSON_COLOURS = 6
+# Colours sought in a background of several surfaces.
+BG_COLOURS = 4
 MAX_SAMPLES = 4000
 # Lab (8-bit) of a background that is white already: whitening shows nothing there.
 WHITE_L = 235
@@ -44,9 +46,7 @@ def background_colour(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ri
                       max_spread: float) -> np.ndarray | None:
     """Median Lab colour of the background within ``ring`` px of the person, or None
     when it is not one plain colour (90th percentile distance above ``max_spread``)."""
-    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)  # square: separable, fast
-    near = (cv2.dilate(person.astype(np.uint8), kernel) > 0) & ~person & valid
-    px = lab[near]
+    px = _ring_pixels(lab, person, valid, ring)
     if len(px) < 50:
         return None
     med = np.median(px, axis=0)
@@ -55,25 +55,79 @@ def background_colour(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ri
     return med
 
 
+def _ring_pixels(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ring: int) -> np.ndarray:
+    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)  # square: separable, fast
+    near = (cv2.dilate(person.astype(np.uint8), kernel) > 0) & ~person & valid
+    return lab[near]
+
+
+def background_colours(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ring: int,
+                       max_spread: float, min_share: float) -> tuple[list[np.ndarray], bool]:
+    """The background's colours within ``ring`` px of the person, and whether it is one
+    plain colour. A background of several surfaces (a wall with lettering, a statue
+    beside a wall, a curtain) gives each plain colour that covers at least
+    ``min_share`` of the ring (a k-means cluster whose 90th percentile distance from
+    its centre is at most ``max_spread``). Empty when there is none."""
+    px = _ring_pixels(lab, person, valid, ring)
+    if len(px) < 50:
+        return [], False
+    med = np.median(px, axis=0)
+    if float(np.percentile(np.linalg.norm(px - med, axis=1), 90)) <= max_spread:
+        return [med], True
+    if len(px) > MAX_SAMPLES:
+        px = px[np.random.default_rng(7).choice(len(px), MAX_SAMPLES, replace=False)]
+    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(7)
+    _, labels, centres = cv2.kmeans(np.ascontiguousarray(px, np.float32), BG_COLOURS, None, crit, 2,
+                                    cv2.KMEANS_PP_CENTERS)
+    labels = labels.ravel()
+    out = []
+    for i, c in enumerate(centres):
+        mine = px[labels == i]
+        if len(mine) < min_share * len(px):
+            continue
+        m = np.median(mine, axis=0)
+        if float(np.percentile(np.linalg.norm(mine - m, axis=1), 90)) <= max_spread:
+            out.append(m)
+    return out, False
+
+
+def _is_white(c: np.ndarray) -> bool:
+    return bool(c[0] >= WHITE_L and abs(c[1] - 128) <= WHITE_AB and abs(c[2] - 128) <= WHITE_AB)
+
+
+def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean Lab of the ``where`` pixels in a k x k window, and the window's share of them."""
+    wgt = cv2.boxFilter(where.astype(np.float32), -1, (k, k), normalize=True)
+    s = cv2.boxFilter(lab * where[..., None], -1, (k, k), normalize=True)
+    return s / np.maximum(wgt, 1e-6)[..., None], wgt
+
+
 def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect: np.ndarray | None, *,
                  delta: float, margin: float, band: float, min_area: float, max_spread: float,
-                 white: np.ndarray | None = None) -> Patches | None:
+                 white: np.ndarray | None = None, min_share: float = 0.15) -> Patches | None:
     """Old-background pixels inside ``person`` (bool HxW).
 
     ``valid``: where the image has source pixels (the background is sampled only
     there); ``protect``: pixels never taken (the face); ``delta``: a pixel within this
-    Lab distance of the background colour and at least ``margin`` nearer to it than to
+    Lab distance of a background colour and at least ``margin`` nearer to it than to
     the person's palette is background; ``band``: the ring (fraction of the width)
     where the background is sampled and the depth of the mask left out of the person's
     palette; ``min_area``: pieces smaller than this fraction of the frame are edge
-    noise; ``max_spread``: see ``background_colour``; ``white``: pixels already white.
-    None when the background is not one plain, non-white colour."""
+    noise; ``max_spread``: see ``background_colours``; ``white``: pixels already white;
+    ``min_share``: see ``background_colours``.
+
+    On a background of one plain colour, every such piece counts. On a background of
+    several surfaces, a piece counts only where the mask's edge runs through it without
+    a colour edge (the wall goes on across the edge, within ``delta`` of the wall just
+    outside): a piece of the wall, not something of the person's that shares a colour
+    with some part of the background. Such pieces are left out of the person's palette.
+    None when no plain, non-white background colour is found."""
     h, w = person.shape
     r = max(3, int(band * w))
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
-    bg = background_colour(lab, person, valid, r, max_spread)
-    if bg is None or (bg[0] >= WHITE_L and abs(bg[1] - 128) <= WHITE_AB and abs(bg[2] - 128) <= WHITE_AB):
-        return None
+    lab_bg = None
+    plain_bg = background_colour(lab, person, valid, r, max_spread)
     kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
     inner = cv2.erode(person.astype(np.uint8), kernel) > 0
     look = person.copy()
@@ -83,10 +137,49 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         look &= ~white
     if int(inner.sum()) < 50 or not look.any():
         return None
+    seeds = None
+    if plain_bg is not None:
+        if _is_white(plain_bg):
+            return None
+        colours = [plain_bg]
+    else:
+        # Several surfaces: where the mask's edge crosses one without a colour edge (the
+        # pixel just inside is within delta of the wall just outside), that surface goes
+        # on inside the mask. Its colours are those of the wall just outside such edges.
+        outside = ~person & valid
+        if white is not None:
+            outside &= ~white
+        edge = look & (cv2.dilate(outside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+        ey, ex = np.nonzero(edge)
+        if len(ey) < 4:
+            return None
+        local, wgt = _local_mean(lab, outside, 5)
+        ok = (wgt[ey, ex] > 0.1) & (np.linalg.norm(lab[ey, ex] - local[ey, ex], axis=1) < delta)
+        if int(ok.sum()) < 4:
+            return None
+        seeds = np.zeros((h, w), bool)
+        seeds[ey[ok], ex[ok]] = True
+        refs = local[ey[ok], ex[ok]]
+        colours = [c for c in _palette(refs, BG_COLOURS) if not _is_white(c)]
+        if not colours:
+            return None
+    bg = colours[0]
     ys, xs = np.nonzero(look)
     px = lab[ys, xs]
-    d_bg = np.linalg.norm(px - bg, axis=1)
+    d_bg = np.stack([np.linalg.norm(px - c, axis=1) for c in colours]).min(axis=0)
     near = d_bg < delta
+    if seeds is not None:
+        near_map = np.zeros((h, w), np.uint8)
+        near_map[ys[near], xs[near]] = 1
+        n, labels = cv2.connectedComponents(near_map, connectivity=8)
+        touch = np.zeros(n, bool)
+        touch[np.unique(labels[seeds & (near_map > 0)])] = True
+        touch[0] = False
+        spread = touch[labels]
+        near &= spread[ys, xs]
+        inner &= ~spread
+        if int(inner.sum()) < 50 or not near.any():
+            return None
     d_p = np.full(len(px), np.inf, np.float32)
     for c in _palette(lab[inner], PERSON_COLOURS):
         d_p[near] = np.minimum(d_p[near], np.linalg.norm(px[near] - c, axis=1))
