@@ -403,7 +403,7 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     from ..vision.patches import find_patches
 
     r = rules.background
-    protect = None
+    protect = own = None
     if face.landmarks is not None:
         m = _scaled(plan, 1.0, out_w, out_h)
         pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
@@ -418,6 +418,11 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
         cv2.ellipse(protect, (int(round((x0 + x1) / 2)), int(round(eye_y))),
                     (max(1, int(round((x1 - x0) / 2))), max(1, int(round(eye_y - top)))), 0, 180, 360, 1, -1)
         protect = protect > 0
+        # The face, the skull, and the neck and the middle of the chest below the chin
+        # (within 0.3 face widths of the face's centre) are the person's own.
+        own = protect.copy()
+        fc, fw = (x0 + x1) / 2, x1 - x0
+        own[int(max(0, chin_y)):, max(0, int(fc - 0.3 * fw)):int(fc + 0.3 * fw) + 1] = True
     white = white_map(crop, r.min_channel, r.max_chroma)
     out, share = alpha.copy(), 0.0
     # Twice: a thick patch is found from its outside in, and what the first pass took
@@ -425,7 +430,7 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     for _ in range(2):
         found = find_patches(crop, out > 0.5, valid, protect, delta=r.patch_delta, margin=r.patch_margin,
                              band=r.patch_band, min_area=r.patch_min_area,
-                             max_spread=r.patch_spread, white=white)
+                             max_spread=r.patch_spread, white=white, own=own)
         if found is None or not found.mask.any():
             break
         share += found.share

@@ -32,13 +32,14 @@ class Patches:
     background_lab: np.ndarray  # the background's colour (3,)
 
 
-def _palette(samples: np.ndarray, k: int) -> np.ndarray:
-    if len(samples) > MAX_SAMPLES:
-        samples = samples[np.random.default_rng(7).choice(len(samples), MAX_SAMPLES, replace=False)]
+def _palette(samples: np.ndarray, k: int, max_samples: int = MAX_SAMPLES, attempts: int = 2) -> np.ndarray:
+    if len(samples) > max_samples:
+        samples = samples[np.random.default_rng(7).choice(len(samples), max_samples, replace=False)]
     k = max(1, min(k, len(samples)))
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(7)
-    _, _, centres = cv2.kmeans(np.ascontiguousarray(samples, np.float32), k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    _, _, centres = cv2.kmeans(np.ascontiguousarray(samples, np.float32), k, None, crit, attempts,
+                               cv2.KMEANS_PP_CENTERS)
     return centres
 
 
@@ -61,37 +62,6 @@ def _ring_pixels(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ring: i
     return lab[near]
 
 
-def background_colours(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ring: int,
-                       max_spread: float, min_share: float) -> tuple[list[np.ndarray], bool]:
-    """The background's colours within ``ring`` px of the person, and whether it is one
-    plain colour. A background of several surfaces (a wall with lettering, a statue
-    beside a wall, a curtain) gives each plain colour that covers at least
-    ``min_share`` of the ring (a k-means cluster whose 90th percentile distance from
-    its centre is at most ``max_spread``). Empty when there is none."""
-    px = _ring_pixels(lab, person, valid, ring)
-    if len(px) < 50:
-        return [], False
-    med = np.median(px, axis=0)
-    if float(np.percentile(np.linalg.norm(px - med, axis=1), 90)) <= max_spread:
-        return [med], True
-    if len(px) > MAX_SAMPLES:
-        px = px[np.random.default_rng(7).choice(len(px), MAX_SAMPLES, replace=False)]
-    crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    cv2.setRNGSeed(7)
-    _, labels, centres = cv2.kmeans(np.ascontiguousarray(px, np.float32), BG_COLOURS, None, crit, 2,
-                                    cv2.KMEANS_PP_CENTERS)
-    labels = labels.ravel()
-    out = []
-    for i, c in enumerate(centres):
-        mine = px[labels == i]
-        if len(mine) < min_share * len(px):
-            continue
-        m = np.median(mine, axis=0)
-        if float(np.percentile(np.linalg.norm(mine - m, axis=1), 90)) <= max_spread:
-            out.append(m)
-    return out, False
-
-
 def _is_white(c: np.ndarray) -> bool:
     return bool(c[0] >= WHITE_L and abs(c[1] - 128) <= WHITE_AB and abs(c[2] - 128) <= WHITE_AB)
 
@@ -105,7 +75,7 @@ def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray,
 
 def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect: np.ndarray | None, *,
                  delta: float, margin: float, band: float, min_area: float, max_spread: float,
-                 white: np.ndarray | None = None, min_share: float = 0.15) -> Patches | None:
+                 white: np.ndarray | None = None, own: np.ndarray | None = None) -> Patches | None:
     """Old-background pixels inside ``person`` (bool HxW).
 
     ``valid``: where the image has source pixels (the background is sampled only
@@ -114,14 +84,17 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     the person's palette is background; ``band``: the ring (fraction of the width)
     where the background is sampled and the depth of the mask left out of the person's
     palette; ``min_area``: pieces smaller than this fraction of the frame are edge
-    noise; ``max_spread``: see ``background_colours``; ``white``: pixels already white;
-    ``min_share``: see ``background_colours``.
+    noise; ``max_spread``: see ``background_colour``; ``white``: pixels already white;
+    ``own``: where the person surely is (the face and skull, the torso's middle
+    column below the chin).
 
     On a background of one plain colour, every such piece counts. On a background of
     several surfaces, a piece counts only where the mask's edge runs through it without
     a colour edge (the wall goes on across the edge, within ``delta`` of the wall just
     outside): a piece of the wall, not something of the person's that shares a colour
-    with some part of the background. Such pieces are left out of the person's palette.
+    with some part of the background, and only when it does not reach ``own`` (a dark
+    suit on a dark stage has no edge either). Such pieces are left out of the person's
+    palette.
     None when no plain, non-white background colour is found."""
     h, w = person.shape
     r = max(3, int(band * w))
@@ -153,8 +126,10 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         ey, ex = np.nonzero(edge)
         if len(ey) < 4:
             return None
-        local, wgt = _local_mean(lab, outside, 5)
-        ok = (wgt[ey, ex] > 0.1) & (np.linalg.norm(lab[ey, ex] - local[ey, ex], axis=1) < delta)
+        # The wall a few pixels out, past the blend of the edge.
+        wall = cv2.erode(outside.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        local, wgt = _local_mean(lab, wall, 9)
+        ok = (wgt[ey, ex] > 0.05) & (np.linalg.norm(lab[ey, ex] - local[ey, ex], axis=1) < delta)
         if int(ok.sum()) < 4:
             return None
         seeds = np.zeros((h, w), bool)
@@ -174,6 +149,13 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         n, labels = cv2.connectedComponents(near_map, connectivity=8)
         touch = np.zeros(n, bool)
         touch[np.unique(labels[seeds & (near_map > 0)])] = True
+        if own is not None:
+            # A piece that goes on into the person's own (a dark suit on a dark stage, into
+            # the torso) by a patch's area or more is the person's, edge or no edge; a thin
+            # fringe that merely touches it is not.
+            reach = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+            inside = np.bincount(labels[reach & (near_map > 0)], minlength=n)
+            touch[inside >= max(4, min_area * h * w)] = False
         touch[0] = False
         spread = touch[labels]
         near &= spread[ys, xs]
@@ -193,3 +175,66 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     mask = keep[labels]
     share = float(mask.sum()) / max(1, int(person.sum()))
     return Patches(mask, share, bg)
+
+
+def _weighted_palette_distance(px: np.ndarray, palette: np.ndarray, light_weight: float) -> np.ndarray:
+    w = np.array([light_weight, 1.0, 1.0], np.float32)
+    return np.min(np.stack([np.linalg.norm((px - c) * w, axis=1) for c in palette]), axis=0)
+
+
+def foreign_pieces(lab: np.ndarray, person: np.ndarray, landmarks: np.ndarray, eye_y: float, chin_y: float, *,
+                   delta: float, min_area: float, min_chroma: float, max_chroma: float,
+                   hue_range: tuple[float, float], light_weight: float = 0.5) -> np.ndarray:
+    """Pieces of ``person`` (bool HxW) beside the head and shoulders that the person
+    shows nowhere else: a sign, a poster or a coloured block on the wall that the
+    segmenter joined to a shoulder or to the hair.
+
+    The person's own colours (a k-means palette) come from where a portrait shows only
+    the person: the column of the face, hair and torso (within 0.6 face widths of the
+    face's centre line) and the hair beside the face down to the mouth. Beyond the ears
+    (0.75 face widths out) a body shows only its hair and shoulders, in those colours;
+    a pixel there farther than ``delta`` from every one of them (Lab, lightness weighted
+    by ``light_weight``: light falls off across a shoulder) and of a colour no hair has
+    (``person.odd_for_hair``: ombré or grey ends are hair) is foreign. Solid pieces of at
+    least ``min_area`` of the frame are returned (bool HxW); landmarks: the face mesh
+    in this image's coordinates."""
+    from .person import odd_for_hair
+
+    full_h, full_w = person.shape
+    if landmarks is None or len(landmarks) < 3 or not person.any():
+        return np.zeros((full_h, full_w), bool)
+    step = max(1, int(round(full_w / 200)))  # pieces a reviewer sees are far larger than the grid
+    if step > 1:
+        small = foreign_pieces(lab[::step, ::step], person[::step, ::step], landmarks / step, eye_y / step,
+                               chin_y / step, delta=delta, min_area=min_area, min_chroma=min_chroma,
+                               max_chroma=max_chroma, hue_range=hue_range, light_weight=light_weight)
+        big = cv2.resize(small.astype(np.uint8), (full_w, full_h), interpolation=cv2.INTER_NEAREST) > 0
+        return big & person
+    h, w = full_h, full_w
+    out = np.zeros((h, w), bool)
+    x0, x1 = float(landmarks[:, 0].min()), float(landmarks[:, 0].max())
+    fw, cx = max(1.0, x1 - x0), (x0 + x1) / 2
+    dx = np.abs(np.arange(w, dtype=np.float32) - cx)[None, :]
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    mouth_y = eye_y + 0.5 * max(1.0, chin_y - eye_y)
+    ref = person & ((dx <= 0.6 * fw) | ((dx <= 0.9 * fw) & (rows <= mouth_y)))
+    outer = person & (dx > 0.75 * fw)
+    if int(ref.sum()) < 50 or int(outer.sum()) < max(4, min_area * h * w):
+        return out
+    ys, xs = np.nonzero(outer)
+    px = lab[ys, xs]
+    odd = odd_for_hair(px, min_chroma=min_chroma, max_chroma=max_chroma, hue_range=hue_range)
+    if not odd.any():
+        return out
+    ys, xs, px = ys[odd], xs[odd], px[odd]
+    far = _weighted_palette_distance(px, _palette(lab[ref], 8, 1500, 1), light_weight) > delta
+    if not far.any():
+        return out
+    cand = np.zeros((h, w), np.uint8)
+    cand[ys[far], xs[far]] = 1
+    k = max(3, int(0.012 * w) | 1)
+    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= max(4, min_area * h * w)
+    keep[0] = False
+    return keep[labels]
