@@ -380,22 +380,24 @@ def _main_person(person: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -
     return main_person(person, SimpleNamespace(box=_face_box_in_crop(face, plan, out_w, out_h)), split_y=mouth_y)
 
 
-def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.ndarray:
-    """Soft person mask of the crop, limited to the person with this face."""
+def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Soft person mask of the crop, limited to the person with this face, and the
+    segmenter's own probability (see PersonSegmenter.mask_and_confidence)."""
     from ..vision.segment import get_segmenter
 
     seg = get_segmenter()
-    a = seg.mask(crop).astype(np.float32)
+    a, conf = seg.mask_and_confidence(crop)
+    a = a.astype(np.float32)
     # Push confident regions to 0/1 and keep a soft band at the boundary.
     a = np.clip((a - 0.15) / 0.7, 0.0, 1.0)
     keep = _main_person(a > 0.5, face, plan, out_w, out_h)
     keep = cv2.dilate(keep.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     a[~keep] = 0.0
-    return a
+    return a, conf
 
 
 def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
-                         out_w: int, out_h: int, rules, steps: list[Text]) -> np.ndarray:
+                         out_w: int, out_h: int, rules, steps: list[Text], conf: np.ndarray | None = None) -> np.ndarray:
     """Alpha with the patches of the source's background that the mask kept (over the
     hair, beside a collar) set to background, so they turn white (vision.patches).
     Refuses when they are so large that person and background cannot be told apart."""
@@ -435,6 +437,16 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
             break
         share += found.share
         out[cv2.dilate(found.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
+    if conf is not None:
+        from ..vision.patches import unsure_background
+
+        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+        person = out > 0.5
+        unsure = unsure_background(lab, person, conf, valid, protect, sure=r.unsure_below,
+                                   margin=r.patch_margin, window=r.patch_band, min_area=r.unsure_min_area)
+        if unsure.any():
+            share += float(unsure.sum()) / max(1, int(person.sum()))
+            out[cv2.dilate(unsure.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
     if share == 0.0:
         return alpha
     # What the patches held up (a letter on the wall, a fleck) is no longer joined to
@@ -452,6 +464,35 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     steps.append(Text(f"去除了人像边缘残留的原背景色块（{share:.1%}）",
                       f"removed patches of the old background at the person's edge ({share:.1%})"))
     return out
+
+
+def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
+    """Refuse when something the person shows nowhere else is joined to the shoulders or
+    hair beyond the ears (a sign, a poster on the wall): whitening it would cut the
+    shoulder it sits on, keeping it leaves a patch."""
+    from ..checks.photo import white_map
+
+    if face.landmarks is None:
+        return
+    m = _scaled(plan, 1.0, out_w, out_h)
+    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    e = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
+    r = rules.background
+    person = (alpha > 0.5) & ~white_map(crop, r.min_channel, r.max_chroma)
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+    from ..vision.patches import foreign_in
+
+    found = foreign_in(lab, person, pts, float(e[:2, 1].mean()), float(e[2, 1]), rules)
+    if not found.any():
+        return
+    share = float(found.mean())
+    raise _refuse("background_patch",
+                  f"人像边缘连着一块颜色与本人不符的背景物体（约占画面 {share:.1%}），无法干净地去除",
+                  f"something of the background in a colour the person shows nowhere else is joined to the "
+                  f"shoulders or hair (about {share:.1%} of the photo); it cannot be removed cleanly",
+                  Text("请在白墙或纯色墙前重拍，身后不要有标志或物品",
+                       "retake in front of a plain wall with no signs or objects behind you"),
+                  ["background"])
 
 
 def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
@@ -712,7 +753,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     plan, geom = chosen
     out_w, out_h = _output_size(plan, rules)
     crop, valid = _render(w_bgr, plan, out_w, out_h)
-    alpha = _alpha(crop, face, plan, out_w, out_h)
+    alpha, conf = _alpha(crop, face, plan, out_w, out_h)
     k_width = width_per_height(head, rules) if aim_width else 0.0
     width_reaimed = False
     if not _safe_geometry(geom, rules, k_width):
@@ -732,7 +773,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
                     plan, head, geom, width_reaimed = plan2, fixed, g, g[0] != geom[0]
                     out_w, out_h = _output_size(plan, rules)
                     crop, valid = _render(w_bgr, plan, out_w, out_h)
-                    alpha = _alpha(crop, face, plan, out_w, out_h)
+                    alpha, conf = _alpha(crop, face, plan, out_w, out_h)
                     break
             else:
                 if outside > REAIM_MARGIN:
@@ -758,8 +799,9 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度占 {head_frac:.1%}",
                       f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
-    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps)
+    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps, conf)
     _refuse_above_shoulders(alpha, face, plan, out_w, out_h, rules)
+    _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",

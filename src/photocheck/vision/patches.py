@@ -238,3 +238,52 @@ def foreign_pieces(lab: np.ndarray, person: np.ndarray, landmarks: np.ndarray, e
     keep = stats[:, cv2.CC_STAT_AREA] >= max(4, min_area * h * w)
     keep[0] = False
     return keep[labels]
+
+
+def foreign_in(lab: np.ndarray, person: np.ndarray, landmarks: np.ndarray, eye_y: float, chin_y: float,
+               rules) -> np.ndarray:
+    """Pieces of ``person`` beside the head and shoulders in colours the person shows
+    nowhere else (foreign_pieces), with the pack's [photo] thresholds."""
+    r, hc = rules.background, rules.head_covering
+    return foreign_pieces(lab, person, landmarks, eye_y, chin_y, delta=r.foreign_delta,
+                          min_area=r.island_min_area, min_chroma=hc.hair_min_chroma, max_chroma=hc.hair_max_chroma,
+                          hue_range=(hc.hair_hue_min, hc.hair_hue_max), light_weight=r.foreign_light_weight)
+
+
+def unsure_background(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, valid: np.ndarray,
+                      protect: np.ndarray | None, *, sure: float, margin: float, window: float,
+                      min_area: float) -> np.ndarray:
+    """Pixels of ``person`` (bool HxW) the segmenter was unsure of (its own probability
+    ``conf`` below ``sure``; the refined mask makes them solid) that look like the wall
+    around them: nearer, by ``margin`` (Lab), to the mean of the wall within ``window``
+    (fraction of the width; the wall a few pixels past the edge's blend) than to every
+    colour of the person where the segmenter was sure (a k-means palette). A blurred
+    light or a curtain seen beside a collar, the rim of wall a mask keeps around hair.
+    Pieces below ``min_area`` of the frame are left (noise). ``protect``: never taken."""
+    h, w = person.shape
+    out = np.zeros((h, w), bool)
+    unsure = person & (conf < sure)
+    if protect is not None:
+        unsure &= ~protect
+    sure_fg = person & (conf >= sure)
+    if not unsure.any() or int(sure_fg.sum()) < 50:
+        return out
+    wall = cv2.erode((~person & valid).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    k = max(5, int(window * w) | 1)
+    local, wgt = _local_mean(lab, wall, k)
+    ys, xs = np.nonzero(unsure & (wgt > 0.02))
+    if len(ys) == 0:
+        return out
+    px = lab[ys, xs]
+    d_bg = np.linalg.norm(px - local[ys, xs], axis=1)
+    d_fg = np.min(np.stack([np.linalg.norm(px - c, axis=1)
+                            for c in _palette(lab[sure_fg], PERSON_COLOURS, 1500, 1)]), axis=0)
+    hit = d_bg + margin < d_fg
+    if not hit.any():
+        return out
+    cand = np.zeros((h, w), np.uint8)
+    cand[ys[hit], xs[hit]] = 1
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= max(4, min_area * h * w)
+    keep[0] = False
+    return keep[labels]
