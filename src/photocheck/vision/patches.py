@@ -30,6 +30,7 @@ class Patches:
     mask: np.ndarray            # bool HxW: the pixels that are old background
     share: float                # their area over the person's
     background_lab: np.ndarray  # the background's colour (3,)
+    plain: bool = True          # found on a background of one plain colour
 
 
 def _palette(samples: np.ndarray, k: int, max_samples: int = MAX_SAMPLES, attempts: int = 2) -> np.ndarray:
@@ -174,7 +175,7 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     keep[0] = False
     mask = keep[labels]
     share = float(mask.sum()) / max(1, int(person.sum()))
-    return Patches(mask, share, bg)
+    return Patches(mask, share, bg, seeds is None)
 
 
 def _weighted_palette_distance(px: np.ndarray, palette: np.ndarray, light_weight: float) -> np.ndarray:
@@ -259,7 +260,20 @@ def unsure_background(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, val
     (fraction of the width; the wall a few pixels past the edge's blend) than to every
     colour of the person where the segmenter was sure (a k-means palette). A blurred
     light or a curtain seen beside a collar, the rim of wall a mask keeps around hair.
-    Pieces below ``min_area`` of the frame are left (noise). ``protect``: never taken."""
+    Pieces below ``min_area`` of the frame are left (noise). ``protect``: never taken.
+    Twice: the wall's mean reaches ``window`` / 2 into the mask, and what the first pass
+    took brings it deeper."""
+    first = _unsure_pass(lab, person, conf, valid, protect, sure=sure, margin=margin, window=window,
+                         min_area=min_area)
+    if not first.any():
+        return first
+    return first | _unsure_pass(lab, person & ~first, conf, valid, protect, sure=sure, margin=margin,
+                                window=window, min_area=min_area)
+
+
+def _unsure_pass(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, valid: np.ndarray,
+                 protect: np.ndarray | None, *, sure: float, margin: float, window: float,
+                 min_area: float) -> np.ndarray:
     h, w = person.shape
     out = np.zeros((h, w), bool)
     unsure = person & (conf < sure)
