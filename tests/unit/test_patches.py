@@ -16,7 +16,7 @@ from photocheck.checks.base import Status
 from photocheck.checks.photo import Context
 from photocheck.errors import FixRefused
 from photocheck.rules import load_pack
-from photocheck.vision.patches import find_patches, foreign_pieces, unsure_background
+from photocheck.vision.patches import beside_head, find_patches, foreign_pieces, unsure_background
 
 H, W = 567, 390
 PINK = (135, 60, 235)       # BGR
@@ -149,6 +149,31 @@ def test_a_sign_joined_to_the_shoulder_is_foreign_and_hair_ends_are_not(rules):
     img3, person3, _ = portrait((255, 255, 255))
     img3[person3 & (np.arange(W)[None, :] > 330) & (np.arange(H)[:, None] > 450)] = (95, 90, 90)
     assert not foreign(img3, person3, rules).any()
+
+
+def test_people_behind_beside_the_head_are_found_and_long_hair_is_not(rules):
+    r = rules.background
+
+    def found(img, mask):
+        return beside_head(lab_of(img), mask, 330.0, 115.0, 275.0, 210.0, delta=r.foreign_delta,
+                           light_weight=r.foreign_light_weight, min_area=r.island_min_area)
+
+    img, person, _ = portrait((255, 255, 255))
+    crowd = np.zeros((H, W), bool)
+    crowd[240:420, 0:45] = True                   # beside the cheek, above the chin, down to the shoulder
+    img[crowd] = (120, 60, 35)                    # people behind in blue coats
+    img[250:290, 5:40] = SKIN                     # a face among them: of the skin's colour, not counted
+    got = found(img, person | crowd)
+    # what stands above the chin (the part below may be a shoulder) is found
+    assert got[240:250, 0:45].mean() > 0.8 and got[290:310, 0:45].mean() > 0.8
+    assert not got[person & ~crowd].any()
+    # Long hair hanging in a step beside the face, of the hair's colour: hair.
+    img2, person2, _ = portrait((255, 255, 255))
+    hang = np.zeros((H, W), bool)
+    hang[150:330, 300:340] = True
+    hang[250:420, 340:375] = True
+    img2[hang] = HAIR
+    assert not found(img2, person2 | hang).any()
 
 
 # --------------------------------------------------------------------------- end to end

@@ -710,14 +710,18 @@ class BackgroundCheck(Check):
     def _foreign(ctx: Context, listed: np.ndarray) -> list[tuple[int, int, int, int, np.ndarray, int]]:
         """Pieces inside the silhouette beside the head and shoulders in colours the
         person shows nowhere else (a sign or a block of the old wall the segmenter took for
-        a shoulder; vision.patches.foreign_in), not already listed."""
-        from ..vision.patches import foreign_in
+        a shoulder; vision.patches.foreign_in), or beside the head above the chin and not
+        coming down from the hair (people behind; vision.patches.beside_head_in), not
+        already listed."""
+        from ..vision.patches import beside_head_in, foreign_in
 
         f = ctx.face
         if f.landmarks is None:
             return []
         eye_y = (f.eye_left[1] + f.eye_right[1]) / 2
-        found = foreign_in(ctx.lab, ctx.person_core & ~ctx.white, f.landmarks[:, :2], eye_y, f.chin[1], ctx.rules)
+        person = ctx.person_core & ~ctx.white
+        found = foreign_in(ctx.lab, person, f.landmarks[:, :2], eye_y, f.chin[1], ctx.rules)
+        found |= beside_head_in(ctx.lab, person, f.chin[1], f.face_left_x, f.face_right_x, eye_y, ctx.rules)
         found &= ~listed
         if not found.any():
             return []

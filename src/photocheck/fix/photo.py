@@ -59,12 +59,6 @@ MAX_TORSO_FILL = 0.05
 # 0.47-0.63). Such a photo is un-stretched when that brings the face inside this band.
 NORMAL_RATIO = (0.45, 0.68)
 UNSTRETCH_MAX_SIDE = 2400
-# Beside the face, the head (ears, the skull's sides) reaches this many face widths past
-# the face's edge (see _refuse_beside_head).
-HEAD_ALLOWANCE = 0.25
-# A step down of the person's top between neighbouring columns of at least this fraction of
-# the height is a cliff: the head's side ends there.
-CLIFF = 0.04
 
 
 @dataclass
@@ -512,61 +506,18 @@ def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w
 def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
                         rules) -> None:
     """Refuse when the mask holds something beside the head, above the chin, that does not
-    come down from the hair. Moving outward from the face, the top of the person follows
-    the hair's outline, which falls smoothly, or drops off a cliff at the head's side onto
-    an ear (within HEAD_ALLOWANCE face widths of the face's edge) or a shoulder (at about
-    the chin or lower). Past a cliff and past the ears, a top above the chin is something
-    else joined to the person (people behind, a poster), unless it has the colour of the
-    hair on the head (long hair hangs in waves and steps). When what is left covers at
-    least the pack's island_min_area of the photo, the fix is refused."""
-    m = _scaled(plan, 1.0, out_w, out_h)
-    e = cv2.transform(np.array([[face.chin, (face.face_left_x, face.chin[1]), (face.face_right_x, face.chin[1])]],
-                               np.float32), m)[0]
-    chin_y, fx0, fx1 = float(e[0, 1]), float(e[1, 0]), float(e[2, 0])
-    h, w = alpha.shape
-    person = alpha > 0.5
-    if not 0 < chin_y < h or not person.any():
-        return
-    top = np.where(person.any(axis=0), person.argmax(axis=0), h).astype(np.int64)
-    fw = max(1.0, abs(fx1 - fx0))
-    cliff, tol = CLIFF * h, 0.03 * h
-    line = chin_y - tol
-    flagged = np.zeros((h, w), bool)
-    for edge, step in ((min(fx0, fx1), -1), (max(fx0, fx1), 1)):
-        start = int(np.clip(round((fx0 + fx1) / 2), 0, w - 1))
-        cols = np.arange(start, -1, -1) if step < 0 else np.arange(start, w)
-        if cols.size < 2:
-            continue
-        t = top[cols]
-        drops = np.nonzero(np.diff(t) > cliff)[0]
-        if drops.size == 0:
-            continue
-        after = np.zeros(cols.size, bool)
-        after[drops[0] + 1:] = True
-        beyond = np.abs(cols - edge) > HEAD_ALLOWANCE * fw
-        high = after & beyond & (t < line)
-        for c, t0 in zip(cols[high], t[high]):
-            flagged[int(t0):int(line), int(c)] = True
-    flagged &= person
-    min_area = max(4.0, rules.background.island_min_area * h * w)
-    if flagged.sum() < min_area:
-        return
-    from ..vision.patches import _palette, _weighted_palette_distance
+    come down from the hair (vision.patches.beside_head): people behind, a poster."""
+    from ..vision.patches import beside_head_in
 
+    m = _scaled(plan, 1.0, out_w, out_h)
+    e = cv2.transform(np.array([[face.chin, (face.face_left_x, face.chin[1]), (face.face_right_x, face.chin[1]),
+                                 face.eye_left, face.eye_right]], np.float32), m)[0]
     lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
-    eye_y = float(cv2.transform(np.array([[face.eye_left, face.eye_right]], np.float32), m)[0][:, 1].mean())
-    hair = person.copy()
-    hair[int(max(0, eye_y)):] = False
-    hair &= ~flagged
-    if int(hair.sum()) >= 50:
-        r = rules.background
-        far = _weighted_palette_distance(lab[flagged], _palette(lab[hair], 4, 1500, 1), r.foreign_light_weight)
-        area = float((far > r.foreign_delta).sum())
-    else:
-        area = float(flagged.sum())
-    if area < min_area:
+    found = beside_head_in(lab, alpha > 0.5, float(e[0, 1]), float(e[1, 0]), float(e[2, 0]),
+                           float(e[3:, 1].mean()), rules)
+    if not found.any():
         return
-    share = area / (h * w)
+    share = float(found.mean())
     raise _refuse("background_patch",
                   f"头部旁边有背景中的人或物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
                   f"something of the background beside the head is joined to the person (about {share:.1%} of the "

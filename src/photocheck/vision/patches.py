@@ -301,3 +301,69 @@ def _unsure_pass(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, valid: n
     keep = stats[:, cv2.CC_STAT_AREA] >= max(4, min_area * h * w)
     keep[0] = False
     return keep[labels]
+
+
+# Beside the face, the head (ears, the skull's sides) reaches this many face widths past
+# the face's edge.
+HEAD_ALLOWANCE = 0.25
+# A step down of the person's top between neighbouring columns of at least this fraction of
+# the height is a cliff: the head's side ends there. A top within CHIN_TOLERANCE of the
+# height above the chin is a shoulder's.
+CLIFF = 0.04
+CHIN_TOLERANCE = 0.03
+
+
+def beside_head(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: float, face_x1: float,
+                eye_y: float, *, delta: float, light_weight: float, min_area: float) -> np.ndarray:
+    """Pixels of ``person`` beside the head, above the chin, that do not come down from
+    the hair (bool HxW; empty when they cover less than ``min_area`` of the frame).
+
+    Moving outward from the face's centre, the top of the person follows the hair's
+    outline, or drops off a cliff at the head's side onto an ear (within HEAD_ALLOWANCE
+    face widths of the face's edge, ``face_x0``/``face_x1``) or a shoulder (about the chin,
+    ``chin_y``, or lower). Past a cliff and past the ears, what stands above the chin is
+    something else joined to the person (people behind, a poster), unless it has the
+    colour of the hair above the eyes (within ``delta``, Lab with lightness weighted by
+    ``light_weight``): long hair hangs in waves and steps."""
+    h, w = person.shape
+    out = np.zeros((h, w), bool)
+    if not 0 < chin_y < h or not person.any():
+        return out
+    top = np.where(person.any(axis=0), person.argmax(axis=0), h).astype(np.int64)
+    x0, x1 = min(face_x0, face_x1), max(face_x0, face_x1)
+    fw = max(1.0, x1 - x0)
+    line = chin_y - CHIN_TOLERANCE * h
+    start = int(np.clip(round((x0 + x1) / 2), 0, w - 1))
+    for edge, cols in ((x0, np.arange(start, -1, -1)), (x1, np.arange(start, w))):
+        if cols.size < 2:
+            continue
+        t = top[cols]
+        drops = np.nonzero(np.diff(t) > CLIFF * h)[0]
+        if drops.size == 0:
+            continue
+        high = np.abs(cols - edge) > HEAD_ALLOWANCE * fw
+        high[:drops[0] + 1] = False
+        high &= t < line
+        for c, t0 in zip(cols[high], t[high]):
+            out[int(t0):int(line), int(c)] = True
+    out &= person
+    need = max(4.0, min_area * h * w)
+    if out.sum() < need:
+        return np.zeros((h, w), bool)
+    hair = person & ~out
+    hair[int(np.clip(eye_y, 0, h)):] = False
+    if int(hair.sum()) >= 50:
+        ys, xs = np.nonzero(out)
+        far = _weighted_palette_distance(lab[ys, xs], _palette(lab[hair], 4, 1500, 1), light_weight) > delta
+        out[ys[~far], xs[~far]] = False
+    if out.sum() < need:
+        return np.zeros((h, w), bool)
+    return out
+
+
+def beside_head_in(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: float, face_x1: float,
+                   eye_y: float, rules) -> np.ndarray:
+    """``beside_head`` with the pack's [photo] thresholds."""
+    r = rules.background
+    return beside_head(lab, person, chin_y, face_x0, face_x1, eye_y, delta=r.foreign_delta,
+                       light_weight=r.foreign_light_weight, min_area=r.island_min_area)
