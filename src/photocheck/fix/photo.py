@@ -433,7 +433,8 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     for _ in range(2):
         found = find_patches(crop, out > 0.5, valid, protect, delta=r.patch_delta, margin=r.patch_margin,
                              band=r.patch_band, min_area=r.patch_min_area,
-                             max_spread=r.patch_spread, white=white, own=own)
+                             max_spread=r.patch_spread, white=white, own=own,
+                             min_light=r.patch_min_light)
         if found is None or not found.mask.any():
             break
         share += found.share

@@ -76,7 +76,8 @@ def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray,
 
 def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect: np.ndarray | None, *,
                  delta: float, margin: float, band: float, min_area: float, max_spread: float,
-                 white: np.ndarray | None = None, own: np.ndarray | None = None) -> Patches | None:
+                 white: np.ndarray | None = None, own: np.ndarray | None = None,
+                 min_light: float = 0.0) -> Patches | None:
     """Old-background pixels inside ``person`` (bool HxW).
 
     ``valid``: where the image has source pixels (the background is sampled only
@@ -87,7 +88,8 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     palette; ``min_area``: pieces smaller than this fraction of the frame are edge
     noise; ``max_spread``: see ``background_colour``; ``white``: pixels already white;
     ``own``: where the person surely is (the face and skull, the torso's middle
-    column below the chin).
+    column below the chin); ``min_light``: on several surfaces, wall colours darker than
+    this (8-bit Lab lightness) are not sought.
 
     On a background of one plain colour, every such piece counts. On a background of
     several surfaces, a piece counts only where the mask's edge runs through it without
@@ -136,7 +138,8 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         seeds = np.zeros((h, w), bool)
         seeds[ey[ok], ex[ok]] = True
         refs = local[ey[ok], ex[ok]]
-        colours = [c for c in _palette(refs, BG_COLOURS) if not _is_white(c)]
+        # In shadow, hair, clothes and wall are too close in colour to be told apart.
+        colours = [c for c in _palette(refs, BG_COLOURS) if not _is_white(c) and c[0] >= min_light]
         if not colours:
             return None
     bg = colours[0]
