@@ -99,8 +99,6 @@ class BackgroundRules:
     foreign_light_weight: float = 0.5
     # Where the segmenter was unsure (its probability below unsure_below), wall-coloured pieces
     unsure_below: float = 0.9
-    halo_depth: float = 0.01
-    halo_contrast: float = 12.0
     unsure_min_area: float = 0.0002
 
 

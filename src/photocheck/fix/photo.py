@@ -367,13 +367,6 @@ def composite_white(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
         bg = cv2.blur(f * inv[..., None], (k, k))[ys, xs] / wsum[:, None]
         ae = a[ys, xs][:, None]
         fg = np.clip((f[ys, xs] - (1.0 - ae) * bg) / np.maximum(ae, 0.15), 0, 255)
-        # Un-mixing a wrong estimate of the wall (a curtain of two colours) tints the edge
-        # with the opposite colour, a halo of its own: keep the recovered colour only where
-        # it lies nearer the person just inside than the pixel as it is.
-        sure = (a >= 0.98).astype(np.float32)
-        inside = cv2.blur(f * sure[..., None], (k, k))[ys, xs] / (cv2.blur(sure, (k, k))[ys, xs] + 1e-4)[:, None]
-        worse = np.sum((fg - inside) ** 2, axis=1) > np.sum((f[ys, xs] - inside) ** 2, axis=1)
-        fg[worse] = f[ys, xs][worse]
         out[ys, xs] = np.clip(fg * ae + 255.0 * (1.0 - ae) + 0.5, 0, 255).astype(np.uint8)
     return out
 
@@ -480,18 +473,6 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     steps.append(Text(f"去除了人像边缘残留的原背景色块（{share:.1%}）",
                       f"removed patches of the old background at the person's edge ({share:.1%})"))
     return out
-
-
-def _unhalo(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray, rules) -> np.ndarray:
-    """The person's rim re-estimated from colour (vision.patches.rim_alpha), so a rim of the
-    old wall kept around the hair is blended out as the background it is, not kept as a
-    tinted halo."""
-    from ..vision.patches import rim_alpha
-
-    r = rules.background
-    depth = max(1, int(round(r.halo_depth * alpha.shape[1])))
-    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
-    return rim_alpha(lab, alpha, valid, depth=depth, min_contrast=r.halo_contrast)
 
 
 def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
@@ -854,7 +835,6 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     _refuse_above_shoulders(alpha, face, plan, out_w, out_h, rules)
     _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules)
     _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules)
-    alpha = _unhalo(crop, alpha, valid, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",

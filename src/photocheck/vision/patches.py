@@ -370,37 +370,3 @@ def beside_head_in(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: 
     r = rules.background
     return beside_head(lab, person, chin_y, face_x0, face_x1, eye_y, delta=r.foreign_delta,
                        light_weight=r.foreign_light_weight, min_area=r.island_min_area)
-
-
-def rim_alpha(lab: np.ndarray, alpha: np.ndarray, valid: np.ndarray, *, depth: int, min_contrast: float,
-              window: int = 9) -> np.ndarray:
-    """Alpha with the person's rim (``depth`` px inside its edge) re-estimated from colour:
-    a rim pixel seen as the mix ``a * F + (1 - a) * B`` of the person just inside (F, the
-    mean of the person ``depth`` px in) and the wall just outside (B, the mean of the
-    background a few px out), where the two differ by at least ``min_contrast`` (Lab).
-    The segmenter's edge often keeps a rim of the wall around hair; its colour is the
-    halo. Only lowers alpha; returns float32 HxW."""
-    a = alpha.astype(np.float32)
-    person = a > 0.5
-    h, w = person.shape
-    kd = np.ones((2 * depth + 1, 2 * depth + 1), np.uint8)
-    core = cv2.erode(person.astype(np.uint8), kd) > 0
-    wall = cv2.erode((~person & valid).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-    rim = person & ~core
-    if not rim.any() or not core.any() or not wall.any():
-        return a
-    k = max(3, int(window) | 1)
-    f_mean, f_w = _local_mean(lab, core, k + 2 * depth)
-    b_mean, b_w = _local_mean(lab, wall, k + 2 * depth)
-    ys, xs = np.nonzero(rim & (f_w > 0.02) & (b_w > 0.02))
-    if len(ys) == 0:
-        return a
-    c, f, b = lab[ys, xs], f_mean[ys, xs], b_mean[ys, xs]
-    d = f - b
-    n2 = np.sum(d * d, axis=1)
-    ok = n2 >= min_contrast * min_contrast
-    est = np.clip(np.sum((c - b) * d, axis=1) / np.maximum(n2, 1e-6), 0.0, 1.0)
-    out = a.copy()
-    yo, xo = ys[ok], xs[ok]
-    out[yo, xo] = np.minimum(out[yo, xo], est[ok])
-    return out
