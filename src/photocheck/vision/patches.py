@@ -19,6 +19,8 @@ import numpy as np
 PERSON_COLOURS = 6
 # Colours sought in a background of several surfaces.
 BG_COLOURS = 4
+# The searches run on a grid about this many columns wide.
+WORK_WIDTH = 200
 MAX_SAMPLES = 4000
 # Lab (8-bit) of a background that is white already: whitening shows nothing there.
 WHITE_L = 235
@@ -98,8 +100,23 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     with some part of the background, and only when it does not reach ``own`` (a dark
     suit on a dark stage has no edge either). Such pieces are left out of the person's
     palette.
-    None when no plain, non-white background colour is found."""
+    None when no plain, non-white background colour is found. Works on a grid of about
+    WORK_WIDTH columns (the pieces that matter are far larger)."""
     h, w = person.shape
+    step = int(round(w / WORK_WIDTH))
+    if step > 1:
+        def sub(a):
+            return None if a is None else np.ascontiguousarray(a[::step, ::step])
+
+        small = find_patches(sub(bgr), sub(person), sub(valid), sub(protect), delta=delta, margin=margin, band=band,
+                             min_area=min_area, max_spread=max_spread, white=sub(white), own=sub(own),
+                             min_light=min_light)
+        if small is None:
+            return None
+        mask = (cv2.resize(small.mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0) & person
+        if protect is not None:
+            mask &= ~protect
+        return Patches(mask, float(mask.sum()) / max(1, int(person.sum())), small.background_lab, small.plain)
     r = max(3, int(band * w))
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
     lab_bg = None
@@ -139,7 +156,7 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         seeds[ey[ok], ex[ok]] = True
         refs = local[ey[ok], ex[ok]]
         # In shadow, hair, clothes and wall are too close in colour to be told apart.
-        colours = [c for c in _palette(refs, BG_COLOURS) if not _is_white(c) and c[0] >= min_light]
+        colours = [c for c in _palette(refs, BG_COLOURS, 1500, 1) if not _is_white(c) and c[0] >= min_light]
         if not colours:
             return None
     bg = colours[0]
@@ -167,7 +184,7 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         if int(inner.sum()) < 50 or not near.any():
             return None
     d_p = np.full(len(px), np.inf, np.float32)
-    for c in _palette(lab[inner], PERSON_COLOURS):
+    for c in (_palette(lab[inner], PERSON_COLOURS) if seeds is None else _palette(lab[inner], PERSON_COLOURS, 1500, 1)):
         d_p[near] = np.minimum(d_p[near], np.linalg.norm(px[near] - c, axis=1))
     hit = near & (d_p > d_bg + margin)
     cand = np.zeros((h, w), np.uint8)
@@ -207,7 +224,7 @@ def foreign_pieces(lab: np.ndarray, person: np.ndarray, landmarks: np.ndarray, e
     full_h, full_w = person.shape
     if landmarks is None or len(landmarks) < 3 or not person.any():
         return np.zeros((full_h, full_w), bool)
-    step = max(1, int(round(full_w / 200)))  # pieces a reviewer sees are far larger than the grid
+    step = max(1, int(round(full_w / WORK_WIDTH)))  # pieces a reviewer sees are far larger than the grid
     if step > 1:
         small = foreign_pieces(lab[::step, ::step], person[::step, ::step], landmarks / step, eye_y / step,
                                chin_y / step, delta=delta, min_area=min_area, min_chroma=min_chroma,
@@ -266,6 +283,16 @@ def unsure_background(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, val
     Pieces below ``min_area`` of the frame are left (noise). ``protect``: never taken.
     Twice: the wall's mean reaches ``window`` / 2 into the mask, and what the first pass
     took brings it deeper."""
+    h, w = person.shape
+    step = int(round(w / WORK_WIDTH))
+    if step > 1:
+        def sub(a):
+            return None if a is None else np.ascontiguousarray(a[::step, ::step])
+
+        small = unsure_background(sub(lab), sub(person), sub(conf), sub(valid), sub(protect), sure=sure,
+                                  margin=margin, window=window, min_area=min_area)
+        out = (cv2.resize(small.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0) & person
+        return out & ~protect if protect is not None else out
     first = _unsure_pass(lab, person, conf, valid, protect, sure=sure, margin=margin, window=window,
                          min_area=min_area)
     if not first.any():
