@@ -21,6 +21,8 @@ PERSON_COLOURS = 6
 BG_COLOURS = 4
 # The searches run on a grid about this many columns wide.
 WORK_WIDTH = 200
+# A foreign piece borders the background along at least this share of its rim.
+OUTLINE_SHARE = 0.1
 MAX_SAMPLES = 4000
 # Lab (8-bit) of a background that is white already: whitening shows nothing there.
 WHITE_L = 235
@@ -100,11 +102,16 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     with some part of the background, and only when it does not reach ``own`` (a dark
     suit on a dark stage has no edge either). Such pieces are left out of the person's
     palette.
-    None when no plain, non-white background colour is found. Works on a grid of about
-    WORK_WIDTH columns (the pieces that matter are far larger)."""
+    None when no plain, non-white background colour is found. Several surfaces are
+    searched on a grid about WORK_WIDTH columns wide (the pieces that matter are far
+    larger); a plain wall at full size."""
     h, w = person.shape
+    r = max(3, int(band * w))
+    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
+    plain_bg = background_colour(lab, person, valid, r, max_spread)
     step = int(round(w / WORK_WIDTH))
-    if step > 1:
+    if step > 1 and plain_bg is None:
+        # Several surfaces: searched on the grid.
         def sub(a):
             return None if a is None else np.ascontiguousarray(a[::step, ::step])
 
@@ -117,10 +124,6 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         if protect is not None:
             mask &= ~protect
         return Patches(mask, float(mask.sum()) / max(1, int(person.sum())), small.background_lab, small.plain)
-    r = max(3, int(band * w))
-    lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
-    lab_bg = None
-    plain_bg = background_colour(lab, person, valid, r, max_spread)
     kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
     inner = cv2.erode(person.astype(np.uint8), kernel) > 0
     look = person.copy()
@@ -258,6 +261,17 @@ def foreign_pieces(lab: np.ndarray, person: np.ndarray, landmarks: np.ndarray, e
     n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
     keep = stats[:, cv2.CC_STAT_AREA] >= max(4, min_area * h * w)
     keep[0] = False
+    if keep.any():
+        # A piece of the wall lies on the person's outline; a badge or a flag on a sleeve
+        # is enclosed by the clothes. Of a piece's rim (inside the frame), at least
+        # OUTLINE_SHARE must be background.
+        grown = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int32)
+        inner = np.zeros((h, w), bool)
+        inner[1:-1, 1:-1] = True
+        ring = inner & (labels == 0) & (grown > 0)
+        rim = np.bincount(grown[ring], minlength=n)
+        out_rim = np.bincount(grown[ring & ~person], minlength=n)
+        keep &= out_rim >= OUTLINE_SHARE * np.maximum(rim, 1)
     return keep[labels]
 
 
