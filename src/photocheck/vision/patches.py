@@ -21,6 +21,7 @@ PERSON_COLOURS = 6
 BG_COLOURS = 4
 # The searches run on a grid about this many columns wide.
 WORK_WIDTH = 200
+PATCH_WORK_WIDTH = 300
 # A foreign piece borders the background along at least this share of its rim.
 OUTLINE_SHARE = 0.1
 MAX_SAMPLES = 4000
@@ -103,13 +104,14 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     suit on a dark stage has no edge either). Such pieces are left out of the person's
     palette.
     None when no plain, non-white background colour is found. Several surfaces are
-    searched on a grid about WORK_WIDTH columns wide (the pieces that matter are far
-    larger); a plain wall at full size."""
+    searched on a grid about PATCH_WORK_WIDTH columns wide (the fixer's 390-column crop
+    at full size; on a coarser grid the test of the person's own is too coarse); a plain
+    wall at full size."""
     h, w = person.shape
     r = max(3, int(band * w))
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
     plain_bg = background_colour(lab, person, valid, r, max_spread)
-    step = int(round(w / WORK_WIDTH))
+    step = int(round(w / PATCH_WORK_WIDTH))
     if step > 1 and plain_bg is None:
         # Several surfaces: searched on the grid.
         def sub(a):
