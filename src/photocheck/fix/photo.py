@@ -832,7 +832,8 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
                       f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
     alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps, conf)
-    _refuse_above_shoulders(alpha, face, plan, out_w, out_h, rules)
+    # (_refuse_above_shoulders ran inside, on the mask with a plain wall's patches taken:
+    # the later removals carve the shoulder line and would read as rises.)
     _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules)
     _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)

@@ -380,14 +380,16 @@ def beside_head(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: flo
     fw = max(1.0, x1 - x0)
     line = chin_y - CHIN_TOLERANCE * h
     start = int(np.clip(round((x0 + x1) / 2), 0, w - 1))
-    for edge, cols in ((x0, np.arange(start, -1, -1)), (x1, np.arange(start, w))):
+    reach = HEAD_ALLOWANCE * fw
+    for outside, cols in ((lambda c: c < x0 - reach, np.arange(start, -1, -1)),
+                          (lambda c: c > x1 + reach, np.arange(start, w))):
         if cols.size < 2:
             continue
         t = top[cols]
         drops = np.nonzero(np.diff(t) > CLIFF * h)[0]
         if drops.size == 0:
             continue
-        high = np.abs(cols - edge) > HEAD_ALLOWANCE * fw
+        high = outside(cols)
         high[:drops[0] + 1] = False
         high &= t < line
         for c, t0 in zip(cols[high], t[high]):
