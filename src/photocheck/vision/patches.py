@@ -68,6 +68,15 @@ def _ring_pixels(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ring: i
     return lab[near]
 
 
+def _min_dist(px: np.ndarray, colours) -> np.ndarray:
+    """Lab distance of each pixel (N, 3) to the nearest of ``colours``."""
+    best = np.full(len(px), np.inf, np.float32)
+    for c in colours:
+        d = px - np.asarray(c, np.float32)
+        np.minimum(best, np.einsum("ij,ij->i", d, d), out=best)
+    return np.sqrt(best)
+
+
 def _is_white(c: np.ndarray) -> bool:
     return bool(c[0] >= WHITE_L and abs(c[1] - 128) <= WHITE_AB and abs(c[2] - 128) <= WHITE_AB)
 
@@ -167,7 +176,7 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     bg = colours[0]
     ys, xs = np.nonzero(look)
     px = lab[ys, xs]
-    d_bg = np.stack([np.linalg.norm(px - c, axis=1) for c in colours]).min(axis=0)
+    d_bg = _min_dist(px, colours)
     near = d_bg < delta
     if seeds is not None:
         near_map = np.zeros((h, w), np.uint8)
@@ -189,8 +198,8 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         if int(inner.sum()) < 50 or not near.any():
             return None
     d_p = np.full(len(px), np.inf, np.float32)
-    for c in (_palette(lab[inner], PERSON_COLOURS) if seeds is None else _palette(lab[inner], PERSON_COLOURS, 1500, 1)):
-        d_p[near] = np.minimum(d_p[near], np.linalg.norm(px[near] - c, axis=1))
+    pal = _palette(lab[inner], PERSON_COLOURS) if seeds is None else _palette(lab[inner], PERSON_COLOURS, 1500, 1)
+    d_p[near] = _min_dist(px[near], pal)
     hit = near & (d_p > d_bg + margin)
     cand = np.zeros((h, w), np.uint8)
     cand[ys[hit], xs[hit]] = 1
@@ -335,9 +344,9 @@ def _unsure_pass(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, valid: n
     if len(ys) == 0:
         return out
     px = lab[ys, xs]
-    d_bg = np.linalg.norm(px - local[ys, xs], axis=1)
-    d_fg = np.min(np.stack([np.linalg.norm(px - c, axis=1)
-                            for c in _palette(lab[sure_fg], PERSON_COLOURS, 1500, 1)]), axis=0)
+    d = px - local[ys, xs]
+    d_bg = np.sqrt(np.einsum("ij,ij->i", d, d))
+    d_fg = _min_dist(px, _palette(lab[sure_fg], PERSON_COLOURS, 1500, 1))
     hit = d_bg + margin < d_fg
     if not hit.any():
         return out
