@@ -93,6 +93,13 @@ class BackgroundRules:
     patch_min_area: float = 0.0008
     patch_max_share: float = 0.12
     patch_spread: float = 12.0
+    patch_min_light: float = 70.0
+    # Pieces beside the head and shoulders in colours the person shows nowhere else
+    foreign_delta: float = 25.0
+    foreign_light_weight: float = 0.5
+    # Where the segmenter was unsure (its probability below unsure_below), wall-coloured pieces
+    unsure_below: float = 0.9
+    unsure_min_area: float = 0.0002
 
 
 @dataclass(frozen=True)

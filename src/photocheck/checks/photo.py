@@ -702,7 +702,39 @@ class BackgroundCheck(Check):
             cs, _ = cv2.findContours(piece.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
             c = max(cs, key=cv2.contourArea).reshape(-1, 2) + (x, y)
             out.append((x, y, w, h, c, area))
+        out += BackgroundCheck._foreign(ctx, labels > 0)
         out.sort(key=lambda t: -t[5])
+        return out
+
+    @staticmethod
+    def _foreign(ctx: Context, listed: np.ndarray) -> list[tuple[int, int, int, int, np.ndarray, int]]:
+        """Pieces inside the silhouette beside the head and shoulders in colours the
+        person shows nowhere else (a sign or a block of the old wall the segmenter took for
+        a shoulder; vision.patches.foreign_in), or beside the head above the chin and not
+        coming down from the hair (people behind; vision.patches.beside_head_in), not
+        already listed."""
+        from ..vision.patches import beside_head_in, foreign_in
+
+        f = ctx.face
+        if f.landmarks is None:
+            return []
+        eye_y = (f.eye_left[1] + f.eye_right[1]) / 2
+        person = ctx.person_core & ~ctx.white
+        found = foreign_in(ctx.lab, person, f.landmarks[:, :2], eye_y, f.chin[1], ctx.rules)
+        found |= beside_head_in(ctx.lab, person, f.chin[1], f.face_left_x, f.face_right_x, eye_y, ctx.rules)
+        found &= ~listed
+        if not found.any():
+            return []
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(found.astype(np.uint8), connectivity=8)
+        H, W = ctx.px_h(), ctx.px_w()
+        out = []
+        for i in range(1, n):
+            x, y, w, h, area = (int(v) for v in stats[i])
+            if area < ctx.rules.background.island_min_area * H * W:
+                continue
+            cs, _ = cv2.findContours((labels[y:y + h, x:x + w] == i).astype(np.uint8), cv2.RETR_EXTERNAL,
+                                     cv2.CHAIN_APPROX_SIMPLE)
+            out.append((x, y, w, h, max(cs, key=cv2.contourArea).reshape(-1, 2) + (x, y), area))
         return out
 
     def run(self, ctx: Context) -> CheckResult:

@@ -380,22 +380,24 @@ def _main_person(person: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -
     return main_person(person, SimpleNamespace(box=_face_box_in_crop(face, plan, out_w, out_h)), split_y=mouth_y)
 
 
-def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.ndarray:
-    """Soft person mask of the crop, limited to the person with this face."""
+def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Soft person mask of the crop, limited to the person with this face, and the
+    segmenter's own probability (see PersonSegmenter.mask_and_confidence)."""
     from ..vision.segment import get_segmenter
 
     seg = get_segmenter()
-    a = seg.mask(crop).astype(np.float32)
+    a, conf = seg.mask_and_confidence(crop)
+    a = a.astype(np.float32)
     # Push confident regions to 0/1 and keep a soft band at the boundary.
     a = np.clip((a - 0.15) / 0.7, 0.0, 1.0)
     keep = _main_person(a > 0.5, face, plan, out_w, out_h)
     keep = cv2.dilate(keep.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
     a[~keep] = 0.0
-    return a
+    return a, conf
 
 
 def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
-                         out_w: int, out_h: int, rules, steps: list[Text]) -> np.ndarray:
+                         out_w: int, out_h: int, rules, steps: list[Text], conf: np.ndarray | None = None) -> np.ndarray:
     """Alpha with the patches of the source's background that the mask kept (over the
     hair, beside a collar) set to background, so they turn white (vision.patches).
     Refuses when they are so large that person and background cannot be told apart."""
@@ -403,27 +405,63 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     from ..vision.patches import find_patches
 
     r = rules.background
-    protect = None
+    protect = own = None
     if face.landmarks is not None:
         m = _scaled(plan, 1.0, out_w, out_h)
         pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
         protect = np.zeros(alpha.shape, np.uint8)
         cv2.fillConvexPoly(protect, cv2.convexHull(pts).astype(np.int32), 1)
+        # ... and the skull above it, up to the pack's skull-top estimate: a bald head's
+        # highlight or grey hair may share the colour of a pale wall.
+        eyes = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
+        eye_y, chin_y = float(eyes[:2, 1].mean()), float(eyes[2, 1])
+        top = eye_y - rules.head.crown_estimate * max(1.0, chin_y - eye_y)
+        x0, x1 = float(pts[:, 0].min()), float(pts[:, 0].max())
+        cv2.ellipse(protect, (int(round((x0 + x1) / 2)), int(round(eye_y))),
+                    (max(1, int(round((x1 - x0) / 2))), max(1, int(round(eye_y - top)))), 0, 180, 360, 1, -1)
         protect = protect > 0
+        # The face, the skull, and the neck and the middle of the chest below the chin
+        # (within 0.3 face widths of the face's centre) are the person's own.
+        own = protect.copy()
+        fc, fw = (x0 + x1) / 2, x1 - x0
+        own[int(max(0, chin_y)):, max(0, int(fc - 0.3 * fw)):int(fc + 0.3 * fw) + 1] = True
     white = white_map(crop, r.min_channel, r.max_chroma)
     out, share = alpha.copy(), 0.0
+    plain = alpha.copy()  # with only the patches of a plain wall taken
     # Twice: a thick patch is found from its outside in, and what the first pass took
     # shows the rest of it in the next outer band.
     for _ in range(2):
         found = find_patches(crop, out > 0.5, valid, protect, delta=r.patch_delta, margin=r.patch_margin,
                              band=r.patch_band, min_area=r.patch_min_area,
-                             max_spread=r.patch_spread, white=white)
+                             max_spread=r.patch_spread, white=white, own=own,
+                             min_light=r.patch_min_light)
         if found is None or not found.mask.any():
             break
         share += found.share
-        out[cv2.dilate(found.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
+        taken = cv2.dilate(found.mask.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        out[taken] = 0.0
+        if found.plain:
+            plain[taken] = 0.0
+    # Something the segmenter joined to the shoulders is judged before the guesses at
+    # several surfaces and unsure pixels: they may take a part of it and leave the rest
+    # looking like a shoulder.
+    _refuse_above_shoulders(plain, face, plan, out_w, out_h, rules)
+    if conf is not None:
+        from ..vision.patches import unsure_background
+
+        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+        person = out > 0.5
+        unsure = unsure_background(lab, person, conf, valid, protect, sure=r.unsure_below,
+                                   margin=r.patch_margin, window=r.patch_band, min_area=r.unsure_min_area)
+        if unsure.any():
+            share += float(unsure.sum()) / max(1, int(person.sum()))
+            out[cv2.dilate(unsure.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0] = 0.0
     if share == 0.0:
         return alpha
+    # What the patches held up (a letter on the wall, a fleck) is no longer joined to
+    # this person: only the part connected to the face stays.
+    keep = _main_person(out > 0.5, face, plan, out_w, out_h)
+    out[cv2.dilate(keep.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0] = 0.0
     if share > r.patch_max_share:
         raise _refuse("background_patch",
                       f"背景颜色与头发或衣服太接近，无法分开（约 {share:.0%} 的人像像背景）",
@@ -435,6 +473,58 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     steps.append(Text(f"去除了人像边缘残留的原背景色块（{share:.1%}）",
                       f"removed patches of the old background at the person's edge ({share:.1%})"))
     return out
+
+
+def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
+    """Refuse when something the person shows nowhere else is joined to the shoulders or
+    hair beyond the ears (a sign, a poster on the wall): whitening it would cut the
+    shoulder it sits on, keeping it leaves a patch."""
+    from ..checks.photo import white_map
+
+    if face.landmarks is None:
+        return
+    m = _scaled(plan, 1.0, out_w, out_h)
+    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    e = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
+    r = rules.background
+    person = (alpha > 0.5) & ~white_map(crop, r.min_channel, r.max_chroma)
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+    from ..vision.patches import foreign_in
+
+    found = foreign_in(lab, person, pts, float(e[:2, 1].mean()), float(e[2, 1]), rules)
+    if not found.any():
+        return
+    share = float(found.mean())
+    raise _refuse("background_patch",
+                  f"人像边缘连着一块颜色与本人不符的背景物体（约占画面 {share:.1%}），无法干净地去除",
+                  f"something of the background in a colour the person shows nowhere else is joined to the "
+                  f"shoulders or hair (about {share:.1%} of the photo); it cannot be removed cleanly",
+                  Text("请在白墙或纯色墙前重拍，身后不要有标志或物品",
+                       "retake in front of a plain wall with no signs or objects behind you"),
+                  ["background"])
+
+
+def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
+                        rules) -> None:
+    """Refuse when the mask holds something beside the head, above the chin, that does not
+    come down from the hair (vision.patches.beside_head): people behind, a poster."""
+    from ..vision.patches import beside_head_in
+
+    m = _scaled(plan, 1.0, out_w, out_h)
+    e = cv2.transform(np.array([[face.chin, (face.face_left_x, face.chin[1]), (face.face_right_x, face.chin[1]),
+                                 face.eye_left, face.eye_right]], np.float32), m)[0]
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+    found = beside_head_in(lab, alpha > 0.5, float(e[0, 1]), float(e[1, 0]), float(e[2, 0]),
+                           float(e[3:, 1].mean()), rules)
+    if not found.any():
+        return
+    share = float(found.mean())
+    raise _refuse("background_patch",
+                  f"头部旁边有背景中的人或物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
+                  f"something of the background beside the head is joined to the person (about {share:.1%} of the "
+                  f"photo); it cannot be removed cleanly",
+                  Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"),
+                  ["background"])
 
 
 def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
@@ -695,7 +785,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     plan, geom = chosen
     out_w, out_h = _output_size(plan, rules)
     crop, valid = _render(w_bgr, plan, out_w, out_h)
-    alpha = _alpha(crop, face, plan, out_w, out_h)
+    alpha, conf = _alpha(crop, face, plan, out_w, out_h)
     k_width = width_per_height(head, rules) if aim_width else 0.0
     width_reaimed = False
     if not _safe_geometry(geom, rules, k_width):
@@ -715,7 +805,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
                     plan, head, geom, width_reaimed = plan2, fixed, g, g[0] != geom[0]
                     out_w, out_h = _output_size(plan, rules)
                     crop, valid = _render(w_bgr, plan, out_w, out_h)
-                    alpha = _alpha(crop, face, plan, out_w, out_h)
+                    alpha, conf = _alpha(crop, face, plan, out_w, out_h)
                     break
             else:
                 if outside > REAIM_MARGIN:
@@ -741,8 +831,11 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度占 {head_frac:.1%}",
                       f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
-    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps)
-    _refuse_above_shoulders(alpha, face, plan, out_w, out_h, rules)
+    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps, conf)
+    # (_refuse_above_shoulders ran inside, on the mask with a plain wall's patches taken:
+    # the later removals carve the shoulder line and would read as rises.)
+    _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules)
+    _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",

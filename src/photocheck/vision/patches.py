@@ -17,6 +17,13 @@ import cv2
 import numpy as np
 
 PERSON_COLOURS = 6
+# Colours sought in a background of several surfaces.
+BG_COLOURS = 4
+# The searches run on a grid about this many columns wide.
+WORK_WIDTH = 200
+PATCH_WORK_WIDTH = 300
+# A foreign piece borders the background along at least this share of its rim.
+OUTLINE_SHARE = 0.1
 MAX_SAMPLES = 4000
 # Lab (8-bit) of a background that is white already: whitening shows nothing there.
 WHITE_L = 235
@@ -28,15 +35,17 @@ class Patches:
     mask: np.ndarray            # bool HxW: the pixels that are old background
     share: float                # their area over the person's
     background_lab: np.ndarray  # the background's colour (3,)
+    plain: bool = True          # found on a background of one plain colour
 
 
-def _palette(samples: np.ndarray, k: int) -> np.ndarray:
-    if len(samples) > MAX_SAMPLES:
-        samples = samples[np.random.default_rng(7).choice(len(samples), MAX_SAMPLES, replace=False)]
+def _palette(samples: np.ndarray, k: int, max_samples: int = MAX_SAMPLES, attempts: int = 2) -> np.ndarray:
+    if len(samples) > max_samples:
+        samples = samples[np.random.default_rng(7).choice(len(samples), max_samples, replace=False)]
     k = max(1, min(k, len(samples)))
     crit = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(7)
-    _, _, centres = cv2.kmeans(np.ascontiguousarray(samples, np.float32), k, None, crit, 2, cv2.KMEANS_PP_CENTERS)
+    _, _, centres = cv2.kmeans(np.ascontiguousarray(samples, np.float32), k, None, crit, attempts,
+                               cv2.KMEANS_PP_CENTERS)
     return centres
 
 
@@ -44,9 +53,7 @@ def background_colour(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ri
                       max_spread: float) -> np.ndarray | None:
     """Median Lab colour of the background within ``ring`` px of the person, or None
     when it is not one plain colour (90th percentile distance above ``max_spread``)."""
-    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)  # square: separable, fast
-    near = (cv2.dilate(person.astype(np.uint8), kernel) > 0) & ~person & valid
-    px = lab[near]
+    px = _ring_pixels(lab, person, valid, ring)
     if len(px) < 50:
         return None
     med = np.median(px, axis=0)
@@ -55,25 +62,79 @@ def background_colour(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ri
     return med
 
 
+def _ring_pixels(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ring: int) -> np.ndarray:
+    kernel = np.ones((2 * ring + 1, 2 * ring + 1), np.uint8)  # square: separable, fast
+    near = (cv2.dilate(person.astype(np.uint8), kernel) > 0) & ~person & valid
+    return lab[near]
+
+
+def _min_dist(px: np.ndarray, colours) -> np.ndarray:
+    """Lab distance of each pixel (N, 3) to the nearest of ``colours``."""
+    best = np.full(len(px), np.inf, np.float32)
+    for c in colours:
+        d = px - np.asarray(c, np.float32)
+        np.minimum(best, np.einsum("ij,ij->i", d, d), out=best)
+    return np.sqrt(best)
+
+
+def _is_white(c: np.ndarray) -> bool:
+    return bool(c[0] >= WHITE_L and abs(c[1] - 128) <= WHITE_AB and abs(c[2] - 128) <= WHITE_AB)
+
+
+def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean Lab of the ``where`` pixels in a k x k window, and the window's share of them."""
+    wgt = cv2.boxFilter(where.astype(np.float32), -1, (k, k), normalize=True)
+    s = cv2.boxFilter(lab * where[..., None], -1, (k, k), normalize=True)
+    return s / np.maximum(wgt, 1e-6)[..., None], wgt
+
+
 def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect: np.ndarray | None, *,
                  delta: float, margin: float, band: float, min_area: float, max_spread: float,
-                 white: np.ndarray | None = None) -> Patches | None:
+                 white: np.ndarray | None = None, own: np.ndarray | None = None,
+                 min_light: float = 0.0) -> Patches | None:
     """Old-background pixels inside ``person`` (bool HxW).
 
     ``valid``: where the image has source pixels (the background is sampled only
     there); ``protect``: pixels never taken (the face); ``delta``: a pixel within this
-    Lab distance of the background colour and at least ``margin`` nearer to it than to
+    Lab distance of a background colour and at least ``margin`` nearer to it than to
     the person's palette is background; ``band``: the ring (fraction of the width)
     where the background is sampled and the depth of the mask left out of the person's
     palette; ``min_area``: pieces smaller than this fraction of the frame are edge
-    noise; ``max_spread``: see ``background_colour``; ``white``: pixels already white.
-    None when the background is not one plain, non-white colour."""
+    noise; ``max_spread``: see ``background_colour``; ``white``: pixels already white;
+    ``own``: where the person surely is (the face and skull, the torso's middle
+    column below the chin); ``min_light``: on several surfaces, wall colours darker than
+    this (8-bit Lab lightness) are not sought.
+
+    On a background of one plain colour, every such piece counts. On a background of
+    several surfaces, a piece counts only where the mask's edge runs through it without
+    a colour edge (the wall goes on across the edge, within ``delta`` of the wall just
+    outside): a piece of the wall, not something of the person's that shares a colour
+    with some part of the background, and only when it does not reach ``own`` (a dark
+    suit on a dark stage has no edge either). Such pieces are left out of the person's
+    palette.
+    None when no plain, non-white background colour is found. Several surfaces are
+    searched on a grid about PATCH_WORK_WIDTH columns wide (the fixer's 390-column crop
+    at full size; on a coarser grid the test of the person's own is too coarse); a plain
+    wall at full size."""
     h, w = person.shape
     r = max(3, int(band * w))
     lab = cv2.cvtColor(bgr, cv2.COLOR_BGR2Lab).astype(np.float32)
-    bg = background_colour(lab, person, valid, r, max_spread)
-    if bg is None or (bg[0] >= WHITE_L and abs(bg[1] - 128) <= WHITE_AB and abs(bg[2] - 128) <= WHITE_AB):
-        return None
+    plain_bg = background_colour(lab, person, valid, r, max_spread)
+    step = int(round(w / PATCH_WORK_WIDTH))
+    if step > 1 and plain_bg is None:
+        # Several surfaces: searched on the grid.
+        def sub(a):
+            return None if a is None else np.ascontiguousarray(a[::step, ::step])
+
+        small = find_patches(sub(bgr), sub(person), sub(valid), sub(protect), delta=delta, margin=margin, band=band,
+                             min_area=min_area, max_spread=max_spread, white=sub(white), own=sub(own),
+                             min_light=min_light)
+        if small is None:
+            return None
+        mask = (cv2.resize(small.mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0) & person
+        if protect is not None:
+            mask &= ~protect
+        return Patches(mask, float(mask.sum()) / max(1, int(person.sum())), small.background_lab, small.plain)
     kernel = np.ones((2 * r + 1, 2 * r + 1), np.uint8)
     inner = cv2.erode(person.astype(np.uint8), kernel) > 0
     look = person.copy()
@@ -83,13 +144,62 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         look &= ~white
     if int(inner.sum()) < 50 or not look.any():
         return None
+    seeds = None
+    if plain_bg is not None:
+        if _is_white(plain_bg):
+            return None
+        colours = [plain_bg]
+    else:
+        # Several surfaces: where the mask's edge crosses one without a colour edge (the
+        # pixel just inside is within delta of the wall just outside), that surface goes
+        # on inside the mask. Its colours are those of the wall just outside such edges.
+        outside = ~person & valid
+        if white is not None:
+            outside &= ~white
+        edge = look & (cv2.dilate(outside.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0)
+        ey, ex = np.nonzero(edge)
+        if len(ey) < 4:
+            return None
+        # The wall a few pixels out, past the blend of the edge.
+        wall = cv2.erode(outside.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        local, wgt = _local_mean(lab, wall, 9)
+        ok = (wgt[ey, ex] > 0.05) & (np.linalg.norm(lab[ey, ex] - local[ey, ex], axis=1) < delta)
+        if int(ok.sum()) < 4:
+            return None
+        seeds = np.zeros((h, w), bool)
+        seeds[ey[ok], ex[ok]] = True
+        refs = local[ey[ok], ex[ok]]
+        # In shadow, hair, clothes and wall are too close in colour to be told apart.
+        colours = [c for c in _palette(refs, BG_COLOURS, 1500, 1) if not _is_white(c) and c[0] >= min_light]
+        if not colours:
+            return None
+    bg = colours[0]
     ys, xs = np.nonzero(look)
     px = lab[ys, xs]
-    d_bg = np.linalg.norm(px - bg, axis=1)
+    d_bg = _min_dist(px, colours)
     near = d_bg < delta
+    if seeds is not None:
+        near_map = np.zeros((h, w), np.uint8)
+        near_map[ys[near], xs[near]] = 1
+        n, labels = cv2.connectedComponents(near_map, connectivity=8)
+        touch = np.zeros(n, bool)
+        touch[np.unique(labels[seeds & (near_map > 0)])] = True
+        if own is not None:
+            # A piece that goes on into the person's own (a dark suit on a dark stage, into
+            # the torso) by a patch's area or more is the person's, edge or no edge; a thin
+            # fringe that merely touches it is not.
+            reach = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+            inside = np.bincount(labels[reach & (near_map > 0)], minlength=n)
+            touch[inside >= max(4, min_area * h * w)] = False
+        touch[0] = False
+        spread = touch[labels]
+        near &= spread[ys, xs]
+        inner &= ~spread
+        if int(inner.sum()) < 50 or not near.any():
+            return None
     d_p = np.full(len(px), np.inf, np.float32)
-    for c in _palette(lab[inner], PERSON_COLOURS):
-        d_p[near] = np.minimum(d_p[near], np.linalg.norm(px[near] - c, axis=1))
+    pal = _palette(lab[inner], PERSON_COLOURS) if seeds is None else _palette(lab[inner], PERSON_COLOURS, 1500, 1)
+    d_p[near] = _min_dist(px[near], pal)
     hit = near & (d_p > d_bg + margin)
     cand = np.zeros((h, w), np.uint8)
     cand[ys[hit], xs[hit]] = 1
@@ -99,4 +209,218 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     keep[0] = False
     mask = keep[labels]
     share = float(mask.sum()) / max(1, int(person.sum()))
-    return Patches(mask, share, bg)
+    return Patches(mask, share, bg, seeds is None)
+
+
+def _weighted_palette_distance(px: np.ndarray, palette: np.ndarray, light_weight: float) -> np.ndarray:
+    w = np.array([light_weight, 1.0, 1.0], np.float32)
+    return np.min(np.stack([np.linalg.norm((px - c) * w, axis=1) for c in palette]), axis=0)
+
+
+def foreign_pieces(lab: np.ndarray, person: np.ndarray, landmarks: np.ndarray, eye_y: float, chin_y: float, *,
+                   delta: float, min_area: float, min_chroma: float, max_chroma: float,
+                   hue_range: tuple[float, float], light_weight: float = 0.5) -> np.ndarray:
+    """Pieces of ``person`` (bool HxW) beside the head and shoulders that the person
+    shows nowhere else: a sign, a poster or a coloured block on the wall that the
+    segmenter joined to a shoulder or to the hair.
+
+    The person's own colours (a k-means palette) come from where a portrait shows only
+    the person: the column of the face, hair and torso (within 0.6 face widths of the
+    face's centre line) and the hair beside the face down to the mouth. Beyond the ears
+    (0.75 face widths out) a body shows only its hair and shoulders, in those colours;
+    a pixel there farther than ``delta`` from every one of them (Lab, lightness weighted
+    by ``light_weight``: light falls off across a shoulder) and of a colour no hair has
+    (``person.odd_for_hair``: ombré or grey ends are hair) is foreign. Solid pieces of at
+    least ``min_area`` of the frame are returned (bool HxW); landmarks: the face mesh
+    in this image's coordinates."""
+    from .person import odd_for_hair
+
+    full_h, full_w = person.shape
+    if landmarks is None or len(landmarks) < 3 or not person.any():
+        return np.zeros((full_h, full_w), bool)
+    step = max(1, int(round(full_w / WORK_WIDTH)))  # pieces a reviewer sees are far larger than the grid
+    if step > 1:
+        small = foreign_pieces(lab[::step, ::step], person[::step, ::step], landmarks / step, eye_y / step,
+                               chin_y / step, delta=delta, min_area=min_area, min_chroma=min_chroma,
+                               max_chroma=max_chroma, hue_range=hue_range, light_weight=light_weight)
+        big = cv2.resize(small.astype(np.uint8), (full_w, full_h), interpolation=cv2.INTER_NEAREST) > 0
+        return big & person
+    h, w = full_h, full_w
+    out = np.zeros((h, w), bool)
+    x0, x1 = float(landmarks[:, 0].min()), float(landmarks[:, 0].max())
+    fw, cx = max(1.0, x1 - x0), (x0 + x1) / 2
+    dx = np.abs(np.arange(w, dtype=np.float32) - cx)[None, :]
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    mouth_y = eye_y + 0.5 * max(1.0, chin_y - eye_y)
+    ref = person & ((dx <= 0.6 * fw) | ((dx <= 0.9 * fw) & (rows <= mouth_y)))
+    outer = person & (dx > 0.75 * fw)
+    if int(ref.sum()) < 50 or int(outer.sum()) < max(4, min_area * h * w):
+        return out
+    ys, xs = np.nonzero(outer)
+    px = lab[ys, xs]
+    odd = odd_for_hair(px, min_chroma=min_chroma, max_chroma=max_chroma, hue_range=hue_range)
+    if not odd.any():
+        return out
+    ys, xs, px = ys[odd], xs[odd], px[odd]
+    far = _weighted_palette_distance(px, _palette(lab[ref], 8, 1500, 1), light_weight) > delta
+    if not far.any():
+        return out
+    cand = np.zeros((h, w), np.uint8)
+    cand[ys[far], xs[far]] = 1
+    k = max(3, int(0.012 * w) | 1)
+    cand = cv2.morphologyEx(cand, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= max(4, min_area * h * w)
+    keep[0] = False
+    if keep.any():
+        # A piece of the wall lies on the person's outline; a badge or a flag on a sleeve
+        # is enclosed by the clothes. Of a piece's rim (inside the frame), at least
+        # OUTLINE_SHARE must be background.
+        grown = cv2.dilate(labels.astype(np.float32), np.ones((3, 3), np.uint8)).astype(np.int32)
+        inner = np.zeros((h, w), bool)
+        inner[1:-1, 1:-1] = True
+        ring = inner & (labels == 0) & (grown > 0)
+        rim = np.bincount(grown[ring], minlength=n)
+        out_rim = np.bincount(grown[ring & ~person], minlength=n)
+        keep &= out_rim >= OUTLINE_SHARE * np.maximum(rim, 1)
+    return keep[labels]
+
+
+def foreign_in(lab: np.ndarray, person: np.ndarray, landmarks: np.ndarray, eye_y: float, chin_y: float,
+               rules) -> np.ndarray:
+    """Pieces of ``person`` beside the head and shoulders in colours the person shows
+    nowhere else (foreign_pieces), with the pack's [photo] thresholds."""
+    r, hc = rules.background, rules.head_covering
+    return foreign_pieces(lab, person, landmarks, eye_y, chin_y, delta=r.foreign_delta,
+                          min_area=r.island_min_area, min_chroma=hc.hair_min_chroma, max_chroma=hc.hair_max_chroma,
+                          hue_range=(hc.hair_hue_min, hc.hair_hue_max), light_weight=r.foreign_light_weight)
+
+
+def unsure_background(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, valid: np.ndarray,
+                      protect: np.ndarray | None, *, sure: float, margin: float, window: float,
+                      min_area: float) -> np.ndarray:
+    """Pixels of ``person`` (bool HxW) the segmenter was unsure of (its own probability
+    ``conf`` below ``sure``; the refined mask makes them solid) that look like the wall
+    around them: nearer, by ``margin`` (Lab), to the mean of the wall within ``window``
+    (fraction of the width; the wall a few pixels past the edge's blend) than to every
+    colour of the person where the segmenter was sure (a k-means palette). A blurred
+    light or a curtain seen beside a collar, the rim of wall a mask keeps around hair.
+    Pieces below ``min_area`` of the frame are left (noise). ``protect``: never taken.
+    Twice: the wall's mean reaches ``window`` / 2 into the mask, and what the first pass
+    took brings it deeper."""
+    h, w = person.shape
+    step = int(round(w / WORK_WIDTH))
+    if step > 1:
+        def sub(a):
+            return None if a is None else np.ascontiguousarray(a[::step, ::step])
+
+        small = unsure_background(sub(lab), sub(person), sub(conf), sub(valid), sub(protect), sure=sure,
+                                  margin=margin, window=window, min_area=min_area)
+        out = (cv2.resize(small.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0) & person
+        return out & ~protect if protect is not None else out
+    first = _unsure_pass(lab, person, conf, valid, protect, sure=sure, margin=margin, window=window,
+                         min_area=min_area)
+    if not first.any():
+        return first
+    return first | _unsure_pass(lab, person & ~first, conf, valid, protect, sure=sure, margin=margin,
+                                window=window, min_area=min_area)
+
+
+def _unsure_pass(lab: np.ndarray, person: np.ndarray, conf: np.ndarray, valid: np.ndarray,
+                 protect: np.ndarray | None, *, sure: float, margin: float, window: float,
+                 min_area: float) -> np.ndarray:
+    h, w = person.shape
+    out = np.zeros((h, w), bool)
+    unsure = person & (conf < sure)
+    if protect is not None:
+        unsure &= ~protect
+    sure_fg = person & (conf >= sure)
+    if not unsure.any() or int(sure_fg.sum()) < 50:
+        return out
+    wall = cv2.erode((~person & valid).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    k = max(5, int(window * w) | 1)
+    local, wgt = _local_mean(lab, wall, k)
+    ys, xs = np.nonzero(unsure & (wgt > 0.02))
+    if len(ys) == 0:
+        return out
+    px = lab[ys, xs]
+    d = px - local[ys, xs]
+    d_bg = np.sqrt(np.einsum("ij,ij->i", d, d))
+    d_fg = _min_dist(px, _palette(lab[sure_fg], PERSON_COLOURS, 1500, 1))
+    hit = d_bg + margin < d_fg
+    if not hit.any():
+        return out
+    cand = np.zeros((h, w), np.uint8)
+    cand[ys[hit], xs[hit]] = 1
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(cand, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= max(4, min_area * h * w)
+    keep[0] = False
+    return keep[labels]
+
+
+# Beside the face, the head (ears, the skull's sides) reaches this many face widths past
+# the face's edge.
+HEAD_ALLOWANCE = 0.25
+# A step down of the person's top between neighbouring columns of at least this fraction of
+# the height is a cliff: the head's side ends there. A top within CHIN_TOLERANCE of the
+# height above the chin is a shoulder's.
+CLIFF = 0.04
+CHIN_TOLERANCE = 0.03
+
+
+def beside_head(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: float, face_x1: float,
+                eye_y: float, *, delta: float, light_weight: float, min_area: float) -> np.ndarray:
+    """Pixels of ``person`` beside the head, above the chin, that do not come down from
+    the hair (bool HxW; empty when they cover less than ``min_area`` of the frame).
+
+    Moving outward from the face's centre, the top of the person follows the hair's
+    outline, or drops off a cliff at the head's side onto an ear (within HEAD_ALLOWANCE
+    face widths of the face's edge, ``face_x0``/``face_x1``) or a shoulder (about the chin,
+    ``chin_y``, or lower). Past a cliff and past the ears, what stands above the chin is
+    something else joined to the person (people behind, a poster), unless it has the
+    colour of the hair above the eyes (within ``delta``, Lab with lightness weighted by
+    ``light_weight``): long hair hangs in waves and steps."""
+    h, w = person.shape
+    out = np.zeros((h, w), bool)
+    if not 0 < chin_y < h or not person.any():
+        return out
+    top = np.where(person.any(axis=0), person.argmax(axis=0), h).astype(np.int64)
+    x0, x1 = min(face_x0, face_x1), max(face_x0, face_x1)
+    fw = max(1.0, x1 - x0)
+    line = chin_y - CHIN_TOLERANCE * h
+    start = int(np.clip(round((x0 + x1) / 2), 0, w - 1))
+    reach = HEAD_ALLOWANCE * fw
+    for outside, cols in ((lambda c: c < x0 - reach, np.arange(start, -1, -1)),
+                          (lambda c: c > x1 + reach, np.arange(start, w))):
+        if cols.size < 2:
+            continue
+        t = top[cols]
+        drops = np.nonzero(np.diff(t) > CLIFF * h)[0]
+        if drops.size == 0:
+            continue
+        high = outside(cols)
+        high[:drops[0] + 1] = False
+        high &= t < line
+        for c, t0 in zip(cols[high], t[high]):
+            out[int(t0):int(line), int(c)] = True
+    out &= person
+    need = max(4.0, min_area * h * w)
+    if out.sum() < need:
+        return np.zeros((h, w), bool)
+    hair = person & ~out
+    hair[int(np.clip(eye_y, 0, h)):] = False
+    if int(hair.sum()) >= 50:
+        ys, xs = np.nonzero(out)
+        far = _weighted_palette_distance(lab[ys, xs], _palette(lab[hair], 4, 1500, 1), light_weight) > delta
+        out[ys[~far], xs[~far]] = False
+    if out.sum() < need:
+        return np.zeros((h, w), bool)
+    return out
+
+
+def beside_head_in(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: float, face_x1: float,
+                   eye_y: float, rules) -> np.ndarray:
+    """``beside_head`` with the pack's [photo] thresholds."""
+    r = rules.background
+    return beside_head(lab, person, chin_y, face_x0, face_x1, eye_y, delta=r.foreign_delta,
+                       light_weight=r.foreign_light_weight, min_area=r.island_min_area)

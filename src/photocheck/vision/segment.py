@@ -154,17 +154,24 @@ class PersonSegmenter:
 
         Raises ModelMissingError when the model is not set up.
         """
+        return self.mask_and_confidence(bgr, refine_edges=refine_edges)[0]
+
+    def mask_and_confidence(self, bgr: np.ndarray, *, refine_edges: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """``mask`` and the model's own probability (``raw``), both HxW float32 at the
+        input's size, from one inference: the refined mask is sure where the model was
+        not (the filter follows the image's edges), the probability says where that is."""
         img = _as_bgr(bgr)
         h, w = img.shape[:2]
         low = self.raw(img)
+        prob = cv2.resize(low, (w, h), interpolation=cv2.INTER_LINEAR)
         if not refine_edges:
-            return cv2.resize(low, (w, h), interpolation=cv2.INTER_LINEAR)
+            return prob, prob
         p = np.clip((low - 0.5) * STEEPEN + 0.5, 0.0, 1.0)
         # Radius in full-size pixels; refine() scales it with the reduced guide.
         radius = max(2, round(max(h, w) * RADIUS_FRAC))
         q = refine(p, img, radius, EPS)
         t = np.clip((q - ALPHA_LO) / (ALPHA_HI - ALPHA_LO), 0.0, 1.0)
-        return (t * t * (3.0 - 2.0 * t)).astype(np.float32)
+        return (t * t * (3.0 - 2.0 * t)).astype(np.float32), prob
 
 
 def isolate(mask: np.ndarray, points: list[tuple[float, float]], *,

@@ -1,0 +1,258 @@
+"""Patches of the old background that a person mask kept (vision.patches): a background
+of several surfaces, where the segmenter was unsure, and pieces beside the shoulders in
+colours the person shows nowhere else. Synthetic masks and images made in code for the
+functions; the sample faces for the fixer and the `background` check."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from faces import SAMPLE_PACK, grace_hopper
+from photocheck import core
+from photocheck import io as pio
+from photocheck.checks.base import Status
+from photocheck.checks.photo import Context
+from photocheck.errors import FixRefused
+from photocheck.rules import load_pack
+from photocheck.vision.patches import beside_head, find_patches, foreign_pieces, unsure_background
+
+H, W = 567, 390
+PINK = (135, 60, 235)       # BGR
+LETTER = (70, 60, 60)
+HAIR = (30, 35, 45)
+SKIN = (140, 170, 215)
+SUIT = (45, 40, 40)
+
+
+def lab_of(img: np.ndarray) -> np.ndarray:
+    return cv2.cvtColor(img, cv2.COLOR_BGR2Lab).astype(np.float32)
+
+
+def portrait(bg) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A drawn head and shoulders on ``bg`` (BGR colour): image, person mask, face hull."""
+    img = np.empty((H, W, 3), np.uint8)
+    img[:] = bg
+    person = np.zeros((H, W), np.uint8)
+    cv2.ellipse(person, (195, 200), (105, 135), 0, 0, 360, 1, -1)          # hair
+    cv2.ellipse(person, (195, 640), (230, 220), 0, 0, 360, 1, -1)          # shoulders
+    cv2.rectangle(person, (150, 300), (240, 440), 1, -1)                   # neck
+    person = person > 0
+    img[person] = SUIT
+    hair = np.zeros((H, W), np.uint8)
+    cv2.ellipse(hair, (195, 200), (105, 135), 0, 0, 360, 1, -1)
+    img[hair > 0] = HAIR
+    face = np.zeros((H, W), np.uint8)
+    cv2.ellipse(face, (195, 225), (80, 105), 0, 0, 360, 1, -1)
+    cv2.rectangle(face, (160, 320), (230, 440), 1, -1)
+    img[face > 0] = SKIN
+    return img, person, cv2.erode(face, np.ones((9, 9), np.uint8)) > 0
+
+
+def lettered(img: np.ndarray, person: np.ndarray) -> None:
+    """Dark letters across the wall: the background is no longer one plain colour."""
+    wall = img.copy()
+    for y in range(40, H, 90):
+        for x in range(10, W, 70):
+            cv2.putText(wall, "C", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 2.2, LETTER, 9)
+    img[~person] = wall[~person]
+
+
+def kw(r):
+    return dict(delta=r.patch_delta, margin=r.patch_margin, band=r.patch_band, min_area=r.patch_min_area,
+                max_spread=r.patch_spread)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_pack(SAMPLE_PACK).photo
+
+
+def test_a_piece_of_a_lettered_wall_kept_by_the_mask_is_found(rules):
+    img, person, face = portrait(PINK)
+    lettered(img, person)
+    blob = np.zeros((H, W), np.uint8)
+    cv2.circle(blob, (320, 380), 45, 1, -1)      # beside the hair, above the shoulder
+    blob = (blob > 0) & ~person
+    img[blob] = PINK                              # the wall, seen through the mask's edge
+    mask = person | blob
+    found = find_patches(img, mask, np.ones_like(mask), face, **kw(rules.background))
+    assert found is not None
+    assert found.mask[blob].mean() > 0.8
+    assert not found.mask[person].any()           # hair, skin and suit stay
+    # The same wall colour on the person's own (a pink top going on into the middle of the
+    # torso) is the person's, edge or no edge.
+    own = face.copy()
+    own[440:, 135:255] = True
+    top = person & (np.arange(H)[:, None] > 470)
+    img2 = img.copy()
+    img2[top] = PINK
+    found = find_patches(img2, mask, np.ones_like(mask), face, own=own, **kw(rules.background))
+    assert found is None or not found.mask[top].any()
+
+
+def test_a_dark_suit_on_a_dark_stage_is_not_taken_for_the_stage(rules):
+    stage = (25, 25, 28)
+    img, person, face = portrait(stage)
+    lettered(img, person)
+    own = face.copy()
+    own[440:, 135:255] = True
+    found = find_patches(img, person, np.ones_like(person), face, own=own, **kw(rules.background))
+    assert found is None or found.mask.sum() < 0.01 * person.sum()
+
+
+def test_wall_coloured_pixels_where_the_segmenter_was_unsure_are_background(rules):
+    img, person, face = portrait((230, 200, 170))
+    blur = np.zeros((H, W), np.uint8)
+    cv2.rectangle(blur, (300, 380), (389, 430), 1, -1)   # a blurred light beside the collar
+    blur = (blur > 0) & ~person
+    img[blur] = (225, 205, 175)
+    mask = person | blur
+    conf = np.where(mask, 1.0, 0.0).astype(np.float32)
+    conf[blur] = 0.6
+    r = rules.background
+    args = dict(sure=r.unsure_below, margin=r.patch_margin, window=r.patch_band, min_area=r.unsure_min_area)
+    lab = lab_of(img)
+    got = unsure_background(lab, mask, conf, np.ones_like(mask), face, **args)
+    assert got[blur].mean() > 0.8 and not got[person].any()
+    # Sure pixels are never taken, and unsure pixels of the person's colours stay.
+    conf[blur] = 1.0
+    assert not unsure_background(lab, mask, conf, np.ones_like(mask), face, **args).any()
+    conf[person & (np.arange(H)[:, None] > 480)] = 0.6
+    assert not unsure_background(lab, mask, conf, np.ones_like(mask), face, **args).any()
+
+
+def foreign(img, mask, rules):
+    r, hc = rules.background, rules.head_covering
+    pts = np.array([[115.0, 120.0], [275.0, 120.0], [195.0, 330.0]])
+    return foreign_pieces(lab_of(img), mask, pts, 210.0, 330.0, delta=r.foreign_delta, min_area=r.island_min_area,
+                          min_chroma=hc.hair_min_chroma, max_chroma=hc.hair_max_chroma,
+                          hue_range=(hc.hair_hue_min, hc.hair_hue_max), light_weight=r.foreign_light_weight)
+
+
+def test_a_sign_joined_to_the_shoulder_is_foreign_and_hair_ends_are_not(rules):
+    img, person, _ = portrait((255, 255, 255))
+    sign = np.zeros((H, W), bool)
+    sign[380:460, 0:50] = True                   # a red block on the wall, on the shoulder's edge
+    img[sign] = (40, 40, 200)
+    mask = person | sign
+    got = foreign(img, mask, rules)
+    assert got[sign].mean() > 0.8 and not got[person & ~sign].any()
+    # Long hair whose ends are blond (ombré), beside the shoulders: hair, not foreign.
+    img2, person2, _ = portrait((255, 255, 255))
+    ends = np.zeros((H, W), bool)
+    ends[330:500, 20:80] = True
+    img2[ends] = (120, 190, 225)
+    assert not foreign(img2, person2 | ends, rules).any()
+    # Light falling off across a shoulder of the suit's colour is the suit.
+    img3, person3, _ = portrait((255, 255, 255))
+    img3[person3 & (np.arange(W)[None, :] > 330) & (np.arange(H)[:, None] > 450)] = (95, 90, 90)
+    assert not foreign(img3, person3, rules).any()
+
+
+def test_people_behind_beside_the_head_are_found_and_long_hair_is_not(rules):
+    r = rules.background
+
+    def found(img, mask):
+        return beside_head(lab_of(img), mask, 330.0, 115.0, 275.0, 210.0, delta=r.foreign_delta,
+                           light_weight=r.foreign_light_weight, min_area=r.island_min_area)
+
+    img, person, _ = portrait((255, 255, 255))
+    crowd = np.zeros((H, W), bool)
+    crowd[240:420, 0:45] = True                   # beside the cheek, above the chin, down to the shoulder
+    img[crowd] = (120, 60, 35)                    # people behind in blue coats
+    img[250:290, 5:40] = SKIN                     # a face among them: of the skin's colour, not counted
+    got = found(img, person | crowd)
+    # what stands above the chin (the part below may be a shoulder) is found
+    assert got[240:250, 0:45].mean() > 0.8 and got[290:310, 0:45].mean() > 0.8
+    assert not got[person & ~crowd].any()
+    # Long hair hanging in a step beside the face, of the hair's colour: hair.
+    img2, person2, _ = portrait((255, 255, 255))
+    hang = np.zeros((H, W), bool)
+    hang[150:330, 300:340] = True
+    hang[250:420, 340:375] = True
+    img2[hang] = HAIR
+    assert not found(img2, person2 | hang).any()
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+
+def _fix(data: bytes):
+    return core._run_fixer(pio.probe(data), "photo", core._pack(SAMPLE_PACK))
+
+
+@pytest.fixture(scope="module")
+def compliant() -> np.ndarray:
+    from conftest import models_ready
+
+    if not models_ready():
+        pytest.skip("models not fetched (run `make setup`)")
+    src = cv2.resize(grace_hopper(), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+    outs, _ = _fix(cv2.imencode(".jpg", src, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes())
+    return cv2.imdecode(np.frombuffer(outs[0].data, np.uint8), cv2.IMREAD_COLOR)
+
+
+def wall_of(img: np.ndarray) -> np.ndarray:
+    """The white background: white pixels joined to the frame's edge (not a white collar)."""
+    white = (img.min(axis=2) >= 235).astype(np.uint8)
+    n, labels = cv2.connectedComponents(white, connectivity=4)
+    edge = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    keep = np.zeros(n, bool)
+    keep[edge] = True
+    keep[0] = False
+    return keep[labels]
+
+
+def test_fixer_leaves_no_patch_of_a_lettered_wall(compliant):
+    """A sample face on a pink wall with lettering (several surfaces, not one plain
+    colour), with blobs of the wall's pink joined to the wall over the hair and beside
+    the shoulder: the fix whitens them or refuses with the reason."""
+    img = cv2.copyMakeBorder(compliant, 60, 0, 80, 80, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    wall = wall_of(img)
+    head = Context.from_pixels(img, load_pack(SAMPLE_PACK)).head
+    h, w = img.shape[:2]
+    blobs = np.zeros((h, w), np.uint8)
+    cv2.ellipse(blobs, (int(head.center_x + 0.3 * head.width), int(head.crown_y + 0.03 * h)),
+                (int(0.16 * head.width), int(0.035 * h)), 0, 0, 360, 1, -1)
+    y = int(min(h - 0.08 * h, head.chin_y + 0.12 * h))
+    cv2.circle(blobs, (int(head.center_x + 0.72 * head.width), y), int(0.05 * w), 1, -1)
+    painted = img.copy()
+    painted[:] = PINK
+    for yy in range(30, h, 80):
+        for xx in range(5, w, 60):
+            cv2.putText(painted, "C", (xx, yy), cv2.FONT_HERSHEY_SIMPLEX, 1.8, LETTER, 7)
+    img[wall] = painted[wall]
+    img[blobs > 0] = PINK
+    try:
+        outs, _ = _fix(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes())
+    except FixRefused as e:
+        assert "background" in e.failing and e.text.zh and e.text.en
+        return
+    out = cv2.imdecode(np.frombuffer(outs[0].data, np.uint8), cv2.IMREAD_COLOR).astype(int)
+    import os
+    if os.environ.get("DUMP"):
+        cv2.imwrite(os.environ["DUMP"], np.hstack([cv2.resize(img, (out.shape[1], out.shape[0])), out]).astype(np.uint8))
+    pink = (np.abs(out - np.array(PINK)).max(axis=2) <= 40).mean()
+    assert pink < 0.002, pink
+
+
+def test_background_fails_a_sign_joined_to_the_shoulder(compliant):
+    """A coloured block on the wall that touches the shoulder at the frame's edge: an
+    island of `background` on the photo, whatever the segmenter makes of it."""
+    img = compliant.copy()
+    head = Context.from_pixels(img, load_pack(SAMPLE_PACK)).head
+    h, w = img.shape[:2]
+    y0 = int(head.chin_y)
+    person_rows = np.nonzero((img[:, 5].min(axis=1) < 200))[0]
+    y1 = int(person_rows.min()) + 10 if len(person_rows) else int(0.85 * h)
+    y0 = min(y0, y1 - int(0.1 * h))
+    img[y0:y1, 0:int(0.12 * w)] = (40, 40, 200)
+    rep = core.check_file(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes(), pack=SAMPLE_PACK)
+    bg = rep.get("background")
+    assert bg.status is Status.FAIL and bg.shapes
+    rep = core.check_file(cv2.imencode(".jpg", compliant, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes(),
+                          pack=SAMPLE_PACK)
+    assert rep.get("background").status is Status.PASS
