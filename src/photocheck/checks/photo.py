@@ -40,6 +40,28 @@ def white_map(bgr: np.ndarray, min_channel: int, max_chroma: int) -> np.ndarray:
     return (lo >= min_channel) & (cv2.subtract(hi, lo) <= max_chroma)
 
 
+def small_lstsq(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Least squares ``a @ x ~ b`` for a tall ``a`` with a few columns (n x k, k small),
+    as ``np.linalg.lstsq`` solves it (the minimum-norm solution when ``a`` is rank
+    deficient), in float32 like the inputs.
+
+    Through the k x k normal equations, summed by ``np.einsum`` in float64: the n-row
+    products never reach BLAS. ``np.linalg.lstsq`` on a few thousand rows hands them to
+    OpenBLAS's thread pool, whose threads then spin-wait about 0.1 s on every core after
+    the call, starving the OpenCV threads (the networks, the decode) that run next."""
+    a64 = a.astype(np.float64)
+    ata = np.einsum("ni,nj->ij", a64, a64)
+    atb = np.einsum("ni,nj->ij", a64, b.astype(np.float64))
+    # (AᵀA)⁺Aᵀb is A⁺b; the k x k solve is too small for BLAS threads.
+    x, *_ = np.linalg.lstsq(ata, atb, rcond=None)
+    return x.astype(np.float32)
+
+
+def apply_coef(a: np.ndarray, coef: np.ndarray) -> np.ndarray:
+    """``a @ coef`` (n x k times k x m, k and m small) without BLAS (see small_lstsq)."""
+    return np.einsum("nk,km->nm", a, coef.astype(a.dtype, copy=False))
+
+
 def not_a_photo() -> InputError:
     """A PDF given to the photo check or fix: what it is, and where it belongs."""
     return InputError(
@@ -206,15 +228,15 @@ class Context:
         for _ in range(2):
             if keep.sum() < 12:
                 return None
-            coef, *_ = np.linalg.lstsq(a[keep], vals[keep], rcond=None)
-            resid = np.linalg.norm(a @ coef - vals, axis=1)
+            coef = small_lstsq(a[keep], vals[keep])
+            resid = np.linalg.norm(apply_coef(a, coef) - vals, axis=1)
             keep = resid <= FG_DELTA
         # A quarter of the border may be person (hair or shoulders reaching the edge).
         spread = float(np.percentile(resid, 75))
         # The surface is smooth: evaluate it on a coarse grid and resize.
         gh, gw = max(2, h // 8), max(2, w // 8)
         gy, gx = np.mgrid[0:gh, 0:gw].astype(np.float32)
-        coarse = (design((gy + 0.5) * h / gh - 0.5, (gx + 0.5) * w / gw - 0.5).reshape(-1, 6) @ coef)
+        coarse = apply_coef(design((gy + 0.5) * h / gh - 0.5, (gx + 0.5) * w / gw - 0.5).reshape(-1, 6), coef)
         fitted = cv2.resize(coarse.reshape(gh, gw, 3).astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR)
         return fitted, spread
 
