@@ -8,6 +8,11 @@ lstsq gives and that the border samples never reach LAPACK. Images are made in c
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -82,3 +87,26 @@ def test_wall_model_fits_the_lit_wall_without_handing_the_samples_to_lapack(monk
     # Two fits (all samples, then without the strays), each a 6 x 6 system.
     assert rows and max(rows) <= 6
     assert ctx.bg_model is model  # computed once per image
+
+
+
+# OpenBLAS starts its worker threads when numpy loads; the interpreter alone has one thread.
+_THREADS = r"""
+import os
+import photocheck, numpy as np
+np.linalg.lstsq(np.ones((3000, 6)), np.ones((3000, 3)), rcond=None)
+print(os.environ.get("OPENBLAS_NUM_THREADS"), len(os.listdir("/proc/self/task")))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("preset,want", [(None, "1"), ("2", "2")])
+def test_importing_photocheck_first_keeps_openblas_to_one_thread_unless_the_user_chose(preset, want):
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    out = subprocess.run([sys.executable, "-c", _THREADS], env=env, capture_output=True, text=True, check=True)
+    value, threads = out.stdout.split()
+    assert value == want
+    if want == "1":
+        assert int(threads) == 1  # no BLAS worker threads to spin
