@@ -527,6 +527,39 @@ def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, o
                   ["background"])
 
 
+def _refuse_built_corner(alpha: np.ndarray, valid: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
+                         rules) -> None:
+    """Refuse when the person's outline above the chin has the sharp corner of something
+    man-made (vision.patches.built_corners): a poster's stripe or a sign's letter joined to
+    the hair, in colours near the person's. Its border inside the hair cannot be told, so
+    it is not cut; keeping it leaves a patch."""
+    from ..vision.patches import built_corners_in
+
+    if face.landmarks is None:
+        return
+    m = _scaled(plan, 1.0, out_w, out_h)
+    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    e = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
+    eye_y, chin_y = float(e[:2, 1].mean()), float(e[2, 1])
+    # The face and the skull above it (up to the pack's skull-top estimate) are the person's.
+    core = np.zeros(alpha.shape, np.uint8)
+    cv2.fillConvexPoly(core, cv2.convexHull(pts).astype(np.int32), 1)
+    x0, x1 = float(pts[:, 0].min()), float(pts[:, 0].max())
+    top = eye_y - rules.head.crown_estimate * max(1.0, chin_y - eye_y)
+    cv2.ellipse(core, (int(round((x0 + x1) / 2)), int(round(eye_y))),
+                (max(1, int(round((x1 - x0) / 2))), max(1, int(round(eye_y - top)))), 0, 180, 360, 1, -1)
+    found = built_corners_in(alpha > 0.5, valid, core > 0, chin_y, rules)
+    if not found:
+        return
+    raise _refuse("background_patch",
+                  "头发旁边连着背景中的海报或标牌（轮廓上有笔直的边和尖角），无法干净地去除",
+                  "a poster or sign of the background is joined to the hair (straight edges meeting at a sharp "
+                  "corner on the outline); it cannot be removed cleanly",
+                  Text("请在白墙或纯色墙前重拍，身后不要有标志或海报",
+                       "retake in front of a plain wall with no signs or posters behind you"),
+                  ["background"])
+
+
 def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
     """Refuse when the mask joined something of the background to the shoulders.
 
@@ -836,6 +869,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     # the later removals carve the shoulder line and would read as rises.)
     _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules)
     _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules)
+    _refuse_built_corner(alpha, valid, face, plan, out_w, out_h, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",

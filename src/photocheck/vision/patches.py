@@ -424,3 +424,87 @@ def beside_head_in(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: 
     r = rules.background
     return beside_head(lab, person, chin_y, face_x0, face_x1, eye_y, delta=r.foreign_delta,
                        light_weight=r.foreign_light_weight, min_area=r.island_min_area)
+
+
+def built_corners(person: np.ndarray, valid: np.ndarray, core: np.ndarray, chin_y: float, *, arm: float,
+                  long_arm: float, straight: float, turn: float) -> list[tuple[int, int, float, float]]:
+    """Corners of man-made things on the person's outline above the chin (a poster's
+    stripe, a letter of a sign that the segmenter joined to the hair).
+
+    Hair, ears and the head's dome have curved or ragged outlines; where the outline
+    turns, it turns gradually. A sign or a poster has straight, crisp borders: where the
+    mask follows one, the outline runs straight and meets another straight stretch at a
+    sharp corner. A convex corner of the outline (the chord across it lies inside the
+    person) that turns by ``turn`` degrees or more, with straight arms (every outline
+    pixel within ``straight`` of the width from the chord, the corner's rounding left
+    out) at least ``arm`` of the width long on both sides and ``long_arm`` on one side,
+    is one. Corners inside ``core`` (bool HxW: the face and skull), below ``chin_y``
+    (collars, shoulders), and arms along the frame's edge or where the source has no
+    pixels (``valid`` false: a rotation's straight border) do not count.
+
+    Returns (x, y, turn, longer arm in px) for each corner found (one per corner)."""
+    h, w = person.shape
+    out: list[tuple[int, int, float, float]] = []
+    if not person.any():
+        return out
+    edge = np.zeros((h, w), np.uint8)
+    edge[:2] = edge[-2:] = 1
+    edge[:, :2] = edge[:, -2:] = 1
+    edge |= cv2.dilate((~valid).astype(np.uint8), np.ones((5, 5), np.uint8))
+    n_arm = max(8, int(round(arm * w)))
+    need_long = long_arm * w
+    tol = max(1.0, straight * w)
+    cos_turn = float(np.cos(np.radians(turn)))
+    contours, _ = cv2.findContours(person.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    for c in contours:
+        c = c[:, 0, :]
+        n = len(c)
+        if n < 3 * n_arm:
+            continue
+        cx, cy = c[:, 0], c[:, 1]
+        bad = edge[cy, cx] > 0
+        cf = c.astype(np.float32)
+        a = cf - np.roll(cf, n_arm, axis=0)
+        b = np.roll(cf, -n_arm, axis=0) - cf
+        na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+        cos = (a * b).sum(1) / np.maximum(na * nb, 1e-6)
+        cand = ((cos <= cos_turn) & (na >= 0.8 * n_arm) & (nb >= 0.8 * n_arm) & (cy < chin_y)
+                & ~core[cy, cx] & ~bad)
+        last = -n
+        for i in np.nonzero(cand)[0]:
+            if i - last < n_arm:
+                continue  # the same corner
+            mid = (cf[(i - n_arm) % n] + cf[(i + n_arm) % n]) / 2
+            if not person[int(mid[1]), int(mid[0])]:
+                continue  # a notch between hair and something else, not a corner
+
+            def reach(sign: int) -> float:
+                k, best = n_arm, 0.0
+                while k < n // 3:
+                    idx = (i + sign * np.arange(3, k + 1)) % n
+                    if bad[idx].any():
+                        break
+                    seg = cf[idx]
+                    d = seg[-1] - seg[0]
+                    ln = float(np.hypot(d[0], d[1]))
+                    dist = np.abs(d[0] * (seg[:, 1] - seg[0, 1]) - d[1] * (seg[:, 0] - seg[0, 0])) / max(ln, 1e-6)
+                    if dist.max() > tol:
+                        break
+                    best = ln
+                    k += max(2, n_arm // 4)
+                return best
+
+            la, lb = reach(-1), reach(1)
+            if min(la, lb) >= 0.8 * n_arm and max(la, lb) >= need_long:
+                out.append((int(cx[i]), int(cy[i]), float(np.degrees(np.arccos(np.clip(cos[i], -1, 1)))),
+                            max(la, lb)))
+                last = i
+    return out
+
+
+def built_corners_in(person: np.ndarray, valid: np.ndarray, core: np.ndarray, chin_y: float,
+                     rules) -> list[tuple[int, int, float, float]]:
+    """``built_corners`` with the pack's [photo.background] thresholds."""
+    r = rules.background
+    return built_corners(person, valid, core, chin_y, arm=r.corner_arm, long_arm=r.corner_long,
+                         straight=r.corner_straight, turn=r.corner_turn)
