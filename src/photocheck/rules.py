@@ -105,6 +105,8 @@ class BackgroundRules:
     corner_long: float = 0.17
     corner_straight: float = 0.004
     corner_turn: float = 45.0
+    # Blurred skin of someone behind at the frame's side, joined to a shoulder
+    loose_skin_soft: float = 0.45
 
 
 @dataclass(frozen=True)

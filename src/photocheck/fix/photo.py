@@ -560,6 +560,34 @@ def _refuse_built_corner(alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
                   ["background"])
 
 
+def _refuse_loose_skin(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
+                       rules) -> None:
+    """Refuse when the mask joined another person's skin to a shoulder at the frame's side
+    (vision.patches.blurred_skin_on_shoulder): a hand or an arm behind, out of focus."""
+    from ..vision.patches import blurred_skin_on_shoulder
+
+    if face.landmarks is None:
+        return
+    m = _scaled(plan, 1.0, out_w, out_h)
+    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    hull = np.zeros(alpha.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts).astype(np.int32), 1)
+    inside = cv2.erode(hull, np.ones((9, 9), np.uint8)) > 0
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+    r = rules.background
+    found = blurred_skin_on_shoulder(lab, alpha > 0.5, inside, min_area=r.island_min_area,
+                                     soft_ratio=r.loose_skin_soft)
+    if not found.any():
+        return
+    share = float(found.mean())
+    raise _refuse("background_patch",
+                  f"肩膀旁边的画面边缘有身后他人的皮肤（手或手臂，约占画面 {share:.1%}）与人像连在一起，无法干净地去除",
+                  f"another person's skin (a hand or an arm behind, about {share:.1%} of the photo) is joined to the "
+                  f"shoulder at the frame's edge; it cannot be removed cleanly",
+                  Text("请单独在白墙或纯色墙前重拍，身后不要有人", "retake alone in front of a plain wall with nobody behind you"),
+                  ["background"])
+
+
 def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
     """Refuse when the mask joined something of the background to the shoulders.
 
@@ -870,6 +898,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules)
     _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules)
     _refuse_built_corner(alpha, valid, face, plan, out_w, out_h, rules)
+    _refuse_loose_skin(crop, alpha, face, plan, out_w, out_h, rules)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",

@@ -508,3 +508,105 @@ def built_corners_in(person: np.ndarray, valid: np.ndarray, core: np.ndarray, ch
     r = rules.background
     return built_corners(person, valid, core, chin_y, arm=r.corner_arm, long_arm=r.corner_long,
                          straight=r.corner_straight, turn=r.corner_turn)
+
+
+def _rim_sharpness(L: np.ndarray, grad: np.ndarray, region: np.ndarray, valid_rim: np.ndarray,
+                   min_step: float) -> float | None:
+    """How crisp the border of ``region`` is: the median, over its rim pixels where the
+    lightness steps by at least ``min_step`` within 6 px, of the steepest gradient near
+    the pixel over that step (about 1/2 for a crisp edge, far less for a blurred one)."""
+    p = region.astype(np.uint8)
+    rim = ((cv2.dilate(p, np.ones((3, 3), np.uint8)) > 0) & ~(cv2.erode(p, np.ones((3, 3), np.uint8)) > 0)
+           & valid_rim)
+    k = np.ones((13, 13), np.uint8)
+    ys, xs = np.nonzero(rim)
+    if len(ys) < 10:
+        return None
+    y0, y1, x0, x1 = max(0, ys.min() - 8), ys.max() + 9, max(0, xs.min() - 8), xs.max() + 9
+    Ls, gs = L[y0:y1, x0:x1], grad[y0:y1, x0:x1]
+    step = (cv2.dilate(Ls, k) - cv2.erode(Ls, k))[ys - y0, xs - x0]
+    steep = cv2.dilate(gs, np.ones((5, 5), np.uint8))[ys - y0, xs - x0]
+    ok = step >= min_step
+    if int(ok.sum()) < 10:
+        return None
+    return float(np.median(steep[ok] / step[ok]))
+
+
+def blurred_skin_on_shoulder(lab: np.ndarray, person: np.ndarray, face: np.ndarray, *, min_area: float,
+                             soft_ratio: float, min_step: float = 15.0) -> np.ndarray:
+    """Pieces of ``person`` (bool HxW) that are another person's skin at the frame's side:
+    a hand or an arm of someone behind, out of focus, that the segmenter joined to a
+    shoulder.
+
+    Skin is a colour within the spread of the face's own (``face``: bool HxW, the face's
+    inside; the a/b of 90 % of it, lightness at least 0.4 of the face's, chroma at least
+    half of it): the test follows the person's skin tone. A piece of skin that is not
+    joined to the face's skin through skin, reaches the left or right edge of the frame,
+    lies beyond the ears (0.75 face widths from the face's centre line), ends above the
+    bottom rows (a bare shoulder of the person's own goes on down), has the background
+    above it along half its top or more (it sits on the outline, not under hair), covers at
+    least ``min_area`` of the frame, and whose border is blurred (its sharpness below
+    ``soft_ratio`` times that of the person's outline elsewhere: it lies behind the focus)
+    is returned."""
+    h, w = person.shape
+    out = np.zeros((h, w), bool)
+    if int(face.sum()) < 50 or not person.any():
+        return out
+    fx = np.nonzero(face.any(axis=0))[0]
+    cx, fw = (fx[0] + fx[-1]) / 2, max(1.0, float(fx[-1] - fx[0]))
+    # Colours are judged on a grid about WORK_WIDTH columns wide (pieces that count are far
+    # larger than it), borders at full size.
+    step = max(1, int(round(w / WORK_WIDTH)))
+    lab_s, person_s, face_s = lab[::step, ::step], person[::step, ::step], face[::step, ::step]
+    if int(face_s.sum()) < 20:
+        return out
+    ab = lab_s[..., 1:]
+    fab = np.median(ab[face_s], axis=0)
+    spread = float(np.percentile(np.linalg.norm(ab[face_s] - fab, axis=1), 90))
+    f_l = float(np.median(lab_s[..., 0][face_s]))
+    f_chroma = float(np.linalg.norm(fab - 128))
+    d = ab - fab
+    c = ab - 128
+    skin = (person_s & (np.einsum("ijk,ijk->ij", d, d) <= spread * spread) & (lab_s[..., 0] >= 0.4 * f_l)
+            & (np.einsum("ijk,ijk->ij", c, c) >= (0.5 * f_chroma) ** 2))
+    skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    if n <= 1:
+        return out
+    own = np.zeros(n, bool)
+    own[np.unique(labels[face_s & (skin > 0)])] = True
+    hs, ws = skin.shape
+    need = max(4.0, min_area * hs * ws)
+    L = lab[..., 0]
+    grad = None
+    sharp_person = None
+    for k in range(1, n):
+        bx, by, bw, bh, area = stats[k]
+        if own[k] or area < need or not (bx <= 1 or bx + bw >= ws - 1):
+            continue
+        if abs((bx + bw / 2) * step - cx) <= 0.75 * fw or by + bh >= hs - 0.05 * hs:
+            continue
+        piece = labels == k
+        if step > 1:
+            piece = (cv2.resize(piece.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0) & person
+        cols = np.nonzero(piece.any(axis=0))[0]
+        tops = piece[:, cols].argmax(axis=0)
+        above = tops > 0
+        if not above.any() or float(np.mean(~person[tops[above] - 1, cols[above]])) < 0.5:
+            continue
+        if grad is None:
+            gx = cv2.Sobel(L, cv2.CV_32F, 1, 0, ksize=3) / 8
+            gy = cv2.Sobel(L, cv2.CV_32F, 0, 1, ksize=3) / 8
+            grad = np.hypot(gx, gy)
+            inner = np.zeros((h, w), bool)
+            inner[2:-2, 2:-2] = True
+            sharp_person = _rim_sharpness(L, grad, person, inner, min_step)
+        if sharp_person is None:
+            return out
+        # Only where it meets the background: where it meets the person's own clothes, the
+        # border is theirs (in focus).
+        s = _rim_sharpness(L, grad, piece, inner & (cv2.dilate((~person).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0),
+                           min_step)
+        if s is not None and s < soft_ratio * sharp_person:
+            out |= piece
+    return out
