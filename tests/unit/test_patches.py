@@ -16,7 +16,8 @@ from photocheck.checks.base import Status
 from photocheck.checks.photo import Context
 from photocheck.errors import FixRefused
 from photocheck.rules import load_pack
-from photocheck.vision.patches import beside_head, built_corners, find_patches, foreign_pieces, unsure_background
+from photocheck.vision.patches import (beside_head, blurred_skin_on_shoulder, built_corners, find_patches, foreign_pieces,
+                                      unsure_background)
 
 H, W = 567, 390
 PINK = (135, 60, 235)       # BGR
@@ -209,6 +210,36 @@ def test_a_poster_joined_to_the_hair_has_a_built_corner_and_hair_has_none(rules)
     cv2.fillConvexPoly(valid.view(np.uint8), np.array([[0, 0], [200, 0], [0, 150]], np.int32), 0)
     cut = person & valid
     assert corners_of(cut, rules, valid) == []
+
+
+def test_blurred_skin_of_someone_behind_on_the_shoulder_is_found(rules):
+    r = rules.background
+
+    def with_hand(blur: float, hair_over: bool = False):
+        img, person, face = portrait((255, 255, 255))
+        layer = np.full((H, W, 3), 255, np.uint8)
+        hand = np.zeros((H, W), np.uint8)
+        cv2.ellipse(hand, (380, 500), (34, 30), 0, 0, 360, 1, -1)     # on the shoulder, at the frame's side
+        layer[hand > 0] = SKIN
+        a = hand.astype(np.float32)
+        if blur:
+            layer = cv2.GaussianBlur(layer, (0, 0), blur)              # behind the focus
+            a = cv2.GaussianBlur(a, (0, 0), blur)
+        joined = (a > 0.5) & ~person
+        img[joined] = layer[joined]
+        mask = person | joined
+        if hair_over:                                                  # hair falls over it
+            img[440:475, 330:W] = HAIR
+            mask[440:475, 330:W] = True
+        return blurred_skin_on_shoulder(lab_of(img), mask, face, min_area=r.island_min_area,
+                                        soft_ratio=r.loose_skin_soft), joined
+
+    found, hand = with_hand(4.0)
+    assert found[hand].mean() > 0.5 and found[~hand].sum() < 0.2 * found.sum()
+    # The same skin in focus: the person's own (an arm, a shoulder), kept.
+    assert not with_hand(0.0)[0].any()
+    # Under hair (skin-coloured hair ends, a shoulder below long hair): not on the outline.
+    assert not with_hand(4.0, hair_over=True)[0].any()
 
 
 # --------------------------------------------------------------------------- end to end

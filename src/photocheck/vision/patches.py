@@ -532,6 +532,11 @@ def _rim_sharpness(L: np.ndarray, grad: np.ndarray, region: np.ndarray, valid_ri
     return float(np.median(steep[ok] / step[ok]))
 
 
+# The skin's a/b spread is taken as at least this (Lab): a face of one flat colour still
+# has its noise and its compression.
+SKIN_MIN_SPREAD = 6.0
+
+
 def blurred_skin_on_shoulder(lab: np.ndarray, person: np.ndarray, face: np.ndarray, *, min_area: float,
                              soft_ratio: float, min_step: float = 15.0) -> np.ndarray:
     """Pieces of ``person`` (bool HxW) that are another person's skin at the frame's side:
@@ -562,7 +567,7 @@ def blurred_skin_on_shoulder(lab: np.ndarray, person: np.ndarray, face: np.ndarr
         return out
     ab = lab_s[..., 1:]
     fab = np.median(ab[face_s], axis=0)
-    spread = float(np.percentile(np.linalg.norm(ab[face_s] - fab, axis=1), 90))
+    spread = max(SKIN_MIN_SPREAD, float(np.percentile(np.linalg.norm(ab[face_s] - fab, axis=1), 90)))
     f_l = float(np.median(lab_s[..., 0][face_s]))
     f_chroma = float(np.linalg.norm(fab - 128))
     d = ab - fab
@@ -589,10 +594,13 @@ def blurred_skin_on_shoulder(lab: np.ndarray, person: np.ndarray, face: np.ndarr
         piece = labels == k
         if step > 1:
             piece = (cv2.resize(piece.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0) & person
+        # The background within a blur's reach (2 % of the height) above its top.
         cols = np.nonzero(piece.any(axis=0))[0]
         tops = piece[:, cols].argmax(axis=0)
-        above = tops > 0
-        if not above.any() or float(np.mean(~person[tops[above] - 1, cols[above]])) < 0.5:
+        reach = max(2, int(round(0.02 * h)))
+        rows = np.clip(tops[None, :] - np.arange(1, reach + 1)[:, None], 0, h - 1)
+        open_above = (~person[rows, cols[None, :]]).any(axis=0) & (tops > 0)
+        if float(open_above.mean()) < 0.5:
             continue
         if grad is None:
             gx = cv2.Sobel(L, cv2.CV_32F, 1, 0, ksize=3) / 8
@@ -603,10 +611,10 @@ def blurred_skin_on_shoulder(lab: np.ndarray, person: np.ndarray, face: np.ndarr
             sharp_person = _rim_sharpness(L, grad, person, inner, min_step)
         if sharp_person is None:
             return out
-        # Only where it meets the background: where it meets the person's own clothes, the
-        # border is theirs (in focus).
-        s = _rim_sharpness(L, grad, piece, inner & (cv2.dilate((~person).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0),
-                           min_step)
+        # Only where it meets the background (within a blur's reach of it): where it meets
+        # the person's own clothes, the border is theirs (in focus).
+        near_bg = cv2.dilate((~person).astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+        s = _rim_sharpness(L, grad, piece, inner & near_bg, min_step)
         if s is not None and s < soft_ratio * sharp_person:
             out |= piece
     return out
