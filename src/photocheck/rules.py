@@ -100,6 +100,13 @@ class BackgroundRules:
     # Where the segmenter was unsure (its probability below unsure_below), wall-coloured pieces
     unsure_below: float = 0.9
     unsure_min_area: float = 0.0002
+    # Corners of man-made things (a poster, a sign) on the outline above the chin
+    corner_arm: float = 0.05
+    corner_long: float = 0.17
+    corner_straight: float = 0.004
+    corner_turn: float = 45.0
+    # Blurred skin of someone behind at the frame's side, joined to a shoulder
+    loose_skin_soft: float = 0.45
 
 
 @dataclass(frozen=True)

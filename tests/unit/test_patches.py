@@ -16,7 +16,8 @@ from photocheck.checks.base import Status
 from photocheck.checks.photo import Context
 from photocheck.errors import FixRefused
 from photocheck.rules import load_pack
-from photocheck.vision.patches import beside_head, find_patches, foreign_pieces, unsure_background
+from photocheck.vision.patches import (beside_head, blurred_skin_on_shoulder, built_corners, find_patches, foreign_pieces,
+                                      unsure_background)
 
 H, W = 567, 390
 PINK = (135, 60, 235)       # BGR
@@ -176,6 +177,71 @@ def test_people_behind_beside_the_head_are_found_and_long_hair_is_not(rules):
     assert not found(img2, person2 | hang).any()
 
 
+def corners_of(person, rules, valid=None):
+    r = rules.background
+    core = np.zeros((H, W), np.uint8)
+    cv2.ellipse(core, (195, 225), (80, 105), 0, 0, 360, 1, -1)             # the face
+    cv2.ellipse(core, (195, 225), (80, 150), 0, 180, 360, 1, -1)           # the skull
+    valid = np.ones((H, W), bool) if valid is None else valid
+    return built_corners(person, valid, core > 0, 330.0, arm=r.corner_arm, long_arm=r.corner_long,
+                         straight=r.corner_straight, turn=r.corner_turn)
+
+
+def test_a_poster_joined_to_the_hair_has_a_built_corner_and_hair_has_none(rules):
+    _, person, _ = portrait((255, 255, 255))
+    assert corners_of(person, rules) == []
+    # A poster's stripe beside the head, joined to the hair (of the hair's colour or not:
+    # only the outline is judged): straight borders meeting at sharp corners.
+    poster = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(poster, np.array([[45, 140], [120, 140], [105, 300], [25, 300]], np.int32), 1)
+    got = corners_of(person | (poster > 0), rules)
+    assert got and any(abs(x - 45) <= 4 and abs(y - 140) <= 4 for x, y, _, _ in got), got
+    # Long straight hair hanging from the dome to the shoulders: straight sides, but the
+    # outline turns gradually into them, and the shoulders' notch is concave.
+    hang = person.copy()
+    hang[200:480, 90:301] = True
+    assert corners_of(hang, rules) == []
+    # A short tuft with a sharp tip (both arms shorter than corner_long): hair.
+    tuft = np.zeros((H, W), np.uint8)
+    cv2.fillConvexPoly(tuft, np.array([[250, 80], [300, 70], [285, 110]], np.int32), 1)
+    assert corners_of(person | (tuft > 0), rules) == []
+    # The straight border of a rotation (no source pixels there) is no man-made thing.
+    valid = np.ones((H, W), bool)
+    cv2.fillConvexPoly(valid.view(np.uint8), np.array([[0, 0], [200, 0], [0, 150]], np.int32), 0)
+    cut = person & valid
+    assert corners_of(cut, rules, valid) == []
+
+
+def test_blurred_skin_of_someone_behind_on_the_shoulder_is_found(rules):
+    r = rules.background
+
+    def with_hand(blur: float, hair_over: bool = False):
+        img, person, face = portrait((255, 255, 255))
+        layer = np.full((H, W, 3), 255, np.uint8)
+        hand = np.zeros((H, W), np.uint8)
+        cv2.ellipse(hand, (380, 500), (34, 30), 0, 0, 360, 1, -1)     # on the shoulder, at the frame's side
+        layer[hand > 0] = SKIN
+        a = hand.astype(np.float32)
+        if blur:
+            layer = cv2.GaussianBlur(layer, (0, 0), blur)              # behind the focus
+            a = cv2.GaussianBlur(a, (0, 0), blur)
+        joined = (a > 0.5) & ~person
+        img[joined] = layer[joined]
+        mask = person | joined
+        if hair_over:                                                  # hair falls over it
+            img[440:475, 330:W] = HAIR
+            mask[440:475, 330:W] = True
+        return blurred_skin_on_shoulder(lab_of(img), mask, face, min_area=r.island_min_area,
+                                        soft_ratio=r.loose_skin_soft), joined
+
+    found, hand = with_hand(4.0)
+    assert found[hand].mean() > 0.5 and found[~hand].sum() < 0.2 * found.sum()
+    # The same skin in focus: the person's own (an arm, a shoulder), kept.
+    assert not with_hand(0.0)[0].any()
+    # Under hair (skin-coloured hair ends, a shoulder below long hair): not on the outline.
+    assert not with_hand(4.0, hair_over=True)[0].any()
+
+
 # --------------------------------------------------------------------------- end to end
 
 
@@ -256,3 +322,45 @@ def test_background_fails_a_sign_joined_to_the_shoulder(compliant):
     rep = core.check_file(cv2.imencode(".jpg", compliant, [cv2.IMWRITE_JPEG_QUALITY, 92])[1].tobytes(),
                           pack=SAMPLE_PACK)
     assert rep.get("background").status is Status.PASS
+
+
+def test_fixer_does_not_save_a_poster_joined_to_the_hair(compliant):
+    """A sample face with a poster's stripe, of a colour near the hair's, drawn on the wall
+    beside the head and joined to the hair: the fix refuses with the reason, or the
+    output keeps none of it."""
+    img = cv2.copyMakeBorder(compliant, 0, 0, 60, 60, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+    plain = img.copy()
+    head = Context.from_pixels(img, load_pack(SAMPLE_PACK)).head
+    h, w = img.shape[:2]
+    wall = wall_of(img)
+    y_top = int(head.crown_y + 0.25 * head.height)
+    x_edge = int(np.argmin(wall[y_top]))                          # the head's outline on the left
+    own = img[y_top:y_top + 20, x_edge + 5:x_edge + 25].reshape(-1, 3).astype(int)
+    colour = np.clip(np.median(own, axis=0) + (0, 10, 25), 0, 255).astype(np.uint8)  # near the person's
+    stripe = np.array([[x_edge - int(0.12 * w), y_top], [x_edge + 8, y_top],
+                       [x_edge + 8, y_top + int(0.2 * h)], [x_edge - int(0.2 * w), y_top + int(0.2 * h)]], np.int32)
+    poster = np.zeros((h, w), np.uint8)
+    cv2.fillConvexPoly(poster, stripe, 1)
+    poster = (poster > 0) & wall
+    img[poster] = colour
+    try:
+        outs, _ = _fix(cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes())
+    except FixRefused as e:
+        assert "background" in e.failing and e.text.zh and e.text.en
+        return
+    out = cv2.imdecode(np.frombuffer(outs[0].data, np.uint8), cv2.IMREAD_COLOR).astype(int)
+    import os
+    if os.environ.get("DUMP"):
+        cv2.imwrite(os.environ["DUMP"], np.hstack([cv2.resize(img, (out.shape[1], out.shape[0])), out]).astype(np.uint8))
+    # No more of the stripe's colour beside the head than the fix of the photo without it shows.
+    base, _ = _fix(cv2.imencode(".jpg", plain, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes())
+    base = cv2.imdecode(np.frombuffer(base[0].data, np.uint8), cv2.IMREAD_COLOR)
+    base = cv2.resize(base, (out.shape[1], out.shape[0]), interpolation=cv2.INTER_AREA).astype(int)
+
+    def near(a):
+        return (np.abs(a - colour.astype(int)).max(axis=2) <= 20)[:int(0.55 * a.shape[0]), :a.shape[1] // 4]
+
+    # (the two crops may differ by a few pixels)
+    shown = cv2.dilate(near(base).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    extra = float((near(out) & ~shown).mean())
+    assert extra < 0.005, extra

@@ -475,7 +475,8 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     return out
 
 
-def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
+def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules,
+                    lab: np.ndarray | None = None) -> None:
     """Refuse when something the person shows nowhere else is joined to the shoulders or
     hair beyond the ears (a sign, a poster on the wall): whitening it would cut the
     shoulder it sits on, keeping it leaves a patch."""
@@ -488,7 +489,8 @@ def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w
     e = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
     r = rules.background
     person = (alpha > 0.5) & ~white_map(crop, r.min_channel, r.max_chroma)
-    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+    if lab is None:
+        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
     from ..vision.patches import foreign_in
 
     found = foreign_in(lab, person, pts, float(e[:2, 1].mean()), float(e[2, 1]), rules)
@@ -505,7 +507,7 @@ def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w
 
 
 def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
-                        rules) -> None:
+                        rules, lab: np.ndarray | None = None) -> None:
     """Refuse when the mask holds something beside the head, above the chin, that does not
     come down from the hair (vision.patches.beside_head): people behind, a poster."""
     from ..vision.patches import beside_head_in
@@ -513,7 +515,8 @@ def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, o
     m = _scaled(plan, 1.0, out_w, out_h)
     e = cv2.transform(np.array([[face.chin, (face.face_left_x, face.chin[1]), (face.face_right_x, face.chin[1]),
                                  face.eye_left, face.eye_right]], np.float32), m)[0]
-    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+    if lab is None:
+        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
     found = beside_head_in(lab, alpha > 0.5, float(e[0, 1]), float(e[1, 0]), float(e[2, 0]),
                            float(e[3:, 1].mean()), rules)
     if not found.any():
@@ -524,6 +527,68 @@ def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, o
                   f"something of the background beside the head is joined to the person (about {share:.1%} of the "
                   f"photo); it cannot be removed cleanly",
                   Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"),
+                  ["background"])
+
+
+def _refuse_built_corner(alpha: np.ndarray, valid: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
+                         rules) -> None:
+    """Refuse when the person's outline above the chin has the sharp corner of something
+    man-made (vision.patches.built_corners): a poster's stripe or a sign's letter joined to
+    the hair, in colours near the person's. Its border inside the hair cannot be told, so
+    it is not cut; keeping it leaves a patch."""
+    from ..vision.patches import built_corners_in
+
+    if face.landmarks is None:
+        return
+    m = _scaled(plan, 1.0, out_w, out_h)
+    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    e = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
+    eye_y, chin_y = float(e[:2, 1].mean()), float(e[2, 1])
+    # The face and the skull above it (up to the pack's skull-top estimate) are the person's.
+    core = np.zeros(alpha.shape, np.uint8)
+    cv2.fillConvexPoly(core, cv2.convexHull(pts).astype(np.int32), 1)
+    x0, x1 = float(pts[:, 0].min()), float(pts[:, 0].max())
+    top = eye_y - rules.head.crown_estimate * max(1.0, chin_y - eye_y)
+    cv2.ellipse(core, (int(round((x0 + x1) / 2)), int(round(eye_y))),
+                (max(1, int(round((x1 - x0) / 2))), max(1, int(round(eye_y - top)))), 0, 180, 360, 1, -1)
+    found = built_corners_in(alpha > 0.5, valid, core > 0, chin_y, rules)
+    if not found:
+        return
+    raise _refuse("background_patch",
+                  "头发旁边连着背景中的海报或标牌（轮廓上有笔直的边和尖角），无法干净地去除",
+                  "a poster or sign of the background is joined to the hair (straight edges meeting at a sharp "
+                  "corner on the outline); it cannot be removed cleanly",
+                  Text("请在白墙或纯色墙前重拍，身后不要有标志或海报",
+                       "retake in front of a plain wall with no signs or posters behind you"),
+                  ["background"])
+
+
+def _refuse_loose_skin(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
+                       rules, lab: np.ndarray | None = None) -> None:
+    """Refuse when the mask joined another person's skin to a shoulder at the frame's side
+    (vision.patches.blurred_skin_on_shoulder): a hand or an arm behind, out of focus."""
+    from ..vision.patches import blurred_skin_on_shoulder
+
+    if face.landmarks is None:
+        return
+    m = _scaled(plan, 1.0, out_w, out_h)
+    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    hull = np.zeros(alpha.shape, np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts).astype(np.int32), 1)
+    inside = cv2.erode(hull, np.ones((9, 9), np.uint8)) > 0
+    if lab is None:
+        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
+    r = rules.background
+    found = blurred_skin_on_shoulder(lab, alpha > 0.5, inside, min_area=r.island_min_area,
+                                     soft_ratio=r.loose_skin_soft)
+    if not found.any():
+        return
+    share = float(found.mean())
+    raise _refuse("background_patch",
+                  f"肩膀旁边的画面边缘有身后他人的皮肤（手或手臂，约占画面 {share:.1%}）与人像连在一起，无法干净地去除",
+                  f"another person's skin (a hand or an arm behind, about {share:.1%} of the photo) is joined to the "
+                  f"shoulder at the frame's edge; it cannot be removed cleanly",
+                  Text("请单独在白墙或纯色墙前重拍，身后不要有人", "retake alone in front of a plain wall with nobody behind you"),
                   ["background"])
 
 
@@ -834,8 +899,11 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps, conf)
     # (_refuse_above_shoulders ran inside, on the mask with a plain wall's patches taken:
     # the later removals carve the shoulder line and would read as rises.)
-    _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules)
-    _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules)
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)  # one conversion for the refusals below
+    _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules, lab)
+    _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules, lab)
+    _refuse_built_corner(alpha, valid, face, plan, out_w, out_h, rules)
+    _refuse_loose_skin(crop, alpha, face, plan, out_w, out_h, rules, lab)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",

@@ -424,3 +424,197 @@ def beside_head_in(lab: np.ndarray, person: np.ndarray, chin_y: float, face_x0: 
     r = rules.background
     return beside_head(lab, person, chin_y, face_x0, face_x1, eye_y, delta=r.foreign_delta,
                        light_weight=r.foreign_light_weight, min_area=r.island_min_area)
+
+
+def built_corners(person: np.ndarray, valid: np.ndarray, core: np.ndarray, chin_y: float, *, arm: float,
+                  long_arm: float, straight: float, turn: float) -> list[tuple[int, int, float, float]]:
+    """Corners of man-made things on the person's outline above the chin (a poster's
+    stripe, a letter of a sign that the segmenter joined to the hair).
+
+    Hair, ears and the head's dome have curved or ragged outlines; where the outline
+    turns, it turns gradually. A sign or a poster has straight, crisp borders: where the
+    mask follows one, the outline runs straight and meets another straight stretch at a
+    sharp corner. A convex corner of the outline (the chord across it lies inside the
+    person) that turns by ``turn`` degrees or more, with straight arms (every outline
+    pixel within ``straight`` of the width from the chord, the corner's rounding left
+    out) at least ``arm`` of the width long on both sides and ``long_arm`` on one side,
+    is one. Corners inside ``core`` (bool HxW: the face and skull), below ``chin_y``
+    (collars, shoulders), and arms along the frame's edge or where the source has no
+    pixels (``valid`` false: a rotation's straight border) do not count.
+
+    Returns (x, y, turn, longer arm in px) for each corner found (one per corner)."""
+    h, w = person.shape
+    out: list[tuple[int, int, float, float]] = []
+    if not person.any():
+        return out
+    edge = np.zeros((h, w), np.uint8)
+    edge[:2] = edge[-2:] = 1
+    edge[:, :2] = edge[:, -2:] = 1
+    edge |= cv2.dilate((~valid).astype(np.uint8), np.ones((5, 5), np.uint8))
+    n_arm = max(8, int(round(arm * w)))
+    need_long = long_arm * w
+    tol = max(1.0, straight * w)
+    cos_turn = float(np.cos(np.radians(turn)))
+    contours, _ = cv2.findContours(person.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    for c in contours:
+        c = c[:, 0, :]
+        n = len(c)
+        if n < 3 * n_arm:
+            continue
+        cx, cy = c[:, 0], c[:, 1]
+        bad = edge[cy, cx] > 0
+        cf = c.astype(np.float32)
+        a = cf - np.roll(cf, n_arm, axis=0)
+        b = np.roll(cf, -n_arm, axis=0) - cf
+        na, nb = np.linalg.norm(a, axis=1), np.linalg.norm(b, axis=1)
+        cos = (a * b).sum(1) / np.maximum(na * nb, 1e-6)
+        cand = ((cos <= cos_turn) & (na >= 0.8 * n_arm) & (nb >= 0.8 * n_arm) & (cy < chin_y)
+                & ~core[cy, cx] & ~bad)
+        last = -n
+        for i in np.nonzero(cand)[0]:
+            if i - last < n_arm:
+                continue  # the same corner
+            mid = (cf[(i - n_arm) % n] + cf[(i + n_arm) % n]) / 2
+            if not person[int(mid[1]), int(mid[0])]:
+                continue  # a notch between hair and something else, not a corner
+
+            def reach(sign: int) -> float:
+                k, best = n_arm, 0.0
+                while k < n // 3:
+                    idx = (i + sign * np.arange(3, k + 1)) % n
+                    if bad[idx].any():
+                        break
+                    seg = cf[idx]
+                    d = seg[-1] - seg[0]
+                    ln = float(np.hypot(d[0], d[1]))
+                    dist = np.abs(d[0] * (seg[:, 1] - seg[0, 1]) - d[1] * (seg[:, 0] - seg[0, 0])) / max(ln, 1e-6)
+                    if dist.max() > tol:
+                        break
+                    best = ln
+                    k += max(2, n_arm // 4)
+                return best
+
+            la, lb = reach(-1), reach(1)
+            if min(la, lb) >= 0.8 * n_arm and max(la, lb) >= need_long:
+                out.append((int(cx[i]), int(cy[i]), float(np.degrees(np.arccos(np.clip(cos[i], -1, 1)))),
+                            max(la, lb)))
+                last = i
+    return out
+
+
+def built_corners_in(person: np.ndarray, valid: np.ndarray, core: np.ndarray, chin_y: float,
+                     rules) -> list[tuple[int, int, float, float]]:
+    """``built_corners`` with the pack's [photo.background] thresholds."""
+    r = rules.background
+    return built_corners(person, valid, core, chin_y, arm=r.corner_arm, long_arm=r.corner_long,
+                         straight=r.corner_straight, turn=r.corner_turn)
+
+
+def _rim_sharpness(L: np.ndarray, grad: np.ndarray, region: np.ndarray, valid_rim: np.ndarray,
+                   min_step: float) -> float | None:
+    """How crisp the border of ``region`` is: the median, over its rim pixels where the
+    lightness steps by at least ``min_step`` within 6 px, of the steepest gradient near
+    the pixel over that step (about 1/2 for a crisp edge, far less for a blurred one)."""
+    p = region.astype(np.uint8)
+    rim = ((cv2.dilate(p, np.ones((3, 3), np.uint8)) > 0) & ~(cv2.erode(p, np.ones((3, 3), np.uint8)) > 0)
+           & valid_rim)
+    k = np.ones((13, 13), np.uint8)
+    ys, xs = np.nonzero(rim)
+    if len(ys) < 10:
+        return None
+    y0, y1, x0, x1 = max(0, ys.min() - 8), ys.max() + 9, max(0, xs.min() - 8), xs.max() + 9
+    Ls, gs = L[y0:y1, x0:x1], grad[y0:y1, x0:x1]
+    step = (cv2.dilate(Ls, k) - cv2.erode(Ls, k))[ys - y0, xs - x0]
+    steep = cv2.dilate(gs, np.ones((5, 5), np.uint8))[ys - y0, xs - x0]
+    ok = step >= min_step
+    if int(ok.sum()) < 10:
+        return None
+    return float(np.median(steep[ok] / step[ok]))
+
+
+# The skin's a/b spread is taken as at least this (Lab): a face of one flat colour still
+# has its noise and its compression.
+SKIN_MIN_SPREAD = 6.0
+
+
+def blurred_skin_on_shoulder(lab: np.ndarray, person: np.ndarray, face: np.ndarray, *, min_area: float,
+                             soft_ratio: float, min_step: float = 15.0) -> np.ndarray:
+    """Pieces of ``person`` (bool HxW) that are another person's skin at the frame's side:
+    a hand or an arm of someone behind, out of focus, that the segmenter joined to a
+    shoulder.
+
+    Skin is a colour within the spread of the face's own (``face``: bool HxW, the face's
+    inside; the a/b of 90 % of it, lightness at least 0.4 of the face's, chroma at least
+    half of it): the test follows the person's skin tone. A piece of skin that is not
+    joined to the face's skin through skin, reaches the left or right edge of the frame,
+    lies beyond the ears (0.75 face widths from the face's centre line), ends above the
+    bottom rows (a bare shoulder of the person's own goes on down), has the background
+    above it along half its top or more (it sits on the outline, not under hair), covers at
+    least ``min_area`` of the frame, and whose border is blurred (its sharpness below
+    ``soft_ratio`` times that of the person's outline elsewhere: it lies behind the focus)
+    is returned."""
+    h, w = person.shape
+    out = np.zeros((h, w), bool)
+    if int(face.sum()) < 50 or not person.any():
+        return out
+    fx = np.nonzero(face.any(axis=0))[0]
+    cx, fw = (fx[0] + fx[-1]) / 2, max(1.0, float(fx[-1] - fx[0]))
+    # Colours are judged on a grid about WORK_WIDTH columns wide (pieces that count are far
+    # larger than it), borders at full size.
+    step = max(1, int(round(w / WORK_WIDTH)))
+    lab_s, person_s, face_s = lab[::step, ::step], person[::step, ::step], face[::step, ::step]
+    if int(face_s.sum()) < 20:
+        return out
+    ab = lab_s[..., 1:]
+    fab = np.median(ab[face_s], axis=0)
+    spread = max(SKIN_MIN_SPREAD, float(np.percentile(np.linalg.norm(ab[face_s] - fab, axis=1), 90)))
+    f_l = float(np.median(lab_s[..., 0][face_s]))
+    f_chroma = float(np.linalg.norm(fab - 128))
+    d = ab - fab
+    c = ab - 128
+    skin = (person_s & (np.einsum("ijk,ijk->ij", d, d) <= spread * spread) & (lab_s[..., 0] >= 0.4 * f_l)
+            & (np.einsum("ijk,ijk->ij", c, c) >= (0.5 * f_chroma) ** 2))
+    skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    if n <= 1:
+        return out
+    own = np.zeros(n, bool)
+    own[np.unique(labels[face_s & (skin > 0)])] = True
+    hs, ws = skin.shape
+    need = max(4.0, min_area * hs * ws)
+    L = lab[..., 0]
+    grad = None
+    sharp_person = None
+    for k in range(1, n):
+        bx, by, bw, bh, area = stats[k]
+        if own[k] or area < need or not (bx <= 1 or bx + bw >= ws - 1):
+            continue
+        if abs((bx + bw / 2) * step - cx) <= 0.75 * fw or by + bh >= hs - 0.05 * hs:
+            continue
+        piece = labels == k
+        if step > 1:
+            piece = (cv2.resize(piece.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0) & person
+        # The background within a blur's reach (2 % of the height) above its top.
+        cols = np.nonzero(piece.any(axis=0))[0]
+        tops = piece[:, cols].argmax(axis=0)
+        reach = max(2, int(round(0.02 * h)))
+        rows = np.clip(tops[None, :] - np.arange(1, reach + 1)[:, None], 0, h - 1)
+        open_above = (~person[rows, cols[None, :]]).any(axis=0) & (tops > 0)
+        if float(open_above.mean()) < 0.5:
+            continue
+        if grad is None:
+            gx = cv2.Sobel(L, cv2.CV_32F, 1, 0, ksize=3) / 8
+            gy = cv2.Sobel(L, cv2.CV_32F, 0, 1, ksize=3) / 8
+            grad = np.hypot(gx, gy)
+            inner = np.zeros((h, w), bool)
+            inner[2:-2, 2:-2] = True
+            sharp_person = _rim_sharpness(L, grad, person, inner, min_step)
+        if sharp_person is None:
+            return out
+        # Only where it meets the background (within a blur's reach of it): where it meets
+        # the person's own clothes, the border is theirs (in focus).
+        near_bg = cv2.dilate((~person).astype(np.uint8), np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+        s = _rim_sharpness(L, grad, piece, inner & near_bg, min_step)
+        if s is not None and s < soft_ratio * sharp_person:
+            out |= piece
+    return out
