@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
 import samples  # noqa: E402
 
 from photocheck import cli  # noqa: E402
-from photocheck.errors import InputError, IntegrityError, RefusedError, UsageError  # noqa: E402
+from photocheck.errors import IntegrityError, RefusedError, UsageError  # noqa: E402
 from photocheck.submission import package  # noqa: E402
 from photocheck.submission.manifest import PackageState, SlotState  # noqa: E402
 

@@ -24,7 +24,7 @@ import numpy as np
 from .. import io as pio
 from ..checks.material import Context
 from .result import FixOutput
-from ..errors import FixRefused, InputError
+from ..errors import FixRefused
 from ..rules import RulePack
 from ..text import Text
 from .encode import Encoded, encode_jpeg, encode_under
