@@ -530,6 +530,15 @@ def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, o
                   ["background"])
 
 
+def _face_hull(face, m: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """The face's mesh points mapped by the crop's affine ``m``, and their convex hull filled
+    (uint8 0/1) in an image of ``shape``."""
+    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    hull = np.zeros(shape[:2], np.uint8)
+    cv2.fillConvexPoly(hull, cv2.convexHull(pts).astype(np.int32), 1)
+    return pts, hull
+
+
 def _refuse_built_corner(alpha: np.ndarray, valid: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
                          rules) -> None:
     """Refuse when the person's outline above the chin has the sharp corner of something
@@ -541,12 +550,10 @@ def _refuse_built_corner(alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
     if face.landmarks is None:
         return
     m = _scaled(plan, 1.0, out_w, out_h)
-    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    pts, core = _face_hull(face, m, alpha.shape)
     e = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
     eye_y, chin_y = float(e[:2, 1].mean()), float(e[2, 1])
     # The face and the skull above it (up to the pack's skull-top estimate) are the person's.
-    core = np.zeros(alpha.shape, np.uint8)
-    cv2.fillConvexPoly(core, cv2.convexHull(pts).astype(np.int32), 1)
     x0, x1 = float(pts[:, 0].min()), float(pts[:, 0].max())
     top = eye_y - rules.head.crown_estimate * max(1.0, chin_y - eye_y)
     cv2.ellipse(core, (int(round((x0 + x1) / 2)), int(round(eye_y))),
@@ -571,10 +578,7 @@ def _refuse_loose_skin(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, ou
 
     if face.landmarks is None:
         return
-    m = _scaled(plan, 1.0, out_w, out_h)
-    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
-    hull = np.zeros(alpha.shape, np.uint8)
-    cv2.fillConvexPoly(hull, cv2.convexHull(pts).astype(np.int32), 1)
+    _, hull = _face_hull(face, _scaled(plan, 1.0, out_w, out_h), alpha.shape)
     inside = cv2.erode(hull, np.ones((9, 9), np.uint8)) > 0
     if lab is None:
         lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
