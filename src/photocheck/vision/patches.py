@@ -88,6 +88,27 @@ def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray,
     return s / np.maximum(wgt, 1e-6)[..., None], wgt
 
 
+def _frame_seeds(lab: np.ndarray, look: np.ndarray, wall: np.ndarray,
+                 delta: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pixels of ``look`` on the frame's outer rows and columns within ``delta`` (Lab) of
+    a ``wall`` pixel on the same edge of the frame: rows, columns and their colours."""
+    h, w = look.shape
+    lines = ((np.zeros(w, int), np.arange(w)), (np.full(w, h - 1), np.arange(w)),
+             (np.arange(h), np.zeros(h, int)), (np.arange(h), np.full(h, w - 1)))
+    ys, xs = [], []
+    for yy, xx in lines:
+        cand, bg = look[yy, xx], wall[yy, xx]
+        if not cand.any() or not bg.any():
+            continue
+        hit = np.nonzero(cand)[0]
+        hit = hit[_min_dist(lab[yy[hit], xx[hit]], lab[yy[bg], xx[bg]]) < delta]
+        ys.append(yy[hit])
+        xs.append(xx[hit])
+    fy = np.concatenate(ys) if ys else np.zeros(0, int)
+    fx = np.concatenate(xs) if xs else np.zeros(0, int)
+    return fy, fx, lab[fy, fx]
+
+
 def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect: np.ndarray | None, *,
                  delta: float, margin: float, band: float, min_area: float, max_spread: float,
                  white: np.ndarray | None = None, own: np.ndarray | None = None,
@@ -164,13 +185,21 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         wall = cv2.erode(outside.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         local, wgt = _local_mean(lab, wall, 9)
         ok = (wgt[ey, ex] > 0.05) & (np.linalg.norm(lab[ey, ex] - local[ey, ex], axis=1) < delta)
-        if int(ok.sum()) < 4:
+        # Where the frame cuts the wall, a piece of the mask on the frame's edge has no
+        # wall beyond it to compare with: the wall goes on past the frame and may come
+        # back into it beside the person. On an edge of the frame, a pixel of the mask in
+        # a colour the wall shows on that edge (past the blend) is that wall.
+        fy, fx, fref = _frame_seeds(lab, look, wall, delta)
+        if int(ok.sum()) + len(fy) < 4:
             return None
         seeds = np.zeros((h, w), bool)
         seeds[ey[ok], ex[ok]] = True
-        refs = local[ey[ok], ex[ok]]
+        seeds[fy, fx] = True
+        # The frame's edge has colours of its own (a palette of them apart): a few
+        # pixels of a surface the mask's edge never crosses are not merged away.
+        found = [_palette(refs, BG_COLOURS, 1500, 1) for refs in (local[ey[ok], ex[ok]], fref) if len(refs)]
         # In shadow, hair, clothes and wall are too close in colour to be told apart.
-        colours = [c for c in _palette(refs, BG_COLOURS, 1500, 1) if not _is_white(c) and c[0] >= min_light]
+        colours = [c for pal in found for c in pal if not _is_white(c) and c[0] >= min_light]
         if not colours:
             return None
     bg = colours[0]
