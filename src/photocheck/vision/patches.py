@@ -88,6 +88,34 @@ def _local_mean(lab: np.ndarray, where: np.ndarray, k: int) -> tuple[np.ndarray,
     return s / np.maximum(wgt, 1e-6)[..., None], wgt
 
 
+def _frame_seeds(lab: np.ndarray, look: np.ndarray, wall: np.ndarray, delta: float,
+                 run: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pixels of ``look`` on the frame's outer rows and columns within ``delta`` (Lab) of
+    a ``wall`` pixel on the same edge of the frame, in runs of at least ``run`` px along
+    the edge (a piece, not the blend where the person's outline meets the frame): rows,
+    columns and their colours."""
+    h, w = look.shape
+    lines = ((np.zeros(w, int), np.arange(w)), (np.full(w, h - 1), np.arange(w)),
+             (np.arange(h), np.zeros(h, int)), (np.arange(h), np.full(h, w - 1)))
+    ys, xs = [], []
+    for yy, xx in lines:
+        cand, bg = look[yy, xx], wall[yy, xx]
+        if not cand.any() or not bg.any():
+            continue
+        idx = np.nonzero(cand)[0]
+        hit = np.zeros(len(cand), bool)
+        hit[idx[_min_dist(lab[yy[idx], xx[idx]], lab[yy[bg], xx[bg]]) < delta]] = True
+        # Runs of hits: starts and ends of each.
+        d = np.diff(np.concatenate([[0], hit.astype(np.int8), [0]]))
+        for s0, s1 in zip(np.nonzero(d == 1)[0], np.nonzero(d == -1)[0]):
+            if s1 - s0 >= run:
+                ys.append(yy[s0:s1])
+                xs.append(xx[s0:s1])
+    fy = np.concatenate(ys) if ys else np.zeros(0, int)
+    fx = np.concatenate(xs) if xs else np.zeros(0, int)
+    return fy, fx, lab[fy, fx]
+
+
 def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect: np.ndarray | None, *,
                  delta: float, margin: float, band: float, min_area: float, max_spread: float,
                  white: np.ndarray | None = None, own: np.ndarray | None = None,
@@ -110,8 +138,10 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     a colour edge (the wall goes on across the edge, within ``delta`` of the wall just
     outside): a piece of the wall, not something of the person's that shares a colour
     with some part of the background, and only when it does not reach ``own`` (a dark
-    suit on a dark stage has no edge either). Such pieces are left out of the person's
-    palette.
+    suit on a dark stage has no edge either). Where the frame cuts the wall, a piece on
+    the frame's edge in a colour the wall shows on that edge, and the person nowhere
+    away from the frame's edges, counts too (with no mask's edge across it to follow).
+    Such pieces are left out of the person's palette.
     None when no plain, non-white background colour is found. Several surfaces are
     searched on a grid about PATCH_WORK_WIDTH columns wide (the fixer's 390-column crop
     at full size; on a coarser grid the test of the person's own is too coarse); a plain
@@ -164,35 +194,61 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
         wall = cv2.erode(outside.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         local, wgt = _local_mean(lab, wall, 9)
         ok = (wgt[ey, ex] > 0.05) & (np.linalg.norm(lab[ey, ex] - local[ey, ex], axis=1) < delta)
-        if int(ok.sum()) < 4:
-            return None
-        seeds = np.zeros((h, w), bool)
-        seeds[ey[ok], ex[ok]] = True
-        refs = local[ey[ok], ex[ok]]
         # In shadow, hair, clothes and wall are too close in colour to be told apart.
-        colours = [c for c in _palette(refs, BG_COLOURS, 1500, 1) if not _is_white(c) and c[0] >= min_light]
-        if not colours:
+        def wall_colours(refs):
+            return [c for c in _palette(refs, BG_COLOURS, 1500, 1) if not _is_white(c) and c[0] >= min_light]
+
+        groups = []  # (seeds, colours): each spreads through its own colours only
+        if int(ok.sum()) >= 4:
+            colours = wall_colours(local[ey[ok], ex[ok]])
+            if colours:
+                seeds = np.zeros((h, w), bool)
+                seeds[ey[ok], ex[ok]] = True
+                groups.append((seeds, colours))
+        # Where the frame cuts the wall, a piece of the mask on the frame's edge has no
+        # wall beyond it to compare with: the wall goes on past the frame and may come
+        # back into it beside the person. On an edge of the frame, a pixel of the mask in
+        # a colour the wall shows on that edge (past the blend), in a run as long as the
+        # band, that the person shows nowhere else (the palette of the mask's inside away from the frame's edges) is
+        # that wall.
+        fy, fx, fref = _frame_seeds(lab, look, wall, delta, r)
+        if len(fy) >= 4:
+            core = inner.copy()
+            core[:r] = core[h - r:] = False
+            core[:, :r] = core[:, w - r:] = False
+            if int(core.sum()) >= 50:
+                far = _min_dist(fref, _palette(lab[core], PERSON_COLOURS, 1500, 1)) > delta + margin
+                colours = wall_colours(fref[far]) if int(far.sum()) >= 4 else []
+                if colours:
+                    seeds = np.zeros((h, w), bool)
+                    seeds[fy[far], fx[far]] = True
+                    groups.append((seeds, colours))
+        if not groups:
             return None
+        colours = [c for _, cs in groups for c in cs]
     bg = colours[0]
     ys, xs = np.nonzero(look)
     px = lab[ys, xs]
     d_bg = _min_dist(px, colours)
     near = d_bg < delta
     if seeds is not None:
-        near_map = np.zeros((h, w), np.uint8)
-        near_map[ys[near], xs[near]] = 1
-        n, labels = cv2.connectedComponents(near_map, connectivity=8)
-        touch = np.zeros(n, bool)
-        touch[np.unique(labels[seeds & (near_map > 0)])] = True
-        if own is not None:
-            # A piece that goes on into the person's own (a dark suit on a dark stage, into
-            # the torso) by a patch's area or more is the person's, edge or no edge; a thin
-            # fringe that merely touches it is not.
-            reach = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
-            inside = np.bincount(labels[reach & (near_map > 0)], minlength=n)
-            touch[inside >= max(4, min_area * h * w)] = False
-        touch[0] = False
-        spread = touch[labels]
+        spread = np.zeros((h, w), bool)
+        for g_seeds, g_colours in groups:
+            g_near = _min_dist(px, g_colours) < delta if len(groups) > 1 else near
+            near_map = np.zeros((h, w), np.uint8)
+            near_map[ys[g_near], xs[g_near]] = 1
+            n, labels = cv2.connectedComponents(near_map, connectivity=8)
+            touch = np.zeros(n, bool)
+            touch[np.unique(labels[g_seeds & (near_map > 0)])] = True
+            if own is not None:
+                # A piece that goes on into the person's own (a dark suit on a dark stage,
+                # into the torso) by a patch's area or more is the person's, edge or no
+                # edge; a thin fringe that merely touches it is not.
+                reach = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+                inside = np.bincount(labels[reach & (near_map > 0)], minlength=n)
+                touch[inside >= max(4, min_area * h * w)] = False
+            touch[0] = False
+            spread |= touch[labels]
         near &= spread[ys, xs]
         inner &= ~spread
         if int(inner.sum()) < 50 or not near.any():
