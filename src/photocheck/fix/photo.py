@@ -75,6 +75,11 @@ def _refuse(code: str, zh: str, en: str, hint: Text | None = None, failing: list
     return FixRefused(Text(zh, en), code=code, hint=hint, failing=failing or [])
 
 
+def _patch_refusal(zh: str, en: str, hint: Text) -> FixRefused:
+    """The fixer's refusal for old background it cannot remove cleanly (failing: background)."""
+    return _refuse("background_patch", zh, en, hint, ["background"])
+
+
 RESHOOT = Text("请在白墙前正面拍摄，头顶上方和肩膀都要拍进画面",
                "retake facing the camera in front of a white wall, with space above the head and the shoulders in the frame")
 
@@ -397,7 +402,8 @@ def _alpha(crop: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> tuple[
 
 
 def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
-                         out_w: int, out_h: int, rules, steps: list[Text], conf: np.ndarray | None = None) -> np.ndarray:
+                         out_w: int, out_h: int, rules, steps: list[Text], lab: np.ndarray,
+                         conf: np.ndarray | None = None) -> np.ndarray:
     """Alpha with the patches of the source's background that the mask kept (over the
     hair, beside a collar) set to background, so they turn white (vision.patches).
     Refuses when they are so large that person and background cannot be told apart."""
@@ -408,9 +414,7 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     protect = own = None
     if face.landmarks is not None:
         m = _scaled(plan, 1.0, out_w, out_h)
-        pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
-        protect = np.zeros(alpha.shape, np.uint8)
-        cv2.fillConvexPoly(protect, cv2.convexHull(pts).astype(np.int32), 1)
+        pts, protect = _face_hull(face, m, alpha.shape)
         # ... and the skull above it, up to the pack's skull-top estimate: a bald head's
         # highlight or grey hair may share the colour of a pale wall.
         eyes = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
@@ -449,7 +453,6 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     if conf is not None:
         from ..vision.patches import unsure_background
 
-        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
         person = out > 0.5
         unsure = unsure_background(lab, person, conf, valid, protect, sure=r.unsure_below,
                                    margin=r.patch_margin, window=r.patch_band, min_area=r.unsure_min_area)
@@ -463,20 +466,19 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
     keep = _main_person(out > 0.5, face, plan, out_w, out_h)
     out[cv2.dilate(keep.astype(np.uint8), np.ones((5, 5), np.uint8)) == 0] = 0.0
     if share > r.patch_max_share:
-        raise _refuse("background_patch",
-                      f"背景颜色与头发或衣服太接近，无法分开（约 {share:.0%} 的人像像背景）",
-                      f"the background's colour is too close to the hair or clothes to separate them "
-                      f"(about {share:.0%} of the person looks like background)",
-                      Text("请在白墙或浅色纯色背景前重拍，衣服颜色与背景区分开",
-                           "retake in front of a white or light plain wall, in clothes that differ from it"),
-                      ["background"])
+        raise _patch_refusal(
+            f"背景颜色与头发或衣服太接近，无法分开（约 {share:.0%} 的人像像背景）",
+            f"the background's colour is too close to the hair or clothes to separate them "
+            f"(about {share:.0%} of the person looks like background)",
+            Text("请在白墙或浅色纯色背景前重拍，衣服颜色与背景区分开",
+                 "retake in front of a white or light plain wall, in clothes that differ from it"))
     steps.append(Text(f"去除了人像边缘残留的原背景色块（{share:.1%}）",
                       f"removed patches of the old background at the person's edge ({share:.1%})"))
     return out
 
 
 def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules,
-                    lab: np.ndarray | None = None) -> None:
+                    lab: np.ndarray) -> None:
     """Refuse when something the person shows nowhere else is joined to the shoulders or
     hair beyond the ears (a sign, a poster on the wall): whitening it would cut the
     shoulder it sits on, keeping it leaves a patch."""
@@ -485,29 +487,26 @@ def _refuse_foreign(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w
     if face.landmarks is None:
         return
     m = _scaled(plan, 1.0, out_w, out_h)
-    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    pts = _face_points(face, m)
     e = cv2.transform(np.array([[face.eye_left, face.eye_right, face.chin]], np.float32), m)[0]
     r = rules.background
     person = (alpha > 0.5) & ~white_map(crop, r.min_channel, r.max_chroma)
-    if lab is None:
-        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
     from ..vision.patches import foreign_in
 
     found = foreign_in(lab, person, pts, float(e[:2, 1].mean()), float(e[2, 1]), rules)
     if not found.any():
         return
     share = float(found.mean())
-    raise _refuse("background_patch",
-                  f"人像边缘连着一块颜色与本人不符的背景物体（约占画面 {share:.1%}），无法干净地去除",
-                  f"something of the background in a colour the person shows nowhere else is joined to the "
-                  f"shoulders or hair (about {share:.1%} of the photo); it cannot be removed cleanly",
-                  Text("请在白墙或纯色墙前重拍，身后不要有标志或物品",
-                       "retake in front of a plain wall with no signs or objects behind you"),
-                  ["background"])
+    raise _patch_refusal(
+        f"人像边缘连着一块颜色与本人不符的背景物体（约占画面 {share:.1%}），无法干净地去除",
+        f"something of the background in a colour the person shows nowhere else is joined to the "
+        f"shoulders or hair (about {share:.1%} of the photo); it cannot be removed cleanly",
+        Text("请在白墙或纯色墙前重拍，身后不要有标志或物品",
+             "retake in front of a plain wall with no signs or objects behind you"))
 
 
-def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
-                        rules, lab: np.ndarray | None = None) -> None:
+def _refuse_beside_head(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
+                        rules, lab: np.ndarray) -> None:
     """Refuse when the mask holds something beside the head, above the chin, that does not
     come down from the hair (vision.patches.beside_head): people behind, a poster."""
     from ..vision.patches import beside_head_in
@@ -515,25 +514,26 @@ def _refuse_beside_head(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, o
     m = _scaled(plan, 1.0, out_w, out_h)
     e = cv2.transform(np.array([[face.chin, (face.face_left_x, face.chin[1]), (face.face_right_x, face.chin[1]),
                                  face.eye_left, face.eye_right]], np.float32), m)[0]
-    if lab is None:
-        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
     found = beside_head_in(lab, alpha > 0.5, float(e[0, 1]), float(e[1, 0]), float(e[2, 0]),
                            float(e[3:, 1].mean()), rules)
     if not found.any():
         return
     share = float(found.mean())
-    raise _refuse("background_patch",
-                  f"头部旁边有背景中的人或物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
-                  f"something of the background beside the head is joined to the person (about {share:.1%} of the "
-                  f"photo); it cannot be removed cleanly",
-                  Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"),
-                  ["background"])
+    raise _patch_refusal(
+        f"头部旁边有背景中的人或物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
+        f"something of the background beside the head is joined to the person (about {share:.1%} of the "
+        f"photo); it cannot be removed cleanly",
+        Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"))
+
+
+def _face_points(face, m: np.ndarray) -> np.ndarray:
+    """The face's mesh points (x, y) mapped by the crop's affine ``m``."""
+    return cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
 
 
 def _face_hull(face, m: np.ndarray, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """The face's mesh points mapped by the crop's affine ``m``, and their convex hull filled
-    (uint8 0/1) in an image of ``shape``."""
-    pts = cv2.transform(face.landmarks[None, :, :2].astype(np.float32), m)[0]
+    """``_face_points`` and their convex hull filled (uint8 0/1) in an image of ``shape``."""
+    pts = _face_points(face, m)
     hull = np.zeros(shape[:2], np.uint8)
     cv2.fillConvexPoly(hull, cv2.convexHull(pts).astype(np.int32), 1)
     return pts, hull
@@ -561,17 +561,16 @@ def _refuse_built_corner(alpha: np.ndarray, valid: np.ndarray, face, plan: Plan,
     found = built_corners_in(alpha > 0.5, valid, core > 0, chin_y, rules)
     if not found:
         return
-    raise _refuse("background_patch",
-                  "头发旁边连着背景中的海报或标牌（轮廓上有笔直的边和尖角），无法干净地去除",
-                  "a poster or sign of the background is joined to the hair (straight edges meeting at a sharp "
-                  "corner on the outline); it cannot be removed cleanly",
-                  Text("请在白墙或纯色墙前重拍，身后不要有标志或海报",
-                       "retake in front of a plain wall with no signs or posters behind you"),
-                  ["background"])
+    raise _patch_refusal(
+        "头发旁边连着背景中的海报或标牌（轮廓上有笔直的边和尖角），无法干净地去除",
+        "a poster or sign of the background is joined to the hair (straight edges meeting at a sharp "
+        "corner on the outline); it cannot be removed cleanly",
+        Text("请在白墙或纯色墙前重拍，身后不要有标志或海报",
+             "retake in front of a plain wall with no signs or posters behind you"))
 
 
-def _refuse_loose_skin(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
-                       rules, lab: np.ndarray | None = None) -> None:
+def _refuse_loose_skin(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int,
+                       rules, lab: np.ndarray) -> None:
     """Refuse when the mask joined another person's skin to a shoulder at the frame's side
     (vision.patches.blurred_skin_on_shoulder): a hand or an arm behind, out of focus."""
     from ..vision.patches import blurred_skin_on_shoulder
@@ -580,20 +579,17 @@ def _refuse_loose_skin(crop: np.ndarray, alpha: np.ndarray, face, plan: Plan, ou
         return
     _, hull = _face_hull(face, _scaled(plan, 1.0, out_w, out_h), alpha.shape)
     inside = cv2.erode(hull, np.ones((9, 9), np.uint8)) > 0
-    if lab is None:
-        lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)
     r = rules.background
     found = blurred_skin_on_shoulder(lab, alpha > 0.5, inside, min_area=r.island_min_area,
                                      soft_ratio=r.loose_skin_soft)
     if not found.any():
         return
     share = float(found.mean())
-    raise _refuse("background_patch",
-                  f"肩膀旁边的画面边缘有身后他人的皮肤（手或手臂，约占画面 {share:.1%}）与人像连在一起，无法干净地去除",
-                  f"another person's skin (a hand or an arm behind, about {share:.1%} of the photo) is joined to the "
-                  f"shoulder at the frame's edge; it cannot be removed cleanly",
-                  Text("请单独在白墙或纯色墙前重拍，身后不要有人", "retake alone in front of a plain wall with nobody behind you"),
-                  ["background"])
+    raise _patch_refusal(
+        f"肩膀旁边的画面边缘有身后他人的皮肤（手或手臂，约占画面 {share:.1%}）与人像连在一起，无法干净地去除",
+        f"another person's skin (a hand or an arm behind, about {share:.1%} of the photo) is joined to the "
+        f"shoulder at the frame's edge; it cannot be removed cleanly",
+        Text("请单独在白墙或纯色墙前重拍，身后不要有人", "retake alone in front of a plain wall with nobody behind you"))
 
 
 def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out_h: int, rules) -> None:
@@ -634,12 +630,11 @@ def _refuse_above_shoulders(alpha: np.ndarray, face, plan: Plan, out_w: int, out
     # Such an object usually reaches down behind the shoulder too: taking only the part
     # above the line would leave the rest as a patch. Refuse, with the reason.
     share = float(stats[big, cv2.CC_STAT_AREA].sum()) / (h * w)
-    raise _refuse("background_patch",
-                  f"肩膀旁边有背景物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
-                  f"something in the background is joined to the shoulders (about {share:.1%} of the photo); "
-                  f"it cannot be removed cleanly",
-                  Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"),
-                  ["background"])
+    raise _patch_refusal(
+        f"肩膀旁边有背景物体与人像连在一起（约占画面 {share:.1%}），无法干净地去除",
+        f"something in the background is joined to the shoulders (about {share:.1%} of the photo); "
+        f"it cannot be removed cleanly",
+        Text("请在白墙或纯色墙前重拍，身后不要有人或物品", "retake in front of a plain wall with nobody and nothing behind you"))
 
 
 def _coarse_cover(fg_small: np.ndarray, ratio: float, work_shape: tuple[int, int], face, plan: Plan,
@@ -900,14 +895,14 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
     steps.append(Text(f"已按{rules.size_name_zh}比例裁剪，头部高度占 {head_frac:.1%}",
                       f"cropped to {rules.size_name_en} with the head at {head_frac:.1%} of the height"))
     alpha[~valid] = 0.0
-    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps, conf)
+    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)  # one conversion for the steps below
+    alpha = _drop_old_background(crop, alpha, valid, face, plan, out_w, out_h, rules, steps, lab, conf)
     # (_refuse_above_shoulders ran inside, on the mask with a plain wall's patches taken:
     # the later removals carve the shoulder line and would read as rises.)
-    lab = cv2.cvtColor(crop, cv2.COLOR_BGR2Lab).astype(np.float32)  # one conversion for the refusals below
-    _refuse_beside_head(crop, alpha, face, plan, out_w, out_h, rules, lab)
+    _refuse_beside_head(alpha, face, plan, out_w, out_h, rules, lab)
     _refuse_foreign(crop, alpha, face, plan, out_w, out_h, rules, lab)
     _refuse_built_corner(alpha, valid, face, plan, out_w, out_h, rules)
-    _refuse_loose_skin(crop, alpha, face, plan, out_w, out_h, rules, lab)
+    _refuse_loose_skin(alpha, face, plan, out_w, out_h, rules, lab)
     white_already = _is_white_bg(crop, (alpha > 0.5) | ~valid, rules)
     out = composite_white(crop, alpha)
     steps.append(Text("背景已处理为纯白" if not white_already else "背景已是白色，统一为纯白",
