@@ -1337,6 +1337,14 @@ Table: %2</translation>
         <translation>crown confidence</translation>
     </message>
     <message>
+        <source>帽子压到额头</source>
+        <translation>cap pulled down</translation>
+    </message>
+    <message>
+        <source>压帽额头遮住</source>
+        <translation>forehead covered (cap pulled down)</translation>
+    </message>
+    <message>
         <source>提醒</source>
         <translation>warn</translation>
     </message>

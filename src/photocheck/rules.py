@@ -227,6 +227,7 @@ class HeadCoveringRules:
     hair_hue_min: float          # hue angle (degrees, atan2(b*, a*)) of natural hair, from ...
     hair_hue_max: float          # ... to
     odd_share: float             # share of the covering in colours hair lacks from which it is surely not hair
+    cap_forehead: float          # forehead share covered, with the crown band covered, that makes a cap sure (see the pack)
     religious_allowed: bool = False
     religious_note_zh: str = ""
     religious_note_en: str = ""
@@ -236,7 +237,8 @@ class HeadCoveringRules:
             (self.warn_covered <= self.fail_covered <= 1, "warn_covered",
              "应不大于 fail_covered", "must be at most fail_covered"),
             (self.warn_crown <= self.fail_crown <= 1, "warn_crown", "应不大于 fail_crown", "must be at most fail_crown"),
-            (self.hair_hue_min < self.hair_hue_max, "hair_hue_min", "应小于 hair_hue_max", "must be below hair_hue_max"))
+            (self.hair_hue_min < self.hair_hue_max, "hair_hue_min", "应小于 hair_hue_max", "must be below hair_hue_max"),
+            (0 < self.cap_forehead <= 1, "cap_forehead", "应在 0 与 1 之间", "must lie between 0 and 1"))
 
 
 @dataclass(frozen=True)

@@ -323,3 +323,49 @@ def test_a_colourless_photo_runs_the_hand_model_and_a_bare_face_passes(astro):
     assert c.status is Status.PASS and c.measured["hand"] is not None and c.measured["hand"] < 0.25, c.measured
     c = report(_hand_over_mouth(grey, face, _skin_bgr(grey, face))).get("occlusion")
     assert c.status is Status.FAIL and c.measured["hand"] > 0.5, c.measured
+
+
+def _pulled_down(img: np.ndarray, face, colour, depth: float) -> np.ndarray:
+    """A cap worn low: a dome over the head and its band or brim down across ``depth`` of
+    the forehead band (the mesh's forehead top down to the brows)."""
+    img = img.copy()
+    top = int(face.landmarks[10, 1])
+    brow = int(face.landmarks[[105, 334], 1].min())
+    low = top + int(depth * (brow - top))
+    cx = int((face.face_left_x + face.face_right_x) / 2)
+    fw = int(face.face_right_x - face.face_left_x)
+    cv2.ellipse(img, (cx, low), (int(fw * 0.6), int(fw * 0.75) + low - top), 0, 180, 360, colour, -1)
+    return img
+
+
+def _temple_hair(img: np.ndarray, face) -> tuple[int, int, int]:
+    """The median colour (BGR) of the darkest half of what lies beside the temples: the hair."""
+    fw = face.face_right_x - face.face_left_x
+    y0 = int(face.landmarks[[105, 334], 1].min())
+    y1 = int((face.eye_left[1] + face.eye_right[1]) / 2)
+    zones = [img[y0:y1, int(face.face_left_x - 0.16 * fw):int(face.face_left_x - 0.04 * fw)],
+             img[y0:y1, int(face.face_right_x + 0.04 * fw):int(face.face_right_x + 0.16 * fw)]]
+    px = np.concatenate([z.reshape(-1, 3) for z in zones]).astype(np.float64)
+    dark = px[px.sum(axis=1) <= np.median(px.sum(axis=1))]
+    return tuple(int(v) for v in np.median(dark, axis=0))
+
+
+def test_a_black_cap_pulled_down_onto_the_forehead_fails_head_covering(astro):
+    # black is a hair colour, so the crown band alone only warns; with the cap's band over
+    # most of the forehead as well, in a colour unlike the hair beside the face, it is sure
+    img, face = astro
+    c = report(_pulled_down(img, face, (18, 18, 20), 0.45)).get("head_covering")
+    assert c.status is Status.FAIL, c.measured
+    assert c.measured["cap_pulled_down"] and c.measured["crown_odd"] < 0.5 and 0.5 <= c.measured["covered"] <= 0.85
+    assert "帽" in c.message.zh and "pulled down" in c.message.en
+    # worn high (the forehead band bare) the same black cap still only warns
+    high = report(_pulled_down(img, face, (18, 18, 20), -0.1)).get("head_covering")
+    assert high.status is Status.WARN and not high.measured["cap_pulled_down"], high.measured
+
+
+def test_a_fringe_in_the_colour_of_the_hair_beside_the_face_does_not_fail_head_covering(astro):
+    # the same shape in the colour of the hair at the temples is a fringe, not a cap
+    img, face = astro
+    c = report(_pulled_down(img, face, _temple_hair(img, face), 0.45)).get("head_covering")
+    assert c.measured["like_hair"] and not c.measured["cap_pulled_down"], c.measured
+    assert c.status is not Status.FAIL, c.measured

@@ -235,15 +235,22 @@ class HeadCoveringCheck(PersonCheck):
                             hue_range=(r.hair_hue_min, r.hair_hue_max), odd_share=r.odd_share, **common)
         measured = {"covered": round(fh.covered, 3), "like_hair": fh.like_hair, "confidence": round(fh.confidence, 2)}
         limit = {"warn": r.warn_covered, "fail": r.fail_covered, "confidence": r.fail_confidence,
-                 "warn_crown": r.warn_crown, "fail_crown": r.fail_crown, "religious_allowed": r.religious_allowed}
+                 "warn_crown": r.warn_crown, "fail_crown": r.fail_crown, "cap_forehead": r.cap_forehead,
+                 "religious_allowed": r.religious_allowed}
         bad = fh.covered > r.fail_covered
         status = _verdict(bad, fh.covered > r.warn_covered, fh.confidence, r.fail_confidence)
-        crown_bad = False
+        crown_bad = pulled_down = False
         if top is not None:
             measured.update(crown=round(top.covered, 3), crown_odd=round(top.odd, 3), crown_like_hair=top.like_hair,
                             crown_confidence=round(top.confidence, 2))
             crown_bad = top.covered > r.fail_crown
-            status = max(status, _verdict(crown_bad, top.covered > r.warn_crown, top.confidence, r.fail_confidence),
+            # a cap pulled down onto the forehead: both bands covered, neither in the colour of
+            # the hair seen beside the face (a fringe matches it in one band at least)
+            pulled_down = (crown_bad and fh.covered >= r.cap_forehead and fh.hair_seen
+                           and not fh.like_hair and not top.like_hair)
+            crown_conf = fh.confidence if pulled_down else top.confidence
+            measured.update(cap_pulled_down=pulled_down, crown_confidence=round(crown_conf, 2))
+            status = max(status, _verdict(crown_bad, top.covered > r.warn_crown, crown_conf, r.fail_confidence),
                          key=_SEVERITY.index)
         box = fh.box if top is None else _union(fh.box, top.box)
         if status is Status.PASS:
@@ -257,6 +264,10 @@ class HeadCoveringCheck(PersonCheck):
             msg = _t(f"额头被遮住 {fh.covered:.0%}：可能戴着帽子、头巾或发带", f"{fh.covered:.0%} of the forehead is covered: possibly a hat, scarf or headband")
             if not bad:
                 msg = _t(f"额头被遮住 {fh.covered:.0%}（帽子、头巾、发带或头发）", f"{fh.covered:.0%} of the forehead is covered (a hat, scarf, headband or hair)")
+        elif pulled_down and sure:
+            msg = _t(f"头顶被遮住，额头也被遮住 {fh.covered:.0%}，颜色与两侧头发不同：像是压低的帽子或帽檐",
+                     f"the top of the head is covered and {fh.covered:.0%} of the forehead too, in a colour unlike the hair "
+                     "beside the face: it looks like a cap or brim pulled down")
         else:
             msg = _t("额头上方的头顶被遮住：可能戴着帽子、头巾或发带", "the head above the forehead is covered: possibly a hat, cap or scarf")
             if not sure:

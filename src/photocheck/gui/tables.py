@@ -58,6 +58,8 @@ _COVER_KEYS = {
     "crown_odd": QT_TRANSLATE_NOOP("Values", "头顶异色"),
     "crown_like_hair": QT_TRANSLATE_NOOP("Values", "头顶像头发"),
     "crown_confidence": QT_TRANSLATE_NOOP("Values", "头顶把握"),
+    "cap_pulled_down": QT_TRANSLATE_NOOP("Values", "帽子压到额头"),
+    "cap_forehead": QT_TRANSLATE_NOOP("Values", "压帽额头遮住"),
     "warn": QT_TRANSLATE_NOOP("Values", "提醒"),
     "fail": QT_TRANSLATE_NOOP("Values", "不合格"),
     "warn_crown": QT_TRANSLATE_NOOP("Values", "头顶提醒"),

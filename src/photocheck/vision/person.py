@@ -405,6 +405,7 @@ class Forehead:
     like_hair: bool            # what covers it has the colour of the hair beside the face
     confidence: float
     box: tuple[float, float, float, float]
+    hair_seen: bool = False    # hair was found beside the face to compare the covering with
 
 
 @dataclass(frozen=True)
@@ -477,10 +478,11 @@ def measure_forehead(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: 
     px = lab[ya:yb, xa:xb].reshape(-1, 3)
     skin = _skin_like(px, skin_ref, ab_delta)
     covered = float(1.0 - skin.mean())
-    like_hair = (~skin).sum() >= 6 and _like(np.median(px[~skin], axis=0),
-                                             side_hair(lab, person, face, skin_ref, ab_delta), hair_delta)
+    hair = side_hair(lab, person, face, skin_ref, ab_delta)
+    like_hair = (~skin).sum() >= 6 and _like(np.median(px[~skin], axis=0), hair, hair_delta)
     conf = (0.5 if like_hair else 1.0) * _size_trust(face_width(face), sure_px)
-    return Forehead(covered, bool(like_hair), conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)))
+    return Forehead(covered, bool(like_hair), conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)),
+                    hair_seen=bool(hair))
 
 
 def odd_for_hair(px: np.ndarray, *, min_chroma: float, max_chroma: float, hue_range: tuple[float, float]) -> np.ndarray:
