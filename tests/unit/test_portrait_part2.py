@@ -79,10 +79,19 @@ def test_background_patches_fail_and_the_fixer_leaves_none(compliant):
     except FixRefused as e:
         assert "background" in e.failing and e.text.en
         return
-    out = cv2.imdecode(np.frombuffer(outs[0].data, np.uint8), cv2.IMREAD_COLOR).astype(int)
-    near_wall = (np.abs(out - np.array(WALL)).max(axis=2) <= 12).mean()
-    assert near_wall < 0.002, near_wall
+    # Grace Hopper's cap badge has pixels of about the wall's colour: the same source
+    # without the patches, fixed the same way, gives the share the person has of it
+    plain = compliant.copy()
+    plain[compliant.min(axis=2) >= 235] = WALL
+    own = near_wall_share(fix_bytes(jpeg(plain))[0][0].data)
+    near_wall = near_wall_share(outs[0].data)
+    assert near_wall < own + 0.001, (near_wall, own)
     assert check(outs[0].data).get("background").status is Status.PASS
+
+
+def near_wall_share(data: bytes) -> float:
+    out = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR).astype(int)
+    return float((np.abs(out - np.array(WALL)).max(axis=2) <= 12).mean())
 
 
 def skin_mask(img: np.ndarray, pack: str | None = SAMPLE_PACK) -> np.ndarray:

@@ -355,9 +355,11 @@ def _raise_coverage(problem: str) -> None:
                   RESHOOT, ["head_size"])
 
 
-def composite_white(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+def composite_white(img: np.ndarray, alpha: np.ndarray, *, rim: bool = True) -> np.ndarray:
     """Put the person on pure white. Near edges, remove the old background's colour
-    from the mixed pixels before blending (no halo, no coloured fringe)."""
+    from the mixed pixels before blending (no halo, no coloured fringe), and with
+    ``rim`` from the opaque rim inside the outline (``_despill_rim``; a trial composite
+    that only measures the head's outline skips it)."""
     a = np.clip(alpha.astype(np.float32), 0.0, 1.0)
     a[a <= 0.02] = 0.0  # faint alpha is background: pure white
     inv = 1.0 - a
@@ -373,8 +375,18 @@ def composite_white(img: np.ndarray, alpha: np.ndarray) -> np.ndarray:
         ae = a[ys, xs][:, None]
         fg = np.clip((f[ys, xs] - (1.0 - ae) * bg) / np.maximum(ae, 0.15), 0, 255)
         out[ys, xs] = np.clip(fg * ae + 255.0 * (1.0 - ae) + 0.5, 0, 255).astype(np.uint8)
-    _despill_rim(out, img, a)
+    if rim:
+        _despill_rim(out, img, a)
     return out
+
+
+def _nearest(mask: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The row and column of the pixel of ``mask`` nearest to each of the points (ys, xs)."""
+    _, labels = cv2.distanceTransformWithLabels((~mask).astype(np.uint8), cv2.DIST_L2, 3,
+                                                labelType=cv2.DIST_LABEL_PIXEL)
+    my, mx = np.nonzero(mask)      # labels number the mask's pixels in row-major order
+    i = labels[ys, xs] - 1
+    return my[i], mx[i]
 
 
 def _despill_rim(out: np.ndarray, img: np.ndarray, a: np.ndarray) -> None:
@@ -382,45 +394,36 @@ def _despill_rim(out: np.ndarray, img: np.ndarray, a: np.ndarray) -> None:
     blend in the source and the matte keeps them (nearly) opaque: a dark, cool line
     around white hair in front of a dark blue pillar. On the outline and a rim a few
     pixels deep inside it, each pixel's colour (Lab) is moved back along the line from
-    the wall's nearby colour to the person's own nearby colour, by as much as it leans
-    towards the wall. Where the wall and the person have nearly the same colour there
+    the nearest wall pixel's colour to the colour of the nearest pixel of the person
+    deeper in, by as much as it leans towards the wall, each channel never past the
+    person's value. Where that wall and person pixel have nearly the same colour there
     is nothing to tell apart and nothing changes."""
     h, w = a.shape
-    opaque = (a >= 0.98).astype(np.uint8)
-    if not opaque.any() or opaque.all():
+    opaque = a >= 0.98
+    wall = a <= 0.02
+    if not opaque.any() or not wall.any():
         return
-    dist = cv2.distanceTransform(opaque, cv2.DIST_L2, 3)
+    dist = cv2.distanceTransform(opaque.astype(np.uint8), cv2.DIST_L2, 3)
     depth = max(2.0, 0.006 * min(h, w))
+    own = opaque & (dist > 2 * depth)
     rim = (a > 0.02) & (dist <= depth)
-    if not rim.any():
+    if not rim.any() or not own.any():
         return
-    lab = cv2.cvtColor(img, cv2.COLOR_BGR2Lab).astype(np.float32)
-    wall = (a <= 0.02).astype(np.float32)
-    own = ((opaque > 0) & (dist > 2 * depth)).astype(np.float32)
-
-    def local(weight: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        wsum = cv2.blur(weight, (k, k))
-        return cv2.blur(lab * weight[..., None], (k, k)) / (wsum[..., None] + 1e-4), wsum
-
-    # the wall just behind the outline (walls change colour within a head's width), the
-    # person from a little deeper in
-    near = int(4 * depth) | 1
-    wall_lab, wall_w = local(wall, near)
-    own_lab, own_w = local(own, 2 * near + 1)
-    ys, xs = np.nonzero(rim & (wall_w > 0.05) & (own_w > 0.05))
-    if not ys.size:
-        return
-    u = wall_lab[ys, xs] - own_lab[ys, xs]
+    ys, xs = np.nonzero(rim)
+    n = ys.size
+    # Lab of only the pixels needed: the rim, and the nearest person and wall pixel of each
+    picked = np.concatenate([img[ys, xs], img[_nearest(own, ys, xs)], img[_nearest(wall, ys, xs)]])
+    lab = cv2.cvtColor(picked[None], cv2.COLOR_BGR2Lab)[0].astype(np.float32)
+    src, ref = lab[:n], lab[n:2 * n]
+    u = lab[2 * n:] - ref
     n2 = (u * u).sum(axis=1)
-    src = lab[ys, xs]
-    lean = ((src - own_lab[ys, xs]) * u).sum(axis=1) / np.maximum(n2, 1e-4)
+    lean = ((src - ref) * u).sum(axis=1) / np.maximum(n2, 1e-4)
     keep = (n2 >= 100.0) & (lean > 0)          # a wall within 10 units of the person: nothing to tell
     if not keep.any():
         return
-    ys, xs, u, lean, src = ys[keep], xs[keep], u[keep], np.minimum(lean[keep], 1.0), src[keep]
-    # a pixel off that line (shaded hair) must not overshoot: each channel moves only from
-    # the pixel's own value towards the person's, never past it
-    ref = own_lab[ys, xs]
+    ys, xs, u, lean, src, ref = ys[keep], xs[keep], u[keep], np.minimum(lean[keep], 1.0), src[keep], ref[keep]
+    # a pixel off that line (a shaded strand) must not overshoot: each channel moves only
+    # from the pixel's own value towards the person's, never past it
     moved = np.clip(src - lean[:, None] * u, np.minimum(src, ref), np.maximum(src, ref))
     own_px = cv2.cvtColor(np.clip(moved + 0.5, 0, 255).astype(np.uint8)[None],
                           cv2.COLOR_Lab2BGR)[0].astype(np.float32)
@@ -909,7 +912,7 @@ def fix(info: pio.ImageInfo, pack: RulePack, *, _restretched: bool = False, aim_
         # (crown on the composited result) and re-aim once if it drifted outside,
         # when the source covers the re-aimed crop; a re-aim for the width alone
         # falls back to the height and crown when the source has no room for it.
-        reaim = _reaim(head, geom, plan, composite_white(crop, np.where(valid, alpha, 0.0)), pack,
+        reaim = _reaim(head, geom, plan, composite_white(crop, np.where(valid, alpha, 0.0), rim=False), pack,
                        aim_width=aim_width)
         if reaim is not None:
             fixed, aim, outside = reaim
