@@ -1364,5 +1364,181 @@ Table: %2</translation>
         <source>允许宗教头饰</source>
         <translation>religious covering allowed</translation>
     </message>
+    <message>
+        <source>斑块最小面积</source>
+        <translation>smallest patch area</translation>
+    </message>
+    <message>
+        <source>斑块数</source>
+        <translation>patches</translation>
+    </message>
+    <message>
+        <source>脸部亮度中位数</source>
+        <translation>face median</translation>
+    </message>
+    <message>
+        <source>高光亮度</source>
+        <translation>highlights</translation>
+    </message>
+    <message>
+        <source>背景亮度</source>
+        <translation>background lightness</translation>
+    </message>
+    <message>
+        <source>暗侧与亮侧之比</source>
+        <translation>dark-to-light side ratio</translation>
+    </message>
+    <message>
+        <source>暗光时过暗比例</source>
+        <translation>dark share in dim light</translation>
+    </message>
+    <message>
+        <source>暗光时明暗比</source>
+        <translation>side ratio in dim light</translation>
+    </message>
+    <message>
+        <source>暗光高光上限</source>
+        <translation>dim below highlights of</translation>
+    </message>
+    <message>
+        <source>纸面亮度</source>
+        <translation>paper</translation>
+    </message>
+    <message>
+        <source>字迹亮度</source>
+        <translation>ink</translation>
+    </message>
+    <message>
+        <source>对比度</source>
+        <translation>contrast</translation>
+    </message>
+    <message>
+        <source>最低纸面亮度</source>
+        <translation>min paper</translation>
+    </message>
+    <message>
+        <source>最高字迹亮度</source>
+        <translation>max ink</translation>
+    </message>
+    <message>
+        <source>最低对比度</source>
+        <translation>min contrast</translation>
+    </message>
+    <message>
+        <source>估计质量</source>
+        <translation>estimated quality</translation>
+    </message>
+    <message>
+        <source>方块感</source>
+        <translation>blockiness</translation>
+    </message>
+    <message>
+        <source>质量提醒</source>
+        <translation>warn quality</translation>
+    </message>
+    <message>
+        <source>质量不合格</source>
+        <translation>fail quality</translation>
+    </message>
+    <message>
+        <source>最大方块感</source>
+        <translation>max blockiness</translation>
+    </message>
+    <message>
+        <source>拍摄日期</source>
+        <translation>taken</translation>
+    </message>
+    <message>
+        <source>来源</source>
+        <translation>from</translation>
+    </message>
+    <message>
+        <source>距今天数</source>
+        <translation>age in days</translation>
+    </message>
+    <message>
+        <source>提醒月数</source>
+        <translation>warn after months</translation>
+    </message>
+    <message>
+        <source>左右转头</source>
+        <translation>yaw</translation>
+    </message>
+    <message>
+        <source>抬头低头</source>
+        <translation>pitch</translation>
+    </message>
+    <message>
+        <source>睁眼程度</source>
+        <translation>eye openness</translation>
+    </message>
+    <message>
+        <source>张嘴程度</source>
+        <translation>mouth opening</translation>
+    </message>
+    <message>
+        <source>露齿</source>
+        <translation>teeth</translation>
+    </message>
+    <message>
+        <source>口中暗区</source>
+        <translation>dark in mouth</translation>
+    </message>
+    <message>
+        <source>眼部对比</source>
+        <translation>eye contrast</translation>
+    </message>
+    <message>
+        <source>镜片暗度</source>
+        <translation>lens darkness</translation>
+    </message>
+    <message>
+        <source>眼部对比提醒</source>
+        <translation>warn eye contrast</translation>
+    </message>
+    <message>
+        <source>镜片色度</source>
+        <translation>lens tint</translation>
+    </message>
+    <message>
+        <source>口鼻遮住</source>
+        <translation>nose and mouth covered</translation>
+    </message>
+    <message>
+        <source>非肤色</source>
+        <translation>off skin hue</translation>
+    </message>
+    <message>
+        <source>手</source>
+        <translation>hand</translation>
+    </message>
+    <message>
+        <source>非肤色提醒</source>
+        <translation>warn off hue</translation>
+    </message>
+    <message>
+        <source>非肤色不合格</source>
+        <translation>fail off hue</translation>
+    </message>
+    <message>
+        <source>手（提醒）</source>
+        <translation>warn hand</translation>
+    </message>
+    <message>
+        <source>手（不合格）</source>
+        <translation>fail hand</translation>
+    </message>
+    <message>
+        <source>EXIF 方向</source>
+        <translation>EXIF orientation</translation>
+    </message>
+    <message>
+        <source>内容方向</source>
+        <translation>content orientation</translation>
+    </message>
+    <message>
+        <source>依据强度</source>
+        <translation>evidence</translation>
+    </message>
 </context>
 </TS>

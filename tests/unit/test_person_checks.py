@@ -369,3 +369,8 @@ def test_a_fringe_in_the_colour_of_the_hair_beside_the_face_does_not_fail_head_c
     c = report(_pulled_down(img, face, _temple_hair(img, face), 0.45)).get("head_covering")
     assert c.measured["like_hair"] and not c.measured["cap_pulled_down"], c.measured
     assert c.status is not Status.FAIL, c.measured
+
+
+def test_pose_degrees_never_read_minus_nought():
+    from photocheck.checks.person import _signed_degrees
+    assert [_signed_degrees(v) for v in (-0.3, 0.4, 2.6, -4.4, -0.5)] == ["0", "0", "+3", "-4", "0"]

@@ -34,6 +34,12 @@ def _verdict(beyond_fail: bool, beyond_warn: bool, confidence: float, needed: fl
     return Status.PASS
 
 
+def _signed_degrees(v: float) -> str:
+    """Whole degrees with a sign; anything that rounds to nought reads "0", never "-0"."""
+    r = round(v)
+    return "0" if r == 0 else f"{r:+d}"
+
+
 def _unsure(status: Status, beyond_fail: bool) -> bool:
     """Beyond the fail limit but not sure enough to fail."""
     return status is Status.WARN and beyond_fail
@@ -79,9 +85,10 @@ class PoseCheck(PersonCheck):
         tip = (f.nose[0] + fw * math.sin(math.radians(p.yaw_deg)), f.nose[1] - fw * math.sin(math.radians(p.pitch_deg)))
         over = [Shape.rect(*f.box, role=FACE), Shape.line(f.nose, tip)]
         if status is Status.PASS:
+            yaw, pitch = _signed_degrees(p.yaw_deg), _signed_degrees(p.pitch_deg)
             return self.result(status, measured, limit,
-                               _t(f"正对镜头（左右 {p.yaw_deg:+.0f}°，上下 {p.pitch_deg:+.0f}°）",
-                                  f"facing the camera (yaw {p.yaw_deg:+.0f}°, pitch {p.pitch_deg:+.0f}°)"), shapes=over)
+                               _t(f"正对镜头（左右 {yaw}°，上下 {pitch}°）", f"facing the camera (yaw {yaw}°, pitch {pitch}°)"),
+                               shapes=over)
         parts = []
         if abs(p.yaw_deg) > r.warn_deg:
             side = _t("右", "right") if p.yaw_deg > 0 else _t("左", "left")

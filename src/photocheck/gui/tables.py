@@ -66,7 +66,87 @@ _COVER_KEYS = {
     "fail_crown": QT_TRANSLATE_NOOP("Values", "头顶不合格"),
     "religious_allowed": QT_TRANSLATE_NOOP("Values", "允许宗教头饰"),
 }
-_CHECK_KEYS = {"head_size": _HEAD_KEYS, "head_covering": _COVER_KEYS}
+# The person checks' shared keys: the measure's confidence and the warn / fail limits.
+_SURE = {
+    "confidence": QT_TRANSLATE_NOOP("Values", "把握"),
+    "warn": QT_TRANSLATE_NOOP("Values", "提醒"),
+    "fail": QT_TRANSLATE_NOOP("Values", "不合格"),
+}
+# Every other check's own keys (a test walks the reports of drawn defects: no key may
+# reach the table as an identifier).
+_OWN_KEYS = {
+    "background": {
+        "island_min_area": QT_TRANSLATE_NOOP("Values", "斑块最小面积"),
+        "islands": QT_TRANSLATE_NOOP("Values", "斑块数"),
+    },
+    "exposure": {
+        "face_median": QT_TRANSLATE_NOOP("Values", "脸部亮度中位数"),
+        "highlight": QT_TRANSLATE_NOOP("Values", "高光亮度"),
+        "background": QT_TRANSLATE_NOOP("Values", "背景亮度"),
+        "shadow_ratio": QT_TRANSLATE_NOOP("Values", "暗侧与亮侧之比"),
+        "dim_dark": QT_TRANSLATE_NOOP("Values", "暗光时过暗比例"),
+        "dim_ratio": QT_TRANSLATE_NOOP("Values", "暗光时明暗比"),
+        "dim_below": QT_TRANSLATE_NOOP("Values", "暗光高光上限"),
+        # a material's exposure: the paper and the writing
+        "paper": QT_TRANSLATE_NOOP("Values", "纸面亮度"),
+        "ink": QT_TRANSLATE_NOOP("Values", "字迹亮度"),
+        "contrast": QT_TRANSLATE_NOOP("Values", "对比度"),
+        "min_paper": QT_TRANSLATE_NOOP("Values", "最低纸面亮度"),
+        "max_ink": QT_TRANSLATE_NOOP("Values", "最高字迹亮度"),
+        "min_contrast": QT_TRANSLATE_NOOP("Values", "最低对比度"),
+    },
+    "compression": {
+        "quality": QT_TRANSLATE_NOOP("Values", "估计质量"),
+        "blockiness": QT_TRANSLATE_NOOP("Values", "方块感"),
+        "warn_quality": QT_TRANSLATE_NOOP("Values", "质量提醒"),
+        "fail_quality": QT_TRANSLATE_NOOP("Values", "质量不合格"),
+        "max_blockiness": QT_TRANSLATE_NOOP("Values", "最大方块感"),
+    },
+    "recency": {
+        "taken": QT_TRANSLATE_NOOP("Values", "拍摄日期"),
+        "from": QT_TRANSLATE_NOOP("Values", "来源"),
+        "age_days": QT_TRANSLATE_NOOP("Values", "距今天数"),
+        "warn_months": QT_TRANSLATE_NOOP("Values", "提醒月数"),
+    },
+    "pose": {
+        **_SURE,
+        "yaw": QT_TRANSLATE_NOOP("Values", "左右转头"),
+        "pitch": QT_TRANSLATE_NOOP("Values", "抬头低头"),
+    },
+    "eyes": {
+        **_SURE,
+        "openness": QT_TRANSLATE_NOOP("Values", "睁眼程度"),
+    },
+    "expression": {
+        **_SURE,
+        "opening": QT_TRANSLATE_NOOP("Values", "张嘴程度"),
+        "teeth": QT_TRANSLATE_NOOP("Values", "露齿"),
+        "dark": QT_TRANSLATE_NOOP("Values", "口中暗区"),
+    },
+    "glasses": {
+        **_SURE,
+        "eye_contrast": QT_TRANSLATE_NOOP("Values", "眼部对比"),
+        "under_eye_darkness": QT_TRANSLATE_NOOP("Values", "镜片暗度"),
+        "warn_eye_contrast": QT_TRANSLATE_NOOP("Values", "眼部对比提醒"),
+        "tint": QT_TRANSLATE_NOOP("Values", "镜片色度"),
+    },
+    "occlusion": {
+        **_SURE,
+        "covered": QT_TRANSLATE_NOOP("Values", "口鼻遮住"),
+        "off_hue": QT_TRANSLATE_NOOP("Values", "非肤色"),
+        "hand": QT_TRANSLATE_NOOP("Values", "手"),
+        "warn_off_hue": QT_TRANSLATE_NOOP("Values", "非肤色提醒"),
+        "fail_off_hue": QT_TRANSLATE_NOOP("Values", "非肤色不合格"),
+        "warn_hand": QT_TRANSLATE_NOOP("Values", "手（提醒）"),
+        "fail_hand": QT_TRANSLATE_NOOP("Values", "手（不合格）"),
+    },
+    "orientation": {
+        "exif_orientation": QT_TRANSLATE_NOOP("Values", "EXIF 方向"),
+        "content": QT_TRANSLATE_NOOP("Values", "内容方向"),
+        "evidence": QT_TRANSLATE_NOOP("Values", "依据强度"),
+    },
+}
+_CHECK_KEYS = {"head_size": _HEAD_KEYS, "head_covering": _COVER_KEYS, **_OWN_KEYS}
 
 
 def _key_name(key: str, check_id: str) -> str:
@@ -110,6 +190,8 @@ def format_value(v: Any, check_id: str = "", against: Any = None) -> str:
         for k, x in v.items():
             if isinstance(x, dict):
                 continue  # nested detail (per region) is too much for one cell
+            if isinstance(x, (list, tuple)) and (not x or any(isinstance(i, dict) for i in x)):
+                x = len(x)  # a list of found things (the background's islands): how many
             bound = (against.get(k, against) if isinstance(against, dict) else against) if measured else None
             parts.append(f"{_key_name(str(k), check_id)} {format_value(x, check_id, bound)}")
         return "，".join(parts) if i18n.current() != "en" else ", ".join(parts)
