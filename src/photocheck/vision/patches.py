@@ -68,12 +68,33 @@ def _ring_pixels(lab: np.ndarray, person: np.ndarray, valid: np.ndarray, ring: i
     return lab[near]
 
 
+# _min_dist compares pixels with many colours (the wall pixels of a frame edge) in
+# blocks of about this many pixel-colour pairs instead of one colour at a time.
+PAIR_BLOCK = 1 << 17
+
+
 def _min_dist(px: np.ndarray, colours) -> np.ndarray:
     """Lab distance of each pixel (N, 3) to the nearest of ``colours``."""
     best = np.full(len(px), np.inf, np.float32)
-    for c in colours:
-        d = px - np.asarray(c, np.float32)
-        np.minimum(best, np.einsum("ij,ij->i", d, d), out=best)
+    cols = np.asarray(colours, np.float32).reshape(-1, 3)
+    if len(cols) <= 8 or not len(px):
+        for c in cols:
+            d = px - c
+            np.minimum(best, np.einsum("ij,ij->i", d, d), out=best)
+        return np.sqrt(best)
+    # Many colours: every pair of a block at once, the same float32 sums per pair.
+    px = np.asarray(px, np.float32)
+    rows = max(1, PAIR_BLOCK // len(cols))
+    for i in range(0, len(px), rows):
+        blk = px[i:i + rows]
+        acc = blk[:, 0:1] - cols[:, 0]
+        acc *= acc
+        d = np.empty_like(acc)
+        for k in (1, 2):
+            np.subtract(blk[:, k:k + 1], cols[:, k], out=d)
+            d *= d
+            acc += d
+        best[i:i + rows] = acc.min(axis=1)
     return np.sqrt(best)
 
 
