@@ -181,7 +181,7 @@ def _photo_context(info: Any, pack: Any) -> Any:
         ctx = Context(info, pack)
         faces = ctx.faces
         w = ctx.bgr.shape[1]
-    except PhotocheckError:
+    except (ImportError, PhotocheckError):  # as in classify: decided there, on the small decode
         return None, False
     clear = bool(faces) and all(abs(f.roll_deg) <= UPRIGHT_ROLL for f in faces) and \
         max(f.box[2] for f in faces) / w >= CLEAR_FACE_MARGIN * DOMINANT_FACE_WIDTH
