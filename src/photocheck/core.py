@@ -47,18 +47,22 @@ def _label(src: Any, fallback: str = "<data>") -> str:
 
 
 def check_info(info: pio.ImageInfo, *, kind: str = "photo", pack: RulePack | str | None = None,
-               only: list[str] | None = None, label: str | None = None, pixels: Any = None) -> FileReport:
+               only: list[str] | None = None, label: str | None = None, pixels: Any = None,
+               context: Any = None) -> FileReport:
     """Run the checks of ``kind`` on an already-probed file.
 
     ``pixels``: the file's pixels as the kind's checks measure them, already decoded
     by that kind's ``check_pixels(info, pack)`` (the GUI shows the same pixels as its
-    preview; the audit classifies on them), so they are not decoded a second time."""
+    preview; the audit classifies on them), so they are not decoded a second time.
+    ``context``: that kind's ``Context`` of this file and pack, already made by the
+    caller (the audit classifies a loose file on the photo context's faces), so what
+    it has measured is not measured again."""
     rp = _pack(pack)
     t0 = time.perf_counter()
     report = FileReport(path=label or info.path or "<data>", kind=kind, rules=rp.label)
     module = kind_module(kind)
     try:
-        ctx = module.Context(info, rp, pixels=pixels)
+        ctx = context if context is not None else module.Context(info, rp, pixels=pixels)
         off = set(rp.photo.disabled_checks) if kind == "photo" else set()
         for check in checks_for(kind, only):
             if check.id not in off:

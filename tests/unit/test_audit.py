@@ -110,6 +110,32 @@ def test_camera_sized_file_is_decoded_once(loose, tmp_path, monkeypatch):
                                              if c.status.value != "pass"]
 
 
+def test_portrait_is_classified_on_the_checks_own_faces(loose, monkeypatch):
+    """A portrait whose photo check finds a clear face: one decode and one face detection
+    serve the kind decision and the checks, with the report of checking it on its own.
+    A faceless portrait-sized file is still classified on the small decode."""
+    from photocheck import core
+    from photocheck.vision import face
+
+    path = loose / "photo_ok.jpg"
+    expected = core.check_file(path)
+    decodes, detects = [], []
+    real_decode, real_detect = pio.decode, face.FaceDetector.detect
+    monkeypatch.setattr(pio, "decode", lambda *a, **kw: decodes.append(kw) or real_decode(*a, **kw))
+    monkeypatch.setattr(face.FaceDetector, "detect",
+                        lambda self, img, **kw: detects.append(img.shape) or real_detect(self, img, **kw))
+    monkeypatch.setattr(audit, "classify", lambda *a: pytest.fail("classified a second time"))
+    row = audit.audit_one(audit.AuditJob(label=str(path), source=str(path)))
+    assert (row.kind, row.kind_source) == ("photo", "face")
+    assert len(decodes) == 1 and len(detects) == 1
+    assert row.failing == list(expected.failing)
+    assert [m[:2] for m in row.messages] == [(c.id, c.status.value) for c in expected.checks
+                                             if c.status.value != "pass"]
+    monkeypatch.undo()
+    row = audit.audit_one(audit.AuditJob(label="blank", source=str(loose / "blank_portrait.jpg")))
+    assert (row.kind, row.kind_source) == ("photo", "shape")
+
+
 def test_camera_sized_file_is_searched_for_faces_upright_only(monkeypatch):
     """A camera-sized page is never a registration photo lying on its side: one upright
     search; a portrait-sized image is still searched in every quarter turn."""

@@ -400,3 +400,29 @@ def test_fixer_does_not_save_a_poster_joined_to_the_hair(compliant):
     shown = cv2.dilate(near(base).astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
     extra = float((near(out) & ~shown).mean())
     assert extra < 0.005, extra
+
+
+@pytest.mark.parametrize("n_px, n_colours", [(0, 3), (5, 0), (1, 1), (3000, 4), (700, 9), (1500, 600)])
+def test_min_dist_equals_one_colour_at_a_time(n_px, n_colours):
+    """The blocked, channel-by-channel distance gives exactly what the plain loop over the
+    colours gives (float32 differences, squares summed in channel order), for a few
+    colours (the palettes) and for many (a frame edge's wall pixels), in several blocks."""
+    from photocheck.vision import patches
+
+    rng = np.random.default_rng(n_px * 31 + n_colours)
+    px = np.round(rng.uniform(0, 255, (n_px, 3)) * 8).astype(np.float32) / 8
+    colours = np.round(rng.uniform(0, 255, (n_colours, 3)) * 8).astype(np.float32) / 8
+    want = np.full(n_px, np.inf, np.float32)
+    for c in colours:
+        d = px - c
+        want = np.minimum(want, np.einsum("ij,ij->i", d, d))
+    got = patches._min_dist(px, colours)
+    assert got.dtype == np.float32 and np.array_equal(got, np.sqrt(want))
+    # a block boundary inside the pixels
+    if n_colours > 8:
+        old = patches.PAIR_BLOCK
+        try:
+            patches.PAIR_BLOCK = n_colours * 7
+            assert np.array_equal(patches._min_dist(px, colours), got)
+        finally:
+            patches.PAIR_BLOCK = old

@@ -225,13 +225,13 @@ class HeadCoveringCheck(PersonCheck):
     title = _t("免冠", "No head covering")
 
     def measure(self, ctx: Context) -> CheckResult:
-        from ..vision.person import cheek_lab, measure_crown, measure_forehead
+        from ..vision.person import measure_crown, measure_forehead
 
         r = ctx.rules.head_covering
         # The cheeks are the skin reference, unless a mask covers them.
         masked = ctx.cover.fraction > ctx.rules.occlusion.fail_covered
-        skin = ctx.skin_lab if masked else cheek_lab(ctx.lab, ctx.face)
-        person = ctx.foreground & ~ctx.white
+        skin = ctx.skin_lab if masked else ctx.cheek_lab
+        person = ctx.person_not_white
         common = dict(ab_delta=ctx.rules.occlusion.ab_delta, hair_delta=r.hair_delta, sure_px=r.sure_face_px)
         fh = measure_forehead(ctx.lab, person, ctx.face, skin, **common) if skin is not None else None
         if fh is None:
@@ -344,13 +344,13 @@ class AccessoriesCheck(PersonCheck):
 
     def measure(self, ctx: Context) -> CheckResult:
         """Warn only: earrings are small and found less surely than the other defects."""
-        from ..vision.person import cheek_lab, measure_shine
+        from ..vision.person import measure_shine
 
         r = ctx.rules.accessories
-        skin = cheek_lab(ctx.lab, ctx.face)
+        skin = ctx.cheek_lab
         if skin is None:
             return self.result(Status.PASS, None, r.warn_fraction, _t("无法判断饰物", "cannot judge jewellery"))
-        person = ctx.foreground & ~ctx.white
+        person = ctx.person_not_white
         sh = measure_shine(ctx.lab, person, ctx.face, skin)
         measured = round(sh.fraction, 4)
         if sh.fraction > r.warn_fraction:

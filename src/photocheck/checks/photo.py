@@ -341,6 +341,18 @@ class Context:
         return np.median(self.lab[skin], axis=0)
 
     @lazy
+    def cheek_lab(self) -> np.ndarray | None:
+        """Median Lab colour of both cheeks (``vision.person.cheek_lab``)."""
+        from ..vision.person import cheek_lab
+
+        return cheek_lab(self.lab, self.face)
+
+    @lazy
+    def person_not_white(self) -> np.ndarray:
+        """The person (``foreground``) without the pixels that count as white."""
+        return self.foreground & ~self.white
+
+    @lazy
     def mouth(self):
         from ..vision.person import measure_mouth
 
@@ -351,7 +363,7 @@ class Context:
     def lenses(self):
         from ..vision.person import measure_lenses
 
-        return measure_lenses(self.lab, self.face, self.eyes)
+        return measure_lenses(self.lab, self.face, self.eyes, skin=self.cheek_lab)
 
     @lazy
     def cover(self):

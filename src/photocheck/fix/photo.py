@@ -493,7 +493,7 @@ def _drop_old_background(crop: np.ndarray, alpha: np.ndarray, valid: np.ndarray,
         found = find_patches(crop, out > 0.5, valid, protect, delta=r.patch_delta, margin=r.patch_margin,
                              band=r.patch_band, min_area=r.patch_min_area,
                              max_spread=r.patch_spread, white=white, own=own,
-                             min_light=r.patch_min_light)
+                             min_light=r.patch_min_light, lab=lab)
         if found is None or not found.mask.any():
             break
         share += found.share

@@ -9,7 +9,9 @@ sorted by path up front, so the CSV streams straight to disk in its final order.
   slots: material checks). A loose file under ``auto`` is a photo when it shows one
   dominant face (face width >= 20% of the image width, in any quarter turn), or,
   with no face at all, when it has the pack's portrait proportions and a
-  portrait-photo size; anything else is a material.
+  portrait-photo size; anything else is a material. A portrait-sized file whose photo
+  check finds a face well above that width is a photo on the check's own faces, with
+  no second detection (``CLEAR_FACE_MARGIN``).
 - **package members** are also checked against the manifest: a changed file is an
   ``error`` row with code ``tampered``; a photo without an intact seal (when the
   pack requires one) fails with the extra id ``seal``.
@@ -46,6 +48,13 @@ FACE_SEARCH_MIN = 0.15          # smallest face looked for, fraction of the shor
 SHAPE_TOLERANCE = 1.0           # x the pack's aspect tolerance, for faceless portraits (A4 pages stay out)
 PHOTO_MAX_SIDE = 1600           # a faceless image longer than this is not a portrait photo
 CLASSIFY_SIDE = 320             # pixels on the long side used to classify and for thumbnails
+# A portrait-sized loose file is first decoded for the photo checks, and their face
+# detection (CHECK_MAX_SIDE, all orientations) runs first. When it finds upright faces
+# and the largest is at least this many times DOMINANT_FACE_WIDTH, the file is a photo
+# without the classification's own small-scale detection (the same answer, since such a
+# face is far above both the size threshold and the smallest face looked for); anything
+# less clear is classified as before, on the small decode.
+CLEAR_FACE_MARGIN = 1.25
 THUMB_SIDE = 112
 THUMB_QUALITY = 60
 
@@ -160,6 +169,25 @@ def classify(info: Any, small: Any, pack: Any) -> tuple[str, str]:
     return "material", "default"
 
 
+def _photo_context(info: Any, pack: Any) -> Any:
+    """(the photo checks' context of a portrait-sized loose file, whether its faces make
+    it a photo beyond doubt: see ``CLEAR_FACE_MARGIN``). The photo check reuses the
+    context's pixels and faces. (None, False) when the file cannot be decoded at that
+    scale or the detector is unavailable."""
+    from ..checks.photo import Context
+    from ..vision.face import UPRIGHT_ROLL
+
+    try:
+        ctx = Context(info, pack)
+        faces = ctx.faces
+        w = ctx.bgr.shape[1]
+    except (ImportError, PhotocheckError):  # as in classify: decided there, on the small decode
+        return None, False
+    clear = bool(faces) and all(abs(f.roll_deg) <= UPRIGHT_ROLL for f in faces) and \
+        max(f.box[2] for f in faces) / w >= CLEAR_FACE_MARGIN * DOMINANT_FACE_WIDTH
+    return ctx, clear
+
+
 def _thumbnail(small: Any) -> str | None:
     import cv2
 
@@ -201,8 +229,14 @@ def audit_one(job: AuditJob) -> AuditRow:
                               "the file differs from the package manifest (tampered)", 4, t0)
         info = pio.probe(data)
         info.path = job.label
-        small = work = None
-        if job.kind == "auto" or job.thumb:
+        small = work = ctx = None
+        why = "slot" if job.slot else "given"
+        decided = job.kind != "auto"
+        if not decided and info.format != "pdf" and max(info.width, info.height) <= PHOTO_MAX_SIDE:
+            ctx, decided = _photo_context(info, pack)
+            if decided:
+                kind, why = "photo", "face"
+        if not decided or job.thumb:
             try:
                 if kind == "material" and info.format != "pdf" and max(info.width, info.height) > PHOTO_MAX_SIDE:
                     # A camera-sized image is most likely a document: decode it once, at the
@@ -215,10 +249,10 @@ def audit_one(job: AuditJob) -> AuditRow:
                     small = pio.decode(info, max_side=CLASSIFY_SIDE).bgr
             except PhotocheckError:
                 small = work = None
-        why = "slot" if job.slot else "given"
-        if job.kind == "auto":
+        if not decided:
             kind, why = classify(info, small, pack)
-        rep = core.check_info(info, kind=kind, pack=pack, label=job.label, pixels=work if kind == "material" else None)
+        rep = core.check_info(info, kind=kind, pack=pack, label=job.label, pixels=work if kind == "material" else None,
+                              context=ctx if kind == "photo" else None)
         row = AuditRow(path=job.label, kind=kind, verdict="pass", slot=job.slot, kind_source=why,
                        thumb=_thumbnail(small) if job.thumb else None)
         if rep.error is not None:

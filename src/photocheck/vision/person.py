@@ -231,15 +231,18 @@ def cheek_lab(lab: np.ndarray, face: Face) -> np.ndarray | None:
     return np.median(lab[m], axis=0)
 
 
-def measure_lenses(lab: np.ndarray, face: Face, eyes: tuple[Eye, Eye]) -> Lenses | None:
+def measure_lenses(lab: np.ndarray, face: Face, eyes: tuple[Eye, Eye],
+                   skin: np.ndarray | None = None) -> Lenses | None:
     """Whether the eyes are seen through dark or tinted lenses.
 
     An eye seen bare or through clear glass shows its white against the iris and
     lashes; a dark lens passes only a part of that light, so the contrast inside the
     eye outline drops with its transmission. The band just under the eye is skin
     as light as the cheeks unless a lens covers it (a lens reaches below the eye):
-    that tells a lens from a closed eye, which also shows little contrast."""
-    skin = cheek_lab(lab, face)
+    that tells a lens from a closed eye, which also shows little contrast.
+    ``skin``: ``cheek_lab(lab, face)``, when the caller has it already."""
+    if skin is None:
+        skin = cheek_lab(lab, face)
     if skin is None:
         return None
     h, w = lab.shape[:2]
