@@ -73,7 +73,7 @@ def run_cli(*argv: str) -> int:
 # --- creating and adding ---------------------------------------------------------------------------
 
 def test_create_writes_a_versioned_manifest(tmp_path, fake):
-    with new_pkg(tmp_path / "p", candidate_name="张三", registration_no="2024123456") as pkg:
+    with new_pkg(tmp_path / "p", candidate_name="张三", registration_no="2024123456"):
         pass
     m = json.loads((tmp_path / "p" / "manifest.json").read_text("utf-8"))
     assert m["schema"] == "photocheck-package" and m["version"] == 2

@@ -248,15 +248,14 @@ class HeadCoveringCheck(PersonCheck):
         status = _verdict(bad, fh.covered > r.warn_covered, fh.confidence, r.fail_confidence)
         crown_bad = pulled_down = False
         if top is not None:
-            measured.update(crown=round(top.covered, 3), crown_odd=round(top.odd, 3), crown_like_hair=top.like_hair,
-                            crown_confidence=round(top.confidence, 2))
             crown_bad = top.covered > r.fail_crown
             # a cap pulled down onto the forehead: both bands covered, neither in the colour of
             # the hair seen beside the face (a fringe matches it in one band at least)
             pulled_down = (crown_bad and fh.covered >= r.cap_forehead and fh.hair_seen
                            and not fh.like_hair and not top.like_hair)
             crown_conf = fh.confidence if pulled_down else top.confidence
-            measured.update(cap_pulled_down=pulled_down, crown_confidence=round(crown_conf, 2))
+            measured.update(crown=round(top.covered, 3), crown_odd=round(top.odd, 3), crown_like_hair=top.like_hair,
+                            crown_confidence=round(crown_conf, 2), cap_pulled_down=pulled_down)
             status = max(status, _verdict(crown_bad, top.covered > r.warn_crown, crown_conf, r.fail_confidence),
                          key=_SEVERITY.index)
         box = fh.box if top is None else _union(fh.box, top.box)

@@ -374,10 +374,15 @@ def composite_white(img: np.ndarray, alpha: np.ndarray, *, rim: bool = True) -> 
         bg = cv2.blur(f * inv[..., None], (k, k))[ys, xs] / wsum[:, None]
         ae = a[ys, xs][:, None]
         fg = np.clip((f[ys, xs] - (1.0 - ae) * bg) / np.maximum(ae, 0.15), 0, 255)
-        out[ys, xs] = np.clip(fg * ae + 255.0 * (1.0 - ae) + 0.5, 0, 255).astype(np.uint8)
+        out[ys, xs] = _on_white(fg, ae)
     if rim:
         _despill_rim(out, img, a)
     return out
+
+
+def _on_white(fg: np.ndarray, ae: np.ndarray) -> np.ndarray:
+    """Colours ``fg`` (N, 3 float) at opacity ``ae`` (N, 1) over pure white, as uint8."""
+    return np.clip(fg * ae + 255.0 * (1.0 - ae) + 0.5, 0, 255).astype(np.uint8)
 
 
 def _nearest(mask: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -427,8 +432,7 @@ def _despill_rim(out: np.ndarray, img: np.ndarray, a: np.ndarray) -> None:
     moved = np.clip(src - lean[:, None] * u, np.minimum(src, ref), np.maximum(src, ref))
     own_px = cv2.cvtColor(np.clip(moved + 0.5, 0, 255).astype(np.uint8)[None],
                           cv2.COLOR_Lab2BGR)[0].astype(np.float32)
-    ae = a[ys, xs][:, None]
-    out[ys, xs] = np.clip(own_px * ae + 255.0 * (1.0 - ae) + 0.5, 0, 255).astype(np.uint8)
+    out[ys, xs] = _on_white(own_px, a[ys, xs][:, None])
 
 
 def _main_person(person: np.ndarray, face, plan: Plan, out_w: int, out_h: int) -> np.ndarray:

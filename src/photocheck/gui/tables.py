@@ -48,29 +48,28 @@ _HEAD_KEYS = {
     "crown": QT_TRANSLATE_NOOP("Values", "头顶"),
 }
 
+# The person checks' shared keys: the measure's confidence and the warn / fail limits.
+_SURE = {
+    "confidence": QT_TRANSLATE_NOOP("Values", "把握"),
+    "warn": QT_TRANSLATE_NOOP("Values", "提醒"),
+    "fail": QT_TRANSLATE_NOOP("Values", "不合格"),
+}
+
 # head_covering's measured and limit keys (without names they showed as identifiers,
 # "like_hair ✗", in both languages)
 _COVER_KEYS = {
+    **_SURE,
     "covered": QT_TRANSLATE_NOOP("Values", "额头遮住"),
     "like_hair": QT_TRANSLATE_NOOP("Values", "像头发"),
-    "confidence": QT_TRANSLATE_NOOP("Values", "把握"),
     "crown": QT_TRANSLATE_NOOP("Values", "头顶遮住"),
     "crown_odd": QT_TRANSLATE_NOOP("Values", "头顶异色"),
     "crown_like_hair": QT_TRANSLATE_NOOP("Values", "头顶像头发"),
     "crown_confidence": QT_TRANSLATE_NOOP("Values", "头顶把握"),
     "cap_pulled_down": QT_TRANSLATE_NOOP("Values", "帽子压到额头"),
     "cap_forehead": QT_TRANSLATE_NOOP("Values", "压帽额头遮住"),
-    "warn": QT_TRANSLATE_NOOP("Values", "提醒"),
-    "fail": QT_TRANSLATE_NOOP("Values", "不合格"),
     "warn_crown": QT_TRANSLATE_NOOP("Values", "头顶提醒"),
     "fail_crown": QT_TRANSLATE_NOOP("Values", "头顶不合格"),
     "religious_allowed": QT_TRANSLATE_NOOP("Values", "允许宗教头饰"),
-}
-# The person checks' shared keys: the measure's confidence and the warn / fail limits.
-_SURE = {
-    "confidence": QT_TRANSLATE_NOOP("Values", "把握"),
-    "warn": QT_TRANSLATE_NOOP("Values", "提醒"),
-    "fail": QT_TRANSLATE_NOOP("Values", "不合格"),
 }
 # Every other check's own keys (a test walks the reports of drawn defects: no key may
 # reach the table as an identifier).

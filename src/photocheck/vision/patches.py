@@ -266,6 +266,10 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
     near = d_bg < delta
     if seeds is not None:
         spread = np.zeros((h, w), bool)
+        # A piece that goes on into the person's own (a dark suit on a dark stage, into the
+        # torso) by a patch's area or more is the person's, edge or no edge; a thin fringe
+        # that merely touches it is not.
+        reach = None if own is None else cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         for g_seeds, g_colours in groups:
             g_near = _min_dist(px, g_colours) < delta if len(groups) > 1 else near
             near_map = np.zeros((h, w), np.uint8)
@@ -273,11 +277,7 @@ def find_patches(bgr: np.ndarray, person: np.ndarray, valid: np.ndarray, protect
             n, labels = cv2.connectedComponents(near_map, connectivity=8)
             touch = np.zeros(n, bool)
             touch[np.unique(labels[g_seeds & (near_map > 0)])] = True
-            if own is not None:
-                # A piece that goes on into the person's own (a dark suit on a dark stage,
-                # into the torso) by a patch's area or more is the person's, edge or no
-                # edge; a thin fringe that merely touches it is not.
-                reach = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+            if reach is not None:
                 inside = np.bincount(labels[reach & (near_map > 0)], minlength=n)
                 touch[inside >= max(4, min_area * h * w)] = False
             touch[0] = False

@@ -481,8 +481,9 @@ def measure_forehead(lab: np.ndarray, person: np.ndarray, face: Face, skin_ref: 
     px = lab[ya:yb, xa:xb].reshape(-1, 3)
     skin = _skin_like(px, skin_ref, ab_delta)
     covered = float(1.0 - skin.mean())
-    hair = side_hair(lab, person, face, skin_ref, ab_delta)
-    like_hair = (~skin).sum() >= 6 and _like(np.median(px[~skin], axis=0), hair, hair_delta)
+    # a bare forehead has nothing to compare with the hair: the side zones are not measured
+    hair = side_hair(lab, person, face, skin_ref, ab_delta) if (~skin).sum() >= 6 else []
+    like_hair = bool(hair) and _like(np.median(px[~skin], axis=0), hair, hair_delta)
     conf = (0.5 if like_hair else 1.0) * _size_trust(face_width(face), sure_px)
     return Forehead(covered, bool(like_hair), conf, (float(xa), float(ya), float(xb - xa), float(yb - ya)),
                     hair_seen=bool(hair))
